@@ -1,0 +1,1 @@
+"""Alerts: match alerts to subscriptions and deliver them through channels."""

@@ -1,0 +1,23 @@
+"""Prometheus metrics of the alert workers."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+ALERTS_CONSUMED = Counter("vigie_alerts_consumed_total", "Alerts read from vigie.alerts", ["kind"])
+DELIVERIES = Counter(
+    "vigie_deliveries_total", "Delivery outcomes per channel", ["channel", "outcome"]
+)
+DELIVERY_ATTEMPTS = Counter(
+    "vigie_delivery_attempts_total", "Delivery attempts per channel", ["channel"]
+)
+DELIVERY_LATENCY = Histogram(
+    "vigie_delivery_latency_seconds",
+    "From alert produced to delivery acknowledged",
+    ["channel"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+DEAD_LETTERS = Counter("vigie_dead_letters_total", "Deliveries sent to vigie.dead", ["channel"])
+DUPLICATES_SUPPRESSED = Counter(
+    "vigie_deliveries_suppressed_total", "Deliveries skipped because already done", ["channel"]
+)

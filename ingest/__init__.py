@@ -1,0 +1,1 @@
+"""Ingest: poll RSS/Atom wire feeds and publish each new item to ``vigie.items``."""

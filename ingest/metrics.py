@@ -1,0 +1,26 @@
+"""Prometheus metrics of the feed pollers (``vigie_`` prefix, ``_total`` counters, seconds)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+ITEMS_FETCHED = Counter(
+    "vigie_items_fetched_total", "Entries read from feeds", ["feed", "lang"]
+)
+ITEMS_PRODUCED = Counter(
+    "vigie_items_produced_total", "New or changed items produced to vigie.items", ["feed", "lang"]
+)
+ITEMS_SKIPPED = Counter(
+    "vigie_items_skipped_total", "Entries skipped (already seen or invalid)", ["feed", "reason"]
+)
+FEED_ERRORS = Counter("vigie_feed_errors_total", "Failed polls by reason", ["feed", "reason"])
+FEED_POLLS = Counter("vigie_feed_polls_total", "Polls by HTTP outcome", ["feed", "outcome"])
+POLL_DURATION = Histogram(
+    "vigie_feed_poll_duration_seconds",
+    "Time to fetch, parse and publish one feed",
+    ["feed"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+FEED_LAST_SUCCESS = Gauge(
+    "vigie_feed_last_success_timestamp_seconds", "Unix time of the last successful poll", ["feed"]
+)

@@ -1,0 +1,1 @@
+"""Streams: detect events in wire items, dedup them in Redis, emit alerts."""

@@ -1,0 +1,26 @@
+"""Prometheus metrics of the stream workers."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+ITEMS_CONSUMED = Counter("vigie_stream_items_total", "Items read from vigie.items", ["lang"])
+ITEMS_REJECTED = Counter(
+    "vigie_stream_items_rejected_total", "Items that could not be read", ["reason"]
+)
+NEAR_DUPLICATES = Counter(
+    "vigie_near_duplicates_total", "Items recognised as a copy of an item already seen", ["lang"]
+)
+DETECTIONS = Counter("vigie_detections_total", "Events detected", ["kind", "lang", "status"])
+DEDUP_HITS = Counter(
+    "vigie_dedup_hits_total", "Detections merged into an event already alerted", ["kind"]
+)
+ALERTS_EMITTED = Counter("vigie_alerts_emitted_total", "New alerts emitted", ["kind"])
+REVISIONS_EMITTED = Counter(
+    "vigie_alert_revisions_emitted_total", "Alert revisions emitted", ["kind"]
+)
+DETECT_DURATION = Histogram(
+    "vigie_detect_duration_seconds",
+    "Time to detect events in one item",
+    buckets=(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1),
+)

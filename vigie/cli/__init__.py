@@ -1,0 +1,68 @@
+"""The ``vigie`` command line: one module per subcommand, each with ``register(subparsers)``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from vigie import __version__
+
+#: Subcommand modules, in the order ``vigie --help`` lists them.
+COMMANDS = (
+    "up",
+    "detect",
+    "replay",
+    "subscriptions",
+    "dead",
+    "status",
+    "ingest",
+    "streams",
+    "alerts",
+    "web",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="vigie",
+        description="Streaming news-alert monitor: city captures and casualty reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"vigie {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="data directory of the stack (default: $VIGIE_DATA_DIR or ./.vigie)",
+    )
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default INFO)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for name in COMMANDS:
+        import_module(f"vigie.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``vigie`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from vigie.settings import load_settings
+
+    settings = load_settings(data_dir=args.data_dir, log_level=args.log_level)
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        code = args.handler(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

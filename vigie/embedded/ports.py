@@ -1,0 +1,37 @@
+"""Free-port helpers for the embedded stack and the tests."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something accepts connections on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+def port_or_free(port: int, host: str = "127.0.0.1") -> int:
+    """``port`` when it is set and free, else any free port (0 asks for any)."""
+    if port and not port_in_use(port, host):
+        return port
+    return free_port(host)
+
+
+def wait_for_port(port: int, timeout: float, host: str = "127.0.0.1") -> bool:
+    """Wait until ``host:port`` accepts connections; ``False`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_in_use(port, host):
+            return True
+        time.sleep(0.05)
+    return False

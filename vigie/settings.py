@@ -1,0 +1,93 @@
+"""Typed settings, read once from ``VIGIE_*`` environment variables at the entry point.
+
+Everything below the CLI receives plain values or clients built from these, never the
+environment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path(".vigie")
+
+# Documented default ports of the embedded stack; 0 means "any free port".
+DEFAULT_STATUS_PORT = 8470
+DEFAULT_BROKER_METRICS_PORT = 9400
+DEFAULT_INGEST_METRICS_PORT = 9401
+DEFAULT_STREAMS_METRICS_PORT = 9402
+DEFAULT_ALERTS_METRICS_PORT = 9403
+DEFAULT_DEMO_FEEDS_PORT = 8479
+
+
+class Settings(BaseSettings):
+    """Every knob of Vigie, with the defaults of the embedded stack."""
+
+    model_config = SettingsConfigDict(env_prefix="VIGIE_", extra="ignore")
+
+    # Where the running stack keeps broker state, Redis AOF, logs and its state file.
+    data_dir: Path = DEFAULT_DATA_DIR
+    # Kafka bootstrap servers; unset means "the running embedded stack's broker".
+    kafka_bootstrap: str | None = None
+    # Redis URL; unset means "the running stack's Redis", or a spawned one for `vigie up`.
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIGIE_REDIS_URL", "REDIS_URL")
+    )
+    partitions: int = Field(default=4, ge=1, le=256)
+    replication_factor: int = Field(default=1, ge=1)
+    # Consumer session timeout; short in embedded mode so a first join is quick on Tansu.
+    session_timeout_s: float = Field(default=6.0, gt=0)
+    broker_port: int = Field(default=0, ge=0, le=65535)
+
+    # Ingest
+    feeds_file: Path | None = None
+    poll_interval_s: float = Field(default=300.0, gt=0)
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    read_timeout_s: float = Field(default=15.0, gt=0)
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    user_agent: str = "Vigie/0.1 (+https://github.com/vigie-alerts/vigie)"
+    seen_ttl_days: int = Field(default=30, ge=1)
+
+    # Streams / dedup
+    capture_window_hours: float = Field(default=72.0, gt=0)
+    casualty_window_hours: float = Field(default=36.0, gt=0)
+    event_ttl_days: int = Field(default=7, ge=1)
+    revision_min_ratio: float = Field(default=0.2, ge=0)
+    revision_min_count: int = Field(default=3, ge=0)
+    near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1)
+
+    # Delivery
+    console: bool = True
+    allow_private_targets: bool = False
+    api_token: SecretStr | None = None
+    delivery_attempts: int = Field(default=6, ge=1)
+    delivery_backoff_s: float = Field(default=1.0, ge=0)
+    delivery_backoff_max_s: float = Field(default=300.0, ge=0)
+    delivery_timeout_s: float = Field(default=10.0, gt=0)
+    channel_concurrency: int = Field(default=4, ge=1)
+    digest_threshold: int = Field(default=5, ge=1)
+    digest_window_s: float = Field(default=300.0, ge=0)
+    revision_merge_window_s: float = Field(default=60.0, ge=0)
+    subscriptions_file: Path | None = None
+
+    # Operators
+    status_port: int = Field(default=DEFAULT_STATUS_PORT, ge=0, le=65535)
+    broker_metrics_port: int = Field(default=DEFAULT_BROKER_METRICS_PORT, ge=0, le=65535)
+    ingest_metrics_port: int = Field(default=DEFAULT_INGEST_METRICS_PORT, ge=0, le=65535)
+    streams_metrics_port: int = Field(default=DEFAULT_STREAMS_METRICS_PORT, ge=0, le=65535)
+    alerts_metrics_port: int = Field(default=DEFAULT_ALERTS_METRICS_PORT, ge=0, le=65535)
+    demo_feeds_port: int = Field(default=DEFAULT_DEMO_FEEDS_PORT, ge=0, le=65535)
+    log_level: str = "INFO"
+
+    @property
+    def state_file(self) -> Path:
+        """The JSON file where a running `vigie up` records its addresses and ports."""
+        return self.data_dir / "state.json"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment once; explicit overrides (from CLI flags) win over it."""
+    values = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**values)  # type: ignore[arg-type]
