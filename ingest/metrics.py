@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-ITEMS_FETCHED = Counter(
-    "vigie_items_fetched_total", "Entries read from feeds", ["feed", "lang"]
-)
+ITEMS_FETCHED = Counter("vigie_items_fetched_total", "Entries read from feeds", ["feed", "lang"])
 ITEMS_PRODUCED = Counter(
     "vigie_items_produced_total", "New or changed items produced to vigie.items", ["feed", "lang"]
 )

@@ -6,6 +6,7 @@ creates every topic explicitly after start.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -134,12 +135,10 @@ def create_topics(
         existing = set(admin.list_topics())
         wanted = [name for name in topics if name not in existing]
         if wanted:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(
                     [NewTopic(name, partitions, replication_factor) for name in wanted]
                 )
-            except TopicAlreadyExistsError:
-                pass
         return wanted
     finally:
         admin.close()

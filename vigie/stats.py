@@ -1,0 +1,96 @@
+"""Operator-facing rolling statistics in Redis: per-minute counters and capped recent lists.
+
+Every process writes here so the status page can show an hour of throughput, feed health,
+the latest alerts and dead letters without scraping the processes themselves.
+
+Keys (all under the versioned prefix, all with a TTL or a cap):
+- ``stats:<name>:<unix minute>``   counter, expires after two hours
+- ``recent:<name>``                list of JSON objects, newest first, capped
+- ``feed:<name>``                  hash of one feed's health, written by the poller
+- ``feeds``                        set of feed names
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from vigie.contracts import redis_key
+
+STATS_TTL_S = 2 * 3600
+RECENT_KEEP = 50
+
+#: Counter names shared by the writers and the status page.
+STAT_ITEMS = "items"
+STAT_DETECTIONS = "detections"
+STAT_ALERTS = "alerts"
+STAT_DELIVERIES = "deliveries"
+STAT_DEAD = "dead"
+#: Recent-list names.
+RECENT_ALERTS = "alerts"
+RECENT_DEAD = "dead"
+
+
+def minute_of(now: float | None = None) -> int:
+    """The unix minute a timestamp falls in."""
+    return int((time.time() if now is None else now) // 60)
+
+
+def stat_key(name: str, minute: int) -> str:
+    """The key of one per-minute counter."""
+    return redis_key("stats", name, minute)
+
+
+def feed_key(name: str) -> str:
+    """The hash holding one feed's health."""
+    return redis_key("feed", name)
+
+
+FEEDS_KEY = redis_key("feeds")
+
+
+def recent_key(name: str) -> str:
+    """The capped list of recent entries of one kind."""
+    return redis_key("recent", name)
+
+
+async def bump(redis: Any, name: str, amount: int = 1, now: float | None = None) -> None:
+    """Add ``amount`` to the counter ``name`` for the current minute."""
+    key = stat_key(name, minute_of(now))
+    pipe = redis.pipeline(transaction=False)
+    pipe.incrby(key, amount)
+    pipe.expire(key, STATS_TTL_S)
+    await pipe.execute()
+
+
+async def push_recent(
+    redis: Any, name: str, payload: dict[str, Any], keep: int = RECENT_KEEP
+) -> None:
+    """Put ``payload`` at the head of the recent list ``name``, keeping the newest ``keep``."""
+    key = recent_key(name)
+    pipe = redis.pipeline(transaction=False)
+    pipe.lpush(key, json.dumps(payload, ensure_ascii=False))
+    pipe.ltrim(key, 0, keep - 1)
+    await pipe.execute()
+
+
+async def read_recent(redis: Any, name: str, count: int = RECENT_KEEP) -> list[dict[str, Any]]:
+    """The newest ``count`` entries of a recent list, skipping unreadable ones."""
+    entries = []
+    for raw in await redis.lrange(recent_key(name), 0, count - 1):
+        try:
+            entries.append(json.loads(raw))
+        except ValueError:
+            continue
+    return entries
+
+
+async def read_series(
+    redis: Any, name: str, minutes: int = 60, now: float | None = None
+) -> list[tuple[int, int]]:
+    """``(unix minute, count)`` for the last ``minutes`` minutes of counter ``name``, oldest first."""
+    last = minute_of(now)
+    span = list(range(last - minutes + 1, last + 1))
+    values = await redis.mget([stat_key(name, minute) for minute in span])
+    return [(minute, int(value or 0)) for minute, value in zip(span, values, strict=True)]
