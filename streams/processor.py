@@ -1,0 +1,119 @@
+"""``ItemProcessor``: one wire item in, detections and alerts out; the Faust agent only calls it.
+
+Kept apart from Faust so the whole decision (read, near-duplicate check, detect, dedup) is
+testable against a real Redis without a broker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ingest.items import WireItem
+from streams import metrics
+from streams.events import Alert, DetectedEvent
+from vigie.stats import RECENT_ALERTS, STAT_ALERTS, STAT_DETECTIONS, bump, push_recent
+
+log = logging.getLogger(__name__)
+
+Detector = Callable[[WireItem], list[DetectedEvent]]
+
+
+class DedupStore(Protocol):
+    """What the processor needs from the dedup store (``RedisDedupStore``)."""
+
+    async def check_item(self, item: WireItem) -> str: ...
+
+    async def observe(self, item: WireItem, event: DetectedEvent) -> Alert | None: ...
+
+
+class BadItem(ValueError):
+    """A record on ``vigie.items`` that is not a readable wire item."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one item produced."""
+
+    item: WireItem | None
+    verdict: str = "new"
+    events: list[DetectedEvent] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+
+
+def decode_item(raw: bytes | str | dict[str, Any]) -> WireItem:
+    """Read a record of ``vigie.items``; raise ``BadItem`` with the reason when unreadable."""
+    try:
+        data = raw if isinstance(raw, dict) else json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadItem(f"not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BadItem("not a JSON object")
+    try:
+        return WireItem.from_dict(data)
+    except (ValueError, TypeError) as exc:
+        raise BadItem(str(exc)) from exc
+
+
+class ItemProcessor:
+    """Decides what one item means: skip it, or detections and the alerts they cause."""
+
+    def __init__(self, store: DedupStore, detector: Detector, redis: Any) -> None:
+        self.store = store
+        self.detector = detector
+        self.redis = redis
+
+    async def process(self, raw: bytes | str | dict[str, Any]) -> Outcome:
+        """Process one record; a bad record is counted and skipped, never raised."""
+        try:
+            item = decode_item(raw)
+        except BadItem as exc:
+            metrics.ITEMS_REJECTED.labels("invalid").inc()
+            log.warning("skipped a record of vigie.items: %s", exc)
+            return Outcome(item=None, verdict="invalid")
+        metrics.ITEMS_CONSUMED.labels(item.lang).inc()
+        verdict = await self.store.check_item(item)
+        if verdict == "near_duplicate":
+            metrics.NEAR_DUPLICATES.labels(item.lang).inc()
+            log.info("item %s (%s) is a copy of one already seen: skipped", item.id, item.source)
+            return Outcome(item=item, verdict=verdict)
+        started = time.perf_counter()
+        try:
+            events = self.detector(item)
+        except Exception:  # a detector bug on one item must not stop the stream
+            metrics.ITEMS_REJECTED.labels("detector_error").inc()
+            log.exception("detection failed on item %s; skipped", item.id)
+            return Outcome(item=item, verdict="detector_error")
+        metrics.DETECT_DURATION.observe(time.perf_counter() - started)
+        outcome = Outcome(item=item, verdict=verdict, events=events)
+        for event in events:
+            metrics.DETECTIONS.labels(event.kind, event.lang, event.status).inc()
+            alert = await self.store.observe(item, event)
+            if alert is None:
+                metrics.DEDUP_HITS.labels(event.kind).inc()
+                log.info("%s in item %s joins an event already alerted", event.kind, item.id)
+                continue
+            outcome.alerts.append(alert)
+            if alert.revision == 0:
+                metrics.ALERTS_EMITTED.labels(alert.kind).inc()
+            else:
+                metrics.REVISIONS_EMITTED.labels(alert.kind).inc()
+            log.info(
+                "alert %s rev %d (%s): %s",
+                alert.id,
+                alert.revision,
+                alert.reason,
+                alert.headline.get("en", ""),
+            )
+        if events:
+            await bump(self.redis, STAT_DETECTIONS, len(events))
+        return outcome
+
+    async def record_alert(self, alert: Alert) -> None:
+        """Note an emitted alert for the status page."""
+        await push_recent(self.redis, RECENT_ALERTS, alert.to_dict())
+        await bump(self.redis, STAT_ALERTS)

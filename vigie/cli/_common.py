@@ -1,0 +1,28 @@
+"""Helpers shared by the subcommands: finding the stack, waiting for a stop signal."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from vigie.runtime import Endpoints, StackNotFound, resolve_endpoints
+from vigie.settings import Settings
+
+
+def endpoints_or_exit(settings: Settings) -> Endpoints | None:
+    """The running stack's endpoints, or ``None`` after printing why none was found."""
+    try:
+        return resolve_endpoints(settings)
+    except StackNotFound as exc:
+        print(f"vigie: {exc}", file=sys.stderr)
+        return None
+
+
+def stop_event_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM, for a long-running process's main loop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return stop

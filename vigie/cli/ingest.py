@@ -1,0 +1,79 @@
+"""`vigie ingest`: the feed poller process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from vigie.settings import Settings
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``ingest`` subcommand."""
+    parser = subparsers.add_parser("ingest", help="run the feed pollers (one process)")
+    parser.add_argument(
+        "--feeds", type=Path, default=None, help="feeds YAML file (default $VIGIE_FEEDS_FILE)"
+    )
+    parser.add_argument("--once", action="store_true", help="poll every feed once and exit")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Poll the configured feeds until stopped."""
+    from ingest.feeds import FeedConfigError, load_feeds
+    from vigie.cli._common import endpoints_or_exit
+
+    path = args.feeds or settings.feeds_file
+    try:
+        feeds = load_feeds(path, settings.poll_interval_s) if path else []
+    except FeedConfigError as exc:
+        print(f"vigie ingest: {exc}", file=sys.stderr)
+        return 2
+    endpoints = endpoints_or_exit(settings)
+    if endpoints is None:
+        return 2
+    return asyncio.run(
+        _main(feeds, endpoints.kafka_bootstrap, endpoints.redis_url, settings, args.once)
+    )
+
+
+async def _main(
+    feeds: list[Any], bootstrap: str, redis_url: str, settings: Settings, once: bool
+) -> int:
+    import redis.asyncio as aioredis
+
+    from ingest.poller import FeedPoller, FetchLimits
+    from ingest.publisher import ItemPublisher
+    from vigie.cli._common import stop_event_on_signals
+    from vigie.ops import serve_ops
+
+    stop = stop_event_on_signals()
+    client = aioredis.from_url(redis_url)
+    publisher = ItemPublisher(bootstrap)
+    limits = FetchLimits(
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.read_timeout_s,
+        max_body_bytes=settings.max_body_bytes,
+        user_agent=settings.user_agent,
+        seen_ttl_s=settings.seen_ttl_days * 86400,
+    )
+    poller = FeedPoller(feeds, redis=client, publisher=publisher, limits=limits)
+    try:
+        async with serve_ops(settings.ingest_metrics_port, process="ingest"):
+            if once:
+                for feed in feeds:
+                    result = await poller.poll_once(feed)
+                    print(
+                        f"{feed.name}: HTTP {result.status}, {result.produced} new of {result.fetched}",
+                        file=sys.stderr,
+                    )
+            else:
+                await poller.run(stop)
+    finally:
+        await poller.aclose()
+        publisher.close()
+        await client.aclose()
+    return 0
