@@ -12,7 +12,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from alerts.errors import UnsafeTargetError
+from alerts.errors import RetryableDeliveryError, UnsafeTargetError
 
 #: Resolves a host name to the addresses a connection could reach.
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -52,7 +52,8 @@ async def check_target(
     try:
         addresses = await resolver(host, port)
     except OSError as exc:
-        raise UnsafeTargetError(f"cannot resolve {host}: {exc}") from exc
+        # DNS outages pass; a name that never resolves ends in the dead letters after the retries.
+        raise RetryableDeliveryError(f"cannot resolve {host}: {exc}") from exc
     refused = sorted({address for address in addresses if not is_public_address(address)})
     if refused or not addresses:
         raise UnsafeTargetError(

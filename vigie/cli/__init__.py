@@ -25,6 +25,9 @@ COMMANDS = (
 )
 
 
+NOISY_LOGGERS = ("kafka", "aiokafka", "httpx", "httpcore", "faust.transport", "mode")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
     parser = argparse.ArgumentParser(
@@ -57,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Client libraries narrate every connection at INFO; their warnings are what operators need.
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         code = args.handler(args, settings)
     except KeyboardInterrupt:

@@ -1,0 +1,121 @@
+"""What every channel shares: the ``Message`` it sends, the ``Channel`` interface and the HTTP
+plumbing (status classification, ``Retry-After``, SSRF guard) of the HTTP-based channels."""
+
+from __future__ import annotations
+
+import abc
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any, ClassVar
+
+import httpx
+
+from alerts.channels import http_target
+from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
+from alerts.guard import Resolver, check_target, system_resolver
+from alerts.render import RenderedMessage, render_message
+from alerts.retry import parse_retry_after
+from alerts.subscriptions import Subscription
+from streams.events import Alert
+
+USER_AGENT = "Vigie-Alerts/1"
+#: Statuses worth retrying besides 5xx: request timeout, too early, rate limited.
+RETRYABLE_STATUSES = frozenset({408, 425, 429})
+
+
+@dataclass(frozen=True)
+class Message:
+    """One delivery: the alerts (one, or several for a digest) for one subscription."""
+
+    subscription: Subscription
+    alerts: tuple[Alert, ...]
+    delivery_id: str
+    attempt: int = 1
+    sent_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def is_digest(self) -> bool:
+        """Whether this message groups several alerts."""
+        return len(self.alerts) > 1
+
+    @cached_property
+    def rendered(self) -> RenderedMessage:
+        """The message text in the subscription's language."""
+        return render_message(self.alerts, self.subscription.lang)
+
+
+class Channel(abc.ABC):
+    """A way to reach subscribers; ``send`` returns on success or raises a ``DeliveryError``."""
+
+    #: Channel kind, the label of its metrics.
+    kind: ClassVar[str] = ""
+    #: Whether several alerts may be grouped into one digest message for this channel.
+    supports_digest: ClassVar[bool] = True
+
+    @abc.abstractmethod
+    async def send(self, message: Message) -> None:
+        """Deliver ``message`` or raise ``RetryableDeliveryError`` / ``PermanentDeliveryError``."""
+
+    async def aclose(self) -> None:
+        """Release what the channel holds (connections)."""
+
+
+class HttpChannel(Channel):
+    """A channel that POSTs a JSON body to an HTTP(S) URL taken from the subscription."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        allow_private: bool = False,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        self.client = client
+        self.allow_private = allow_private
+        self.resolver = resolver
+
+    @abc.abstractmethod
+    def payload(self, message: Message) -> dict[str, Any]:
+        """The native JSON body of the target service."""
+
+    def headers(self, message: Message, body: bytes) -> dict[str, str]:
+        """Extra headers for one attempt (the webhook signs the body here)."""
+        return {}
+
+    async def send(self, message: Message) -> None:
+        """POST the payload after the SSRF check; classify the answer."""
+        url = http_target(message.subscription.channel)
+        await check_target(url, allow_private=self.allow_private, resolver=self.resolver)
+        body = json.dumps(self.payload(message), ensure_ascii=False, separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            **self.headers(message, body),
+        }
+        try:
+            response = await self.client.post(url, content=body, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise RetryableDeliveryError(f"timed out ({type(exc).__name__})", channel=self.kind) from exc
+        except httpx.TransportError as exc:
+            raise RetryableDeliveryError(
+                f"cannot reach target: {exc or type(exc).__name__}", channel=self.kind
+            ) from exc
+        check_response(response, self.kind)
+
+
+def check_response(response: httpx.Response, channel: str) -> None:
+    """Return on 2xx; raise a retryable error on 5xx/408/429, a permanent one on other statuses."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    detail = response.text[:200].strip() or response.reason_phrase
+    if status >= 500 or status in RETRYABLE_STATUSES:
+        raise RetryableDeliveryError(
+            f"target answered {detail!r}",
+            channel=channel,
+            status=status,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+    raise PermanentDeliveryError(f"target rejected the delivery: {detail!r}", channel=channel, status=status)

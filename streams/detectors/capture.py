@@ -1,0 +1,348 @@
+"""City captures: trigger phrases in active, passive and noun form (FR/EN) tied to a city name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from streams.detectors.gazetteer import Mention
+from streams.detectors.lexicons import CITY_NOUNS, PARTIAL_NOUNS, REGION_NOUNS
+from streams.detectors.modality import has_year
+
+_I = re.IGNORECASE
+_OF = r"(?:of|over|de|d'|du|des)"
+_ELIDED = r"(?:es|u|e\s+la|e\s+l'|e|')"
+
+# Active voice: the city follows the verb ("ont repris Raqqa", "recaptured Palmyra").
+_ACTIVE = re.compile(
+    r"(?P<aux>\b(?:(?:have|has|had|having|ont|a|avaient|avait|auraient|aurait|auront|aura|"
+    r"avoir|ayant)\s+(?:(?:now|finally|reportedly|effectively|already|désormais|finalement|"
+    r"enfin|déjà|bel\s+et\s+bien|officiellement)\s+)?)?"
+    r"(?P<verb>"
+    r"(?:took|takes?|taken|seized|seizes?|gained|gains?|wrested|wrests?|wrest|secured|"
+    r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?)\s+"
+    r"(?:(?:full|complete|total|effective|firm)\s+)?control\s+(?:of|over)"
+    r"|(?:pris|repris|prend|prennent|reprend|reprennent|prenaient|reprenaient)\s+"
+    r"(?:le\s+)?contrôle\s+(?:(?:total|complet|entier)\s+)?d" + _ELIDED +
+    r"|(?:took|takes?|taken|won|wins?|win)\s+back|(?:took|takes?|taken)\s+over"
+    r"|took|takes?|taken|seized|seizes?|captured|captures?|recaptured|recaptures?|retook|"
+    r"retakes?|retaken|liberated|liberates?|overran|overruns?|overrun|conquered|conquers?|"
+    r"freed|frees|regained|regains?"
+    r"|pris|repris|reconquis|conquis|libérée?s?|capturée?s?|prennent|prend|reprennent|"
+    r"reprend|libèrent|libère|reconqui(?:ert|èrent)|conqui(?:ert|èrent)"
+    r"|s'empar(?:e|ent|ait|aient)\s+d" + _ELIDED +
+    r"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait|s'était|s'étaient|s'étant)\s+"
+    r"(?:(?:finalement|désormais|enfin|déjà)\s+)?emparée?s?\s+d" + _ELIDED +
+    r"|(?:fait|font|faire)\s+tomber|(?:mis|mettent|met)\s+la\s+main\s+sur"
+    r")\b",
+    _I,
+)
+# Passive and intransitive: the city comes first ("Mosul fell to", "Raqqa est tombée aux mains").
+_PASSIVE = re.compile(
+    r"(?P<aux>\b(?:(?:has|have|had|was|were|is|are|been|being|now|est|sont|serait|seraient|"
+    r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|désormais|maintenant|finally|"
+    r"officially|fully|completely|entirely|reportedly|finalement|officiellement|entièrement|"
+    r"totalement|complètement|définitivement|back|bel\s+et\s+bien)\s+)*)"
+    r"(?P<verb>"
+    r"(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:the\s+)?"
+    r"(?:(?:full|complete|total)\s+)?control\s+of"
+    r"|(?:in|into)\s+the\s+hands\s+of|under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?"
+    r"control\s+of"
+    r"|fallen|fell|falls|fall|taken|captured|seized|recaptured|retaken|liberated|overrun|"
+    r"freed|conquered"
+    r"|tomb(?:ée?s?|e|ent|ait|aient)"
+    r"|(?:pass(?:e|ent|ée?s?)|bascul(?:e|ent|ée?s?))\s+sous\s+(?:le\s+)?contrôle"
+    r"|sous\s+(?:le\s+)?(?:contrôle|coupe)|aux\s+mains|entre\s+les\s+mains"
+    r"|reprise?s?|prise?s?|libérée?s?|reconquise?s?|conquise?s?|capturée?s?"
+    r")\b",
+    _I,
+)
+# Nouns: "la chute de Raqqa", "the recapture of Palmyra".
+_NOMINAL = re.compile(
+    r"\b(?P<verb>chute|prise|reprise|libération|reconquête|conquête|fall|capture|recapture|"
+    r"liberation|seizure|takeover|reconquest)\b",
+    _I,
+)
+# Driving a force out: "drove IS out of Mosul", "ont chassé l'EI de Raqqa".
+_EXPEL = re.compile(
+    r"\b(?P<verb>drove|drive[sn]?|pushed|ousted|ousts?|expelled|expels?|flushed|routed|"
+    r"chass(?:é|ée|és|ées|e|ent|aient)|expuls(?:é|ée|és|ées|e|ent)|délog(?:é|ée|és|ées|e|ent))"
+    r"\s+(?P<from>[^,.;:]{2,40}?)\s+(?:out\s+of|from|hors\s+d[e'u]|d" + _ELIDED + r")\s*",
+    _I,
+)
+
+_NOT_A_NAME = r"(?!(?:from|in|at|on|with|to|à|dans|en|sur|avec|pour|par|du|des|de|near|près|and|et)\b)"
+#: What may stand between a verb and its city: "the strategic town of", "la ville syrienne de".
+_GAP_AFTER = re.compile(
+    rf"\s*(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
+    rf"(?:(?:{_NOT_A_NAME}[\w'-]+\s+){{0,3}}?(?:{CITY_NOUNS})(?:\s+{_NOT_A_NAME}[\w'-]+){{0,2}}?"
+    rf"\s*(?:of|de|d'|du)\s*)?",
+    _I,
+)
+#: What may stand between a city and a passive verb: "Mosul, Iraq's second city, fell".
+_GAP_BEFORE = re.compile(r"(?:\s+(?:city|town))?(?:\s*,[^,;.]{1,60},)?\s*", _I)
+_AFTER_CITY_BLOCK = re.compile(rf"(?:'s?\b|'|\s+(?:{PARTIAL_NOUNS}|{REGION_NOUNS})\b)", _I)
+_REGION_BEFORE = re.compile(rf"\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$", _I)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:from|in|at|near|of|to|into|à|de|d'|en|dans|près\s+de|vers|depuis)\s*$", _I
+)
+_CITY_OF_BEFORE = re.compile(rf"\b(?:{CITY_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d')\s*$", _I)
+#: Words that make a capture hypothetical, wished, threatened or denied.
+_BLOCK_BEFORE = re.compile(
+    r"\b(?:to|pour|afin\s+de|will|would|could|might|may|can|shall|cannot|must|not|pas|jamais|"
+    r"never|without|sans|sur\s+le\s+point\s+de|en\s+passe\s+de|menace\w*\s+de|tent\w*\s+de|"
+    r"cherch\w*\s+à|prêts?\s+à|s'apprêt\w*\s+à|vis\w*\s+à|did|does|do|didn't|don't|"
+    r"doesn't|hasn't|haven't|n'ont|n'a|n'avait|n'auraient|n'aurait|if|si|whether|ni|nor|"
+    r"pourrai(?:en)?t|devrai(?:en)?t|peuvent|peut|doit|doivent|veulent|veut|voulaient)"
+    r"\s+(?:[\w'-]+\s+)?$",
+    _I,
+)
+_NOMINAL_BLOCK_BEFORE = re.compile(
+    r"\b(?:since|depuis|before|avant|after|après|following|anniversary|anniversaire|"
+    r"years|ans|celle|souvenir|memory|mémoire|battle|bataille|fight|lutte|combat|"
+    r"offensive|prevent|empêcher|éviter|avoid|attempt|tentative|bid|risk|risque|threat|"
+    r"menace|fear|crainte|peur|eve|veille)\b[^,;]{0,30}$",
+    _I,
+)
+_STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under)", _I)
+_STATE_OK = re.compile(
+    r"\b(?:serait|seraient|désormais|maintenant|now|back|entièrement|totalement|complètement|"
+    r"fully|completely|entirely|définitivement)\b",
+    _I,
+)
+_STATE_STILL = re.compile(r"\b(?:toujours|still|encore|remains?|reste|restent|demeure\w*)\b", _I)
+_PARTICIPLE = re.compile(
+    r"^(?:taken|captured|seized|recaptured|retaken|liberated|overrun|freed|conquered|"
+    r"reprise?s?|prise?s?|libérée?s?|reconquise?s?|conquise?s?|capturée?s?)$",
+    _I,
+)
+_PLUPERFECT = re.compile(r"\b(?:had|avait|avaient|était|étaient|s'était|s'étaient)\b", _I)
+_REPORTED_SPEECH = re.compile(
+    r"\b(?:que|qu'|that|said|says|announced|claimed|claims|confirmed|annoncé|affirmé|"
+    r"indiqué|déclaré|assuré|revendiqué|a\s+confirmé)\b",
+    _I,
+)
+_AGENT = re.compile(
+    r"\s*(?:,\s*)?(?:par|by|to|into\s+the\s+hands\s+of|of|aux\s+mains\s+d" + _ELIDED + r"|"
+    r"entre\s+les\s+mains\s+d" + _ELIDED + r"|sous\s+(?:le\s+)?contrôle\s+d" + _ELIDED + r"|"
+    r"d" + _ELIDED + r")\s*",
+    _I,
+)
+_FROM = re.compile(
+    r"\s*(?:,\s*)?(?:from|aux|à|au|des\s+mains\s+d" + _ELIDED + r")\s*",
+    _I,
+)
+_NP_STOP = (
+    r"(?:on|in|after|le|la|les|après|lors|en|à|since|depuis|with|avec|who|qui|que|et|and|"
+    r"following|during|pendant|this|cette|ce|earlier|late|early|at|near|près|dans|sur|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|yesterday|today|hier|aujourd'hui|overnight|amid|as|when|"
+    r"lorsque|quand|où|where|which|said|says|selon|according|a|ont|have|has|had|is|was|"
+    r"were|are|est|sont|after|for|pour|but|mais|from|last|dernier|dernière|before|avant|"
+    r"without|sans|ending|mettant|ending|under|sous|by|par|to|into|out)"
+)
+_NP = re.compile(
+    rf"(?:(?:the|les|la|le|l')\s*)?(?!{_NP_STOP}\b)[\w'-]+(?:\s+(?!{_NP_STOP}\b)[\w'-]+|\s+(?:de|of|du|des|d')\s*"
+    rf"(?!{_NP_STOP}\b)[\w'-]+){{0,6}}",
+    _I,
+)
+_NOT_AN_ACTOR = re.compile(
+    r"^(?:l'aube|aube|midi|minuit|la\s+mi|mi|l'issue|issue|la\s+suite|suite|l'ouest|l'est|"
+    r"north|south|east|west|nord|sud|ouest|est|the\s+north|the\s+south|the\s+east|the\s+west|"
+    r"the\s+air|the\s+sea|fin|début|partir|travers|cause|l'approche|peine)\b",
+    _I,
+)
+_SUBJECT_CUT = re.compile(
+    r"[;:«»\"()]|\b(?:que|qu'|that|said|says|a\s+annoncé|annonce|indique|affirme|after|"
+    r"après|when|lorsque|quand|où|where|as|while|tandis\s+que)\b",
+    _I,
+)
+_SUBJECT_SKIP = re.compile(
+    r"^(?:selon|d'après|according|citing|on|le|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|hier|"
+    r"earlier|plus\s+tôt|late|early|overnight|in|en|dans|après|after|at|à)\b",
+    _I,
+)
+_PRONOUN = re.compile(
+    r"^(?:they|ils|elles|il|elle|it|which|qui|who|we|nous|on|them|he|she|the\s+group|le\s+groupe)$",
+    _I,
+)
+_CLAUSE = re.compile(r"[^,;()]*$")
+_CLAUSE_AFTER = re.compile(r"[^,;()]*")
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureMatch:
+    """One capture found in a sentence, before modality decides its status."""
+
+    mention: Mention
+    actor: str | None
+    from_actor: str | None
+    nominal: bool
+    reported_speech: bool
+
+
+def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
+    """Captures told in one sentence: each a trigger tied to a city by grammar, not proximity."""
+    cities = [mention for mention in mentions if mention.is_city]
+    if not cities:
+        return []
+    found: dict[int, CaptureMatch] = {}
+    for match in _ACTIVE.finditer(sentence):
+        aux = match.group("aux") or ""
+        if _blocked(sentence, match.start(), aux):
+            continue
+        city = _city_after(sentence, match.end(), cities)
+        if city is None:
+            continue
+        actor = _subject(sentence, match.start())
+        for place in _with_list(sentence, city, cities):
+            capture = _active(sentence, place, actor, None, match.start(), aux)
+            if capture is not None:
+                found.setdefault(place.start, capture)
+    for match in _PASSIVE.finditer(sentence):
+        capture = _passive(sentence, match, cities)
+        if capture is not None:
+            found.setdefault(capture.mention.start, capture)
+    for match in _NOMINAL.finditer(sentence):
+        if _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, match.start() - 60), match.start()):
+            continue
+        city = _city_after(sentence, match.end(), cities)
+        if city is not None and not has_year(_clause(sentence, match.start(), city.end)):
+            actor = _np_after(sentence, city.end, _AGENT)
+            found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
+    for match in _EXPEL.finditer(sentence):
+        if _blocked(sentence, match.start(), ""):
+            continue
+        city = _city_after(sentence, match.end(), cities)
+        if city is not None:
+            actor = _subject(sentence, match.start())
+            expelled = match.group("from").strip()
+            capture = _active(sentence, city, actor, expelled, match.start(), "")
+            if capture is not None:
+                found.setdefault(city.start, capture)
+    return list(found.values())
+
+
+def _active(
+    sentence: str, city: Mention, actor: str | None, from_actor: str | None, start: int, aux: str
+) -> CaptureMatch | None:
+    if has_year(_clause(sentence, start, city.end)):
+        return None
+    reported = bool(_REPORTED_SPEECH.search(sentence, 0, start))
+    pluperfect = _PLUPERFECT.search(aux) or _PLUPERFECT.search(sentence, max(0, start - 12), start)
+    if pluperfect and not reported:
+        return None
+    from_actor = from_actor or _np_after(sentence, city.end, _FROM)
+    return CaptureMatch(city, actor, from_actor, False, reported)
+
+
+def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> CaptureMatch | None:
+    aux = match.group("aux") or ""
+    verb = match.group("verb")
+    city = _city_before(sentence, match.start(), cities)
+    if city is None:
+        return None
+    before_aux = sentence[city.end : match.start()]
+    if _STATE_STILL.search(before_aux + aux):
+        return None
+    if _STATE_VERB.match(verb) and not _STATE_OK.search(aux + before_aux):
+        return None
+    agent = _np_after(sentence, match.end(), _AGENT)
+    if _PARTICIPLE.match(verb) and not aux.strip() and agent is None:
+        return None
+    if _blocked(sentence, city.start, "") or has_year(_clause(sentence, city.start, match.end())):
+        return None
+    reported = bool(_REPORTED_SPEECH.search(sentence, 0, city.start))
+    if _PLUPERFECT.search(aux) and not reported:
+        return None
+    return CaptureMatch(city, agent, None, False, reported)
+
+
+def _blocked(sentence: str, start: int, aux: str) -> bool:
+    return bool(_BLOCK_BEFORE.search(sentence, max(0, start - 40), start)) or "pas " in aux
+
+
+def _city_after(sentence: str, position: int, cities: list[Mention]) -> Mention | None:
+    for city in cities:
+        if city.start < position:
+            continue
+        if _GAP_AFTER.fullmatch(sentence, position, city.start) is None:
+            return None
+        if _usable_city(sentence, city):
+            return city
+        return None
+    return None
+
+
+def _city_before(sentence: str, position: int, cities: list[Mention]) -> Mention | None:
+    for city in reversed(cities):
+        if city.end > position:
+            continue
+        if _GAP_BEFORE.fullmatch(sentence, city.end, position) is None:
+            return None
+        head = sentence[max(0, city.start - 40) : city.start]
+        if _PREPOSITION_BEFORE.search(head) and not _CITY_OF_BEFORE.search(head):
+            return None
+        return city if _usable_city(sentence, city) else None
+    return None
+
+
+def _usable_city(sentence: str, city: Mention) -> bool:
+    """A city named as a whole: not a region ("province de"), a part ("Kunduz airport") or a
+    possessive ("Lyon's")."""
+    if _AFTER_CITY_BLOCK.match(sentence, city.end):
+        return False
+    return not _REGION_BEFORE.search(sentence, max(0, city.start - 40), city.start)
+
+
+def _with_list(sentence: str, city: Mention, cities: list[Mention]) -> list[Mention]:
+    """The city and any listed right after it: "took Kunduz and Baghlan"."""
+    listed = [city]
+    for other in cities:
+        if other.start <= listed[-1].end:
+            continue
+        between = sentence[listed[-1].end : other.start]
+        if re.fullmatch(r"\s*(?:,|and|et|,\s*and|,\s*et)\s*", between) and _usable_city(sentence, other):
+            listed.append(other)
+        else:
+            break
+    return listed
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The clause around a span: from the previous comma to the next one."""
+    head = _CLAUSE.search(sentence, 0, start)
+    tail = _CLAUSE_AFTER.match(sentence, end)
+    left = head.start() if head else start
+    right = tail.end() if tail else end
+    return sentence[left:right]
+
+
+def _np_after(sentence: str, position: int, connector: re.Pattern[str]) -> str | None:
+    """The noun phrase after a connector ("by Iraqi forces", "aux djihadistes de Daesh")."""
+    joined = connector.match(sentence, position)
+    if joined is None or joined.end() == position:
+        return None
+    phrase = _NP.match(sentence, joined.end())
+    if phrase is None or _NOT_AN_ACTOR.match(phrase.group(0)):
+        return None
+    return phrase.group(0).strip() or None
+
+
+def _subject(sentence: str, position: int) -> str | None:
+    """The subject of an active verb: the clause before it, appositions and openers dropped."""
+    head = sentence[:position]
+    cuts = list(_SUBJECT_CUT.finditer(head))
+    if cuts:
+        head = head[cuts[-1].end() :]
+    pieces = [piece.strip() for piece in head.split(",") if piece.strip()]
+    while pieces and _SUBJECT_SKIP.match(pieces[0]):
+        pieces.pop(0)
+    if not pieces:
+        return None
+    words = pieces[0].split()[:8]
+    subject = " ".join(words).strip(" -'")
+    if not subject or _PRONOUN.match(subject):
+        return None
+    return subject

@@ -1,0 +1,109 @@
+"""How a sentence tells what it tells: as fact, as someone's claim, as a denial, or as
+background (anniversaries, obituaries, sports pages) that must not raise an alert."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+
+#: French conditional of report ("auraient pris", "serait sous le contrôle") and English hedges.
+_HEARSAY = re.compile(
+    r"\b(?:aurai(?:en)?t|serai(?:en)?t|reportedly|allegedly|purportedly|apparemment|"
+    r"présumée?s?|supposedly|unconfirmed|non confirmée?s?)\b",
+    _I,
+)
+_SOURCE_NP = r"[^,.;:!?()«»\"]{2,60}?"
+_SOURCE_END = r"(?=\s*(?:[,.;:!?()«»\"]|$|\b(?:que|qu'|that|on|mardi|lundi|mercredi|jeudi|vendredi|samedi|dimanche)\b))"
+#: "selon l'OSDH", "according to the army", "d'après une source militaire".
+_SOURCE_BEFORE = re.compile(
+    rf"\b(?:selon|d'après|according\s+to|citing|cité\s+par|citée\s+par|quoted\s+by|"
+    rf"de\s+source\s+\w+|from\s+sources?\s+\w+)\s+{_SOURCE_NP}{_SOURCE_END}",
+    _I,
+)
+#: Verbs of saying and claiming ("said", "a annoncé à l'AFP", "revendique").
+_SAY = re.compile(
+    r"\b(?:said|says|say|saying|claimed|claims|claim|claiming|announced|announces|announce|"
+    r"declared|declares|stated|told|reported|reports|insisted|asserted|boasted|"
+    r"(?:a|ont|avait|avaient)\s+(?:annoncé|affirmé|indiqué|déclaré|assuré|revendiqué|"
+    r"rapporté|précisé|fait\s+savoir|dit|estimé|proclamé|publié)|annonce(?:nt)?|"
+    r"affirme(?:nt)?|indique(?:nt)?|déclare(?:nt)?|assure(?:nt)?|revendique(?:nt)?|"
+    r"rapporte(?:nt)?|précise(?:nt)?|proclame(?:nt)?|disent|claironne(?:nt)?)\b"
+    r"(?:\s+(?:à|to)\s+(?:l'|la\s+|le\s+)?[A-Z][\w'-]+)?",
+    _I,
+)
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ial|ials)|rejected|rejects|dismissed|refuted|refutes|disputed|"
+    r"disputes|contradicted|dément(?:ent|i)?|démenti|démentent|nie(?:nt)?|(?:a|ont)\s+nié|"
+    r"réfute(?:nt)?|conteste(?:nt)?|(?:a|ont)\s+contesté|rejette(?:nt)?|(?:a|ont)\s+rejeté|"
+    r"fausses?\s+informations?|false\s+claims?|propaganda|propagande)\b",
+    _I,
+)
+#: Anniversaries, memories and obituaries: the event is old news.
+_BACKGROUND = re.compile(
+    r"\b(?:anniversary|anniversaire|commemorat\w*|commémor\w*|years?\s+ago|decades?\s+ago|"
+    r"il\s+y\s+a\s+\w+\s+ans|(?:ans|years)\s+(?:après|after|since|depuis|jour\s+pour\s+jour)|"
+    r"jubilee|in\s+memory|en\s+mémoire|obituary|nécrologie|"
+    r"(?:dies|died|meurt|décède|s'éteint|s'est\s+éteinte?|est\s+morte?|est\s+décédée?)\s+"
+    r"(?:at|aged|à|à\s+l'âge\s+de)\s+\d+|hero\s+of|héros\s+de|veterans?\s+of|vétérans?\s+de|"
+    r"remembers|se\s+souvien\w+|se\s+rappelle\w*|recalls|history\s+of|histoire\s+de)\b",
+    _I,
+)
+_SPORT = re.compile(
+    r"\b(?:match|matches|championnat|ligue|league|buts|scored|a\s+marqué|saison|season|"
+    r"coach|entraîneur|striker|attaquant|midfielder|tournament|"
+    r"tournoi|derby|stadium|football|soccer|rugby|tennis|basket\w*|cricket|olympi\w+|"
+    r"championship|mercato|transfer|playoffs?|semi-final|demi-finale|"
+    r"quarter-final|quart\s+de\s+finale|world\s+cup|coupe\s+du\s+monde|coupe\s+de\s+france|"
+    r"grand\s+prix|fc|psg|om|ol|premier\s+league|serie\s+a|bundesliga|liga|"
+    r"nba|nfl|podium|peloton|maillot|jersey|titre\s+de\s+champion|"
+    r"\d-\d)\b",
+    _I,
+)
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Modality:
+    """What a sentence's wording says about the events in it."""
+
+    hearsay: bool
+    attribution: str | None
+    denied: bool
+    background: bool
+    sport: bool
+
+    @property
+    def claimed(self) -> bool:
+        """Told as someone's word (conditional, "selon", "said") rather than as fact."""
+        return self.hearsay or self.attribution is not None
+
+
+def assess(sentence: str) -> Modality:
+    """Read the modality cues of one sentence."""
+    source = _SOURCE_BEFORE.search(sentence)
+    attribution = source.group(0).strip() if source else None
+    if attribution is None:
+        said = _SAY.search(sentence)
+        if said:
+            attribution = _speaker(sentence, said.start()) + said.group(0)
+    return Modality(
+        hearsay=bool(_HEARSAY.search(sentence)),
+        attribution=attribution,
+        denied=bool(_DENIAL.search(sentence)),
+        background=bool(_BACKGROUND.search(sentence)),
+        sport=bool(_SPORT.search(sentence)),
+    )
+
+
+def has_year(text: str) -> bool:
+    """Whether a calendar year is written in ``text`` (a capture dated by year is history)."""
+    return bool(_YEAR.search(text))
+
+
+def _speaker(sentence: str, end: int) -> str:
+    """Up to four words before a verb of saying, stopping at punctuation: "the army "."""
+    head = re.split(r"[,;:«»\"()]", sentence[:end])[-1]
+    words = head.split()[-4:]
+    return " ".join(words) + " " if words else ""

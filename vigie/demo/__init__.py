@@ -1,0 +1,1 @@
+"""Bundled demo material: sample wire feeds, their feeds file and the events they must raise."""
