@@ -107,7 +107,7 @@ class RedisDeadLetterStore:
         raw = await self.redis.hget(LETTERS_KEY, letter_id)
         return DeadLetter.from_dict(json.loads(raw)) if raw else None
 
-    async def list(self, limit: int = 100) -> list[DeadLetter]:
+    async def newest(self, limit: int = 100) -> list[DeadLetter]:
         """The newest ``limit`` dead letters, newest first."""
         ids = await self.redis.zrevrange(INDEX_KEY, 0, max(limit, 1) - 1)
         if not ids:

@@ -35,6 +35,11 @@ def safe_url(url: str) -> str:
     """A URL that cannot close a markdown link or Slack link early: only http(s), brackets encoded."""
     if not url.lower().startswith(("http://", "https://")):
         return ""
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace(">", "%3E").replace(
-        "<", "%3C"
-    ).replace("|", "%7C")
+    return (
+        url.replace(" ", "%20")
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace(">", "%3E")
+        .replace("<", "%3C")
+        .replace("|", "%7C")
+    )

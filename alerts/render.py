@@ -88,7 +88,9 @@ class RenderedMessage:
             lines = [alert.headline]
             lines += [f"{label}: {value}" for label, value in alert.facts]
             if alert.evidence:
-                lines.append(f"« {alert.evidence} »" if self.lang == "fr" else f'"{alert.evidence}"')
+                lines.append(
+                    f"« {alert.evidence} »" if self.lang == "fr" else f'"{alert.evidence}"'
+                )
             lines += [f"- {name}: {url}" for name, url in alert.links]
             lines.append(alert.footer)
             blocks.append("\n".join(lines))
@@ -161,7 +163,9 @@ def render_alert(alert: Alert, lang: str) -> RenderedAlert:
         status = f"{status} — {event.attribution}"
     facts.append((labels["status"], status))
     names = source_names(alert)
-    facts.append((labels["sources"], f"{len(alert.sources)} ({', '.join(names)})" if names else "0"))
+    facts.append(
+        (labels["sources"], f"{len(alert.sources)} ({', '.join(names)})" if names else "0")
+    )
     title = headline(alert, lang)
     if alert.revision > 0:
         title = f"{labels['update'].format(revision=alert.revision)} · {title}"

@@ -42,7 +42,7 @@ class RedisSubscriptionStore:
         raw = await self.redis.hget(SUBSCRIPTIONS_KEY, subscription_id)
         return _load(raw) if raw is not None else None
 
-    async def list(self) -> list[Subscription]:
+    async def all(self) -> list[Subscription]:
         """Every readable subscription, oldest first."""
         raws = await self.redis.hvals(SUBSCRIPTIONS_KEY)
         subscriptions = [sub for sub in (_load(raw) for raw in raws) if sub is not None]
@@ -118,4 +118,3 @@ def _load(raw: bytes | str) -> Subscription | None:
         return Subscription.model_validate(json.loads(raw))
     except (ValueError, TypeError):
         return None
-

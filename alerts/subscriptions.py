@@ -156,7 +156,9 @@ def matches(subscription: SubscriptionSpec, alert: Alert) -> bool:
         return False
     if subscription.statuses and event.status not in subscription.statuses:
         return False
-    if subscription.countries and (place is None or place.country.upper() not in subscription.countries):
+    if subscription.countries and (
+        place is None or place.country.upper() not in subscription.countries
+    ):
         return False
     if subscription.cities:
         names = {place.name.casefold(), place.canonical.casefold()} if place else set()
@@ -169,4 +171,3 @@ def matches(subscription: SubscriptionSpec, alert: Alert) -> bool:
         if killed is None or killed < subscription.min_killed:
             return False
     return len(alert.sources) >= subscription.min_sources
-

@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     digest_window_s: float = Field(default=300.0, ge=0)
     revision_merge_window_s: float = Field(default=60.0, ge=0)
     subscriptions_file: Path | None = None
+    # Language of the console channel's headline (both headlines are always in the line).
+    console_lang: str = Field(default="en", pattern="^(fr|en)$")
 
     # Operators
     status_port: int = Field(default=DEFAULT_STATUS_PORT, ge=0, le=65535)

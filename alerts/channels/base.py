@@ -60,6 +60,7 @@ class Channel(abc.ABC):
 
     async def aclose(self) -> None:
         """Release what the channel holds (connections)."""
+        return None
 
 
 class HttpChannel(Channel):
@@ -97,7 +98,9 @@ class HttpChannel(Channel):
         try:
             response = await self.client.post(url, content=body, headers=headers)
         except httpx.TimeoutException as exc:
-            raise RetryableDeliveryError(f"timed out ({type(exc).__name__})", channel=self.kind) from exc
+            raise RetryableDeliveryError(
+                f"timed out ({type(exc).__name__})", channel=self.kind
+            ) from exc
         except httpx.TransportError as exc:
             raise RetryableDeliveryError(
                 f"cannot reach target: {exc or type(exc).__name__}", channel=self.kind
@@ -118,4 +121,6 @@ def check_response(response: httpx.Response, channel: str) -> None:
             status=status,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
-    raise PermanentDeliveryError(f"target rejected the delivery: {detail!r}", channel=channel, status=status)
+    raise PermanentDeliveryError(
+        f"target rejected the delivery: {detail!r}", channel=channel, status=status
+    )

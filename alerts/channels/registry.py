@@ -54,10 +54,10 @@ class ChannelRegistry:
         module_name, _, class_name = CHANNEL_CLASSES[kind].partition(":")
         cls: Any = getattr(import_module(module_name), class_name)
         if kind in HTTP_KINDS:
-            return cls(self.http, allow_private=self.allow_private, resolver=self.resolver)  # type: ignore[no-any-return]
+            return cls(self.http, allow_private=self.allow_private, resolver=self.resolver)
         if kind == "console":
-            return cls(self.stdout)  # type: ignore[no-any-return]
-        return cls(timeout_s=self.timeout_s)  # type: ignore[no-any-return]
+            return cls(self.stdout)
+        return cls(timeout_s=self.timeout_s)
 
     async def aclose(self) -> None:
         """Close every channel and the shared HTTP client."""

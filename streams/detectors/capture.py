@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from streams.detectors.gazetteer import Mention
-from streams.detectors.lexicons import CITY_NOUNS, PARTIAL_NOUNS, REGION_NOUNS
+from streams.detectors.lexicons import CITY_NOUNS, PARTIAL_NOUNS
 from streams.detectors.modality import has_year
 
 _I = re.IGNORECASE
@@ -15,7 +15,7 @@ _ELIDED = r"(?:es|u|e\s+la|e\s+l'|e|')"
 
 # Active voice: the city follows the verb ("ont repris Raqqa", "recaptured Palmyra").
 _ACTIVE = re.compile(
-    r"(?P<aux>\b(?:(?:have|has|had|having|ont|a|avaient|avait|auraient|aurait|auront|aura|"
+    r"(?P<aux>\b(?:have|has|had|having|ont|a|avaient|avait|auraient|aurait|auront|aura|"
     r"avoir|ayant)\s+(?:(?:now|finally|reportedly|effectively|already|désormais|finalement|"
     r"enfin|déjà|bel\s+et\s+bien|officiellement)\s+)?)?"
     r"(?P<verb>"
@@ -81,8 +81,7 @@ _GAP_AFTER = re.compile(
 )
 #: What may stand between a city and a passive verb: "Mosul, Iraq's second city, fell".
 _GAP_BEFORE = re.compile(r"(?:\s+(?:city|town))?(?:\s*,[^,;.]{1,60},)?\s*", _I)
-_AFTER_CITY_BLOCK = re.compile(rf"(?:'s?\b|'|\s+(?:{PARTIAL_NOUNS}|{REGION_NOUNS})\b)", _I)
-_REGION_BEFORE = re.compile(rf"\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$", _I)
+_AFTER_CITY_BLOCK = re.compile(rf"(?:'s?\b|'|\s+(?:{PARTIAL_NOUNS})\b)", _I)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:from|in|at|near|of|to|into|à|de|d'|en|dans|près\s+de|vers|depuis)\s*$", _I
 )
@@ -141,9 +140,11 @@ _NP_STOP = (
     r"were|are|est|sont|after|for|pour|but|mais|from|last|dernier|dernière|before|avant|"
     r"without|sans|ending|mettant|ending|under|sous|by|par|to|into|out)"
 )
+# A stop word ends a noun phrase, except in capitals: "IS" is the Islamic State, not "is".
+_NOT_STOP = rf"(?!(?!(?-i:[A-Z]{{2,}}\b)){_NP_STOP}\b)"
 _NP = re.compile(
-    rf"(?:(?:the|les|la|le|l')\s*)?(?!{_NP_STOP}\b)[\w'-]+(?:\s+(?!{_NP_STOP}\b)[\w'-]+|\s+(?:de|of|du|des|d')\s*"
-    rf"(?!{_NP_STOP}\b)[\w'-]+){{0,6}}",
+    rf"(?:(?:the|les|la|le|l')\s*)?{_NOT_STOP}[\w'-]+(?:\s+{_NOT_STOP}[\w'-]+|"
+    rf"\s+(?:de|of|du|des|d')\s*{_NOT_STOP}[\w'-]+){{0,6}}",
     _I,
 )
 _NOT_AN_ACTOR = re.compile(
@@ -291,9 +292,7 @@ def _city_before(sentence: str, position: int, cities: list[Mention]) -> Mention
 def _usable_city(sentence: str, city: Mention) -> bool:
     """A city named as a whole: not a region ("province de"), a part ("Kunduz airport") or a
     possessive ("Lyon's")."""
-    if _AFTER_CITY_BLOCK.match(sentence, city.end):
-        return False
-    return not _REGION_BEFORE.search(sentence, max(0, city.start - 40), city.start)
+    return not city.region and not _AFTER_CITY_BLOCK.match(sentence, city.end)
 
 
 def _with_list(sentence: str, city: Mention, cities: list[Mention]) -> list[Mention]:

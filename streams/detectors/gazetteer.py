@@ -13,6 +13,7 @@ import ahocorasick
 from streams.detectors.lexicons import (
     COMMON_WORD_PLACES,
     COUNTRY_ALIASES,
+    REGION_NOUNS,
     SPORT_PREFIXES,
     SPORT_SUFFIXES,
     STOPWORDS_EN,
@@ -23,10 +24,16 @@ from streams.detectors.lexicons import (
 DEFAULT_MIN_POPULATION = 15000
 #: Alternate names shorter than this are mostly codes and abbreviations.
 MIN_ALTERNATE_LENGTH = 4
+MIN_MAIN_LENGTH = 3
+_NEEDS_CONTEXT = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR
 
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|outside|around|à|près\s+de|ville\s+de|city\s+of|town\s+of)\s+)$",
     re.IGNORECASE,
+)
+_REGION_AFTER = re.compile(rf"\s+(?:{REGION_NOUNS})\b", re.IGNORECASE)
+_REGION_BEFORE = re.compile(
+    rf"\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$", re.IGNORECASE
 )
 _WORD_AFTER = re.compile(r"\s+([\w-]+)")
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
@@ -34,7 +41,7 @@ _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 
 def _fold_table() -> dict[int, str]:
     table: dict[int, str] = {}
-    for code in range(0xC0, 0x250):
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         char = chr(code)
         base = unicodedata.normalize("NFD", char)[0]
         if base.isascii() and base.isalpha():
@@ -85,6 +92,7 @@ class Mention:
     written: str
     cities: tuple[tuple[City, bool], ...]
     country: str | None
+    region: bool = False
 
     @property
     def is_city(self) -> bool:
@@ -108,6 +116,8 @@ class Gazetteer:
         rejected = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR
         for city in cities:
             main = fold(city.name)
+            if len(main) < MIN_MAIN_LENGTH:
+                continue
             self._entry(main).cities.append((city, True))
             for alternate in names.get(city.geoname_id, ()):
                 key = fold(alternate)
@@ -121,6 +131,14 @@ class Gazetteer:
                 entry = self._entry(fold(alias))
                 entry.country = code
                 entry.country_lowercase = entry.country_lowercase or alias[0].islower()
+        for entry in self._entries.values():
+            if entry.country is not None:
+                # "Bangladesh" is some town's alternate name too; the country wins.
+                entry.cities = [
+                    (city, is_main)
+                    for city, is_main in entry.cities
+                    if is_main and city.country == entry.country
+                ]
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
             self._automaton.add_word(key, key)
@@ -200,11 +218,14 @@ class Gazetteer:
             before and before.group(1).lower() in SPORT_PREFIXES
         ):
             return None
-        if key in COMMON_WORD_PLACES and not _LOCATIVE_BEFORE.search(text, max(0, start - 16), start):
+        if key in _NEEDS_CONTEXT and not _LOCATIVE_BEFORE.search(text, max(0, start - 16), start):
             cities = ()
         if not cities and entry.country is None:
             return None
-        return Mention(start, end, written, cities, entry.country)
+        region = bool(
+            _REGION_AFTER.match(text, end) or _REGION_BEFORE.search(text, max(0, start - 40), start)
+        )
+        return Mention(start, end, written, cities, entry.country, region)
 
     def resolve(self, mention: Mention, countries: set[str]) -> City | None:
         """The city a mention stands for: a country named nearby wins, then main name, then size."""

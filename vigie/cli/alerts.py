@@ -1,17 +1,73 @@
-"""`vigie alerts`: placeholder until its issue lands."""
+"""`vigie alerts`: run an alert worker (consume vigie.alerts, deliver to subscriptions)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
 from typing import Any
+
+from vigie.runtime import StackNotFound, resolve_endpoints
 
 
 def register(subparsers: Any) -> None:
     """Add the `alerts` subcommand."""
-    parser = subparsers.add_parser("alerts", help="(not yet available)")
+    parser = subparsers.add_parser(
+        "alerts",
+        help="run an alert worker: deliver alerts to the console and subscriptions",
+        description="Consume vigie.alerts and deliver each alert to matching subscriptions. "
+        "With the console channel on, each alert is one JSON line on stdout; logs go to stderr.",
+    )
+    console = parser.add_mutually_exclusive_group()
+    console.add_argument("--console", dest="console", action="store_true", default=None)
+    console.add_argument(
+        "--no-console", dest="console", action="store_false", help="do not print alerts to stdout"
+    )
+    parser.add_argument(
+        "--subscriptions-file", type=Path, default=None, help="YAML file of subscriptions to upsert"
+    )
+    parser.add_argument("--metrics-port", type=int, default=None, help="port of /metrics (0: any)")
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace, settings: Any) -> int:
-    print("vigie alerts: not available yet")
-    return 2
+    from alerts.policy import DeliveryPolicy
+    from alerts.subscriptions import SubscriptionInvalid
+    from alerts.worker import run_alert_worker
+
+    try:
+        endpoints = resolve_endpoints(settings)
+    except StackNotFound as exc:
+        print(f"vigie alerts: {exc}", file=sys.stderr)
+        return 2
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await run_alert_worker(
+            endpoints.kafka_bootstrap,
+            endpoints.redis_url,
+            policy=DeliveryPolicy.from_settings(settings),
+            console=settings.console if args.console is None else args.console,
+            console_lang=settings.console_lang,
+            allow_private_targets=settings.allow_private_targets,
+            subscriptions_file=args.subscriptions_file or settings.subscriptions_file,
+            metrics_port=(
+                args.metrics_port if args.metrics_port is not None else settings.alerts_metrics_port
+            ),
+            session_timeout_s=settings.session_timeout_s,
+            stop=stop,
+        )
+
+    try:
+        asyncio.run(main())
+    except SubscriptionInvalid as exc:
+        print(
+            "vigie alerts: " + "\n  ".join([str(exc).split(":")[0], *exc.problems]), file=sys.stderr
+        )
+        return 2
+    return 0

@@ -1,0 +1,45 @@
+"""``discord+https://discord.com/api/webhooks/…``: Discord webhook with embeds, mentions disabled."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from alerts.channels.base import HttpChannel, Message
+from alerts.markup import escape_markdown, neutralize_mentions, safe_url
+
+#: Discord accepts at most 10 embeds per message.
+MAX_EMBEDS = 10
+COLOURS = {"city_capture": 0xC0392B, "casualty_report": 0x34495E}
+
+
+class DiscordChannel(HttpChannel):
+    """One embed per alert (title, fields, evidence, footer); ``allowed_mentions`` parses none."""
+
+    kind: ClassVar[str] = "discord"
+
+    def payload(self, message: Message) -> dict[str, Any]:
+        """Webhook body with embeds."""
+        rendered = message.rendered
+        embeds = []
+        for alert, source in zip(rendered.alerts[:MAX_EMBEDS], message.alerts, strict=False):
+            embed: dict[str, Any] = {
+                # Titles are not markdown in Discord embeds, but they do ping: break mentions.
+                "title": neutralize_mentions(alert.headline)[:256],
+                "color": COLOURS.get(source.kind, 0x7F8C8D),
+                "fields": [
+                    {"name": label, "value": escape_markdown(value)[:1024], "inline": True}
+                    for label, value in alert.facts
+                ],
+                "footer": {"text": alert.footer},
+            }
+            if alert.evidence:
+                embed["description"] = "> " + escape_markdown(alert.evidence)[:4000]
+            url = next((safe_url(url) for _, url in alert.links if safe_url(url)), "")
+            if url:
+                embed["url"] = url
+            embeds.append(embed)
+        return {
+            "content": escape_markdown(rendered.title)[:2000] if rendered.is_digest else "",
+            "embeds": embeds,
+            "allowed_mentions": {"parse": []},
+        }

@@ -1,0 +1,137 @@
+"""``smtp://user:pass@host:587/?from=vigie@example.org&to=a@example.org,b@example.org``: e-mail.
+
+``smtps://`` connects with TLS at once (port 465 by default); ``smtp://`` upgrades with
+STARTTLS when the server offers it (``?starttls=no`` to never, ``=yes`` to require it).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import ClassVar
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import aiosmtplib
+
+from alerts.channels.base import Channel, Message
+from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
+from alerts.markup import safe_url
+from alerts.render import RenderedMessage
+
+DEFAULT_SENDER = "vigie@localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpTarget:
+    """Where and how to send: server, credentials, TLS mode, sender and recipients."""
+
+    host: str
+    port: int
+    use_tls: bool
+    start_tls: bool | None
+    username: str | None
+    password: str | None
+    sender: str
+    recipients: tuple[str, ...]
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpTarget:
+        """Read an ``smtp://`` / ``smtps://`` channel URL."""
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        use_tls = parts.scheme.lower() == "smtps"
+        starttls = (query.get("starttls") or [""])[0].lower()
+        recipients = tuple(
+            address.strip()
+            for value in query.get("to", [])
+            for address in value.split(",")
+            if address.strip()
+        )
+        return cls(
+            host=parts.hostname or "localhost",
+            port=parts.port or (465 if use_tls else 587),
+            use_tls=use_tls,
+            start_tls={"yes": True, "no": False}.get(starttls),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            sender=(query.get("from") or [DEFAULT_SENDER])[0],
+            recipients=recipients,
+        )
+
+
+def html_body(rendered: RenderedMessage) -> str:
+    """The HTML part: every piece of feed text escaped."""
+    sections = []
+    for alert in rendered.alerts:
+        rows = "".join(
+            f"<tr><th align='left'>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
+            for label, value in alert.facts
+        )
+        links = "".join(
+            f"<li><a href='{html.escape(safe_url(url))}'>{html.escape(name)}</a></li>"
+            for name, url in alert.links
+            if safe_url(url)
+        )
+        evidence = (
+            f"<blockquote>{html.escape(alert.evidence)}</blockquote>" if alert.evidence else ""
+        )
+        sections.append(
+            f"<h2>{html.escape(alert.headline)}</h2><table>{rows}</table>{evidence}"
+            f"<ul>{links}</ul><p><small>{html.escape(alert.footer)}</small></p>"
+        )
+    title = f"<h1>{html.escape(rendered.title)}</h1>" if rendered.is_digest else ""
+    return f"<!doctype html><html lang='{rendered.lang}'><body>{title}{''.join(sections)}</body></html>"
+
+
+def build_email(message: Message, target: SmtpTarget) -> EmailMessage:
+    """A multipart/alternative e-mail with a text and an HTML part."""
+    rendered = message.rendered
+    email = EmailMessage()
+    # Headers cannot carry newlines; feed text could try to inject some.
+    email["Subject"] = " ".join(rendered.title.split())[:200]
+    email["From"] = target.sender
+    email["To"] = ", ".join(target.recipients)
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(idstring=message.delivery_id.replace("-", ""), domain="vigie")
+    email["X-Vigie-Delivery"] = message.delivery_id
+    email["Content-Language"] = rendered.lang
+    email.set_content(rendered.text())
+    email.add_alternative(html_body(rendered), subtype="html")
+    return email
+
+
+class EmailChannel(Channel):
+    """Sends over SMTP with aiosmtplib; 4xx replies and network errors are retried, 5xx are not."""
+
+    kind: ClassVar[str] = "email"
+
+    def __init__(self, timeout_s: float = 10.0) -> None:
+        self.timeout_s = timeout_s
+
+    async def send(self, message: Message) -> None:
+        """Connect, authenticate if asked, send, quit."""
+        target = SmtpTarget.from_url(message.subscription.channel)
+        if not target.recipients:
+            raise PermanentDeliveryError("no recipients in ?to=", channel=self.kind)
+        try:
+            await aiosmtplib.send(
+                build_email(message, target),
+                hostname=target.host,
+                port=target.port,
+                username=target.username,
+                password=target.password,
+                use_tls=target.use_tls,
+                start_tls=target.start_tls,
+                timeout=self.timeout_s,
+            )
+        except aiosmtplib.SMTPResponseException as exc:
+            error_class = (
+                PermanentDeliveryError if 500 <= exc.code < 600 else RetryableDeliveryError
+            )
+            raise error_class(
+                f"SMTP server answered {exc.code} {exc.message}", channel=self.kind
+            ) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise RetryableDeliveryError(f"SMTP failed: {exc}", channel=self.kind) from exc

@@ -1,0 +1,43 @@
+"""``mattermost+https://chat.example.org/hooks/…``: Mattermost incoming webhook (markdown + attachment)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from alerts.channels.base import HttpChannel, Message
+from alerts.markup import escape_markdown, safe_url
+
+MAX_ALERTS = 20
+
+
+class MattermostChannel(HttpChannel):
+    """Markdown text (escaped, mentions broken) with one attachment of fields per alert."""
+
+    kind: ClassVar[str] = "mattermost"
+
+    def payload(self, message: Message) -> dict[str, Any]:
+        """Incoming-webhook body: ``text`` and Slack-compatible ``attachments``."""
+        rendered = message.rendered
+        attachments = []
+        for alert in rendered.alerts[:MAX_ALERTS]:
+            links = [
+                f"[{escape_markdown(name)}]({safe_url(url)})"
+                for name, url in alert.links
+                if safe_url(url)
+            ]
+            text = f"> {escape_markdown(alert.evidence)}" if alert.evidence else ""
+            if links:
+                text += ("\n" if text else "") + " · ".join(links)
+            attachments.append(
+                {
+                    "fallback": escape_markdown(alert.headline),
+                    "title": escape_markdown(alert.headline),
+                    "text": text,
+                    "fields": [
+                        {"title": label, "value": escape_markdown(value), "short": True}
+                        for label, value in alert.facts
+                    ],
+                    "footer": alert.footer,
+                }
+            )
+        return {"text": f"**{escape_markdown(rendered.title)}**", "attachments": attachments}

@@ -1,0 +1,45 @@
+"""``slack+https://hooks.slack.com/services/…``: Slack incoming webhook with Block Kit blocks."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from alerts.channels.base import HttpChannel, Message
+from alerts.markup import escape_slack, safe_url
+
+#: Slack refuses messages over 50 blocks; a digest shows the first alerts and says how many more.
+MAX_ALERTS = 20
+
+
+class SlackChannel(HttpChannel):
+    """Blocks: a header, one section per alert with its facts, source links and a context footer."""
+
+    kind: ClassVar[str] = "slack"
+
+    def payload(self, message: Message) -> dict[str, Any]:
+        """Block Kit payload; ``text`` is the notification fallback."""
+        rendered = message.rendered
+        blocks: list[dict[str, Any]] = [
+            {"type": "header", "text": {"type": "plain_text", "text": rendered.title[:150]}}
+        ]
+        for alert in rendered.alerts[:MAX_ALERTS]:
+            lines = [f"*{escape_slack(alert.headline)}*"] if rendered.is_digest else []
+            lines += [
+                f"*{escape_slack(label)}:* {escape_slack(value)}" for label, value in alert.facts
+            ]
+            if alert.evidence:
+                lines.append(f"> {escape_slack(alert.evidence)}")
+            links = [
+                f"<{safe_url(url)}|{escape_slack(name)}>"
+                for name, url in alert.links
+                if safe_url(url)
+            ]
+            if links:
+                lines.append(" · ".join(links))
+            blocks.append(
+                {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:3000]}}
+            )
+            blocks.append(
+                {"type": "context", "elements": [{"type": "plain_text", "text": alert.footer}]}
+            )
+        return {"text": escape_slack(rendered.title), "blocks": blocks}
