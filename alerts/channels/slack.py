@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from alerts.channels.base import HttpChannel, Message
-from alerts.markup import escape_slack, safe_url
+from alerts.markup import escape_slack, neutralize_mentions, safe_url
 
 #: Slack refuses messages over 50 blocks; a digest shows the first alerts and says how many more.
 MAX_ALERTS = 20
@@ -20,7 +20,7 @@ class SlackChannel(HttpChannel):
         """Block Kit payload; ``text`` is the notification fallback."""
         rendered = message.rendered
         blocks: list[dict[str, Any]] = [
-            {"type": "header", "text": {"type": "plain_text", "text": rendered.title[:150]}}
+            {"type": "header", "text": {"type": "plain_text", "text": neutralize_mentions(rendered.title)[:150]}}
         ]
         for alert in rendered.alerts[:MAX_ALERTS]:
             lines = [f"*{escape_slack(alert.headline)}*"] if rendered.is_digest else []
