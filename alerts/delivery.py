@@ -114,7 +114,7 @@ class Deliverer:
             attempts += 1
             error = await self._attempt(delivery, kind, attempts)
             if error is None:
-                await self.idempotency.settle(*delivery.keys, state=KeyState.DONE)
+                await self._settle_sent(delivery.keys)
                 await self._delivered(delivery, kind, attempts)
                 return Outcome.DELIVERED
             log.info(
@@ -141,6 +141,18 @@ class Deliverer:
             await self.sleep(delay)
         await self._dead(delivery, kind, attempts, error)
         return Outcome.DEAD
+
+    async def _settle_sent(self, keys: tuple[str, ...]) -> None:
+        # The target has it: recording that must not give up, or a retry would send it again.
+        failures = 0
+        while True:
+            try:
+                await self.idempotency.settle(*keys, state=KeyState.DONE)
+                return
+            except Exception as exc:
+                failures += 1
+                log.warning("cannot record a sent delivery yet (%s); retrying", exc)
+                await self.sleep(min(5.0, 0.05 * 2**failures))
 
     async def _attempt(self, delivery: Delivery, kind: str, attempt: int) -> DeliveryError | None:
         subscription = delivery.subscription

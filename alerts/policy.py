@@ -24,6 +24,10 @@ class DeliveryPolicy:
     commit_interval_s: float = 1.0
     flush_interval_s: float = 0.5
     max_in_flight: int = 2000
+    #: Alerts handled at the same time by one worker (each may fan out to many targets).
+    max_concurrent_alerts: int = 256
+    #: Redis connections of one worker; callers wait for a free one rather than fail.
+    redis_connections: int = 64
 
     @property
     def lease_s(self) -> float:
@@ -42,4 +46,5 @@ class DeliveryPolicy:
             digest_threshold=settings.digest_threshold,
             digest_window_s=settings.digest_window_s,
             revision_merge_window_s=settings.revision_merge_window_s,
+            commit_interval_s=settings.delivery_commit_interval_s,
         )

@@ -6,13 +6,27 @@ import asyncio
 import json
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
+from alerts.policy import DeliveryPolicy
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
+from vigie.contracts import TOPIC_ALERTS
+
+#: Tiny delays so tests exercise retries without waiting for them.
+FAST_POLICY = DeliveryPolicy(
+    attempts=3,
+    backoff_s=0.01,
+    backoff_max_s=0.05,
+    timeout_s=2.0,
+    digest_threshold=1000,
+    commit_interval_s=0.2,
+    flush_interval_s=0.1,
+)
 
 
 def sample_alert(
@@ -87,6 +101,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
     body: str = "ok"
+    #: When set, the answer waits until the test opens this gate.
+    gate: asyncio.Event | None = None
 
 
 class LocalReceiver:
@@ -120,6 +136,8 @@ class LocalReceiver:
         reply = script.popleft() if script else Reply()
         if reply.delay_s:
             await asyncio.sleep(reply.delay_s)
+        if reply.gate is not None:
+            await reply.gate.wait()
         return web.Response(status=reply.status, headers=reply.headers, text=reply.body)
 
     async def wait_for(
@@ -151,3 +169,85 @@ class LocalReceiver:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+async def produce_alerts(bootstrap: str, *alerts: Alert) -> None:
+    """Publish alerts to ``vigie.alerts`` keyed by alert id, as the stream workers do."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for alert in alerts:
+            await producer.send_and_wait(
+                TOPIC_ALERTS, json.dumps(alert.to_dict()).encode(), key=alert.id.encode()
+            )
+    finally:
+        await producer.stop()
+
+
+class WorkerHarness:
+    """An in-process alert worker task with its stdout captured as JSON lines."""
+
+    def __init__(self, bootstrap: str, redis_url: str, **options: Any) -> None:
+        import io
+
+        from alerts.worker import run_alert_worker
+
+        self.stdout = io.StringIO()
+        self.stop = asyncio.Event()
+        self.ready = asyncio.Event()
+        options.setdefault("policy", FAST_POLICY)
+        options.setdefault("allow_private_targets", True)
+        options.setdefault("session_timeout_s", 2.0)
+        self.task = asyncio.create_task(
+            run_alert_worker(
+                bootstrap,
+                redis_url,
+                stop=self.stop,
+                ready=self.ready,
+                stdout=self.stdout,
+                **options,
+            )
+        )
+
+    def lines(self) -> list[dict[str, Any]]:
+        """Console lines printed so far."""
+        return [json.loads(line) for line in self.stdout.getvalue().splitlines()]
+
+    async def wait_lines(self, count: int, timeout: float = 30.0) -> list[dict[str, Any]]:
+        """Wait for ``count`` console lines (raising the worker's error if it died)."""
+        async with asyncio.timeout(timeout):
+            while len(self.lines()) < count:
+                if self.task.done():
+                    self.task.result()
+                await asyncio.sleep(0.02)
+        return self.lines()
+
+    async def close(self) -> None:
+        """Stop the worker and wait for its shutdown."""
+        self.stop.set()
+        await asyncio.wait_for(self.task, 30)
+
+
+async def read_topic(
+    bootstrap: str,
+    topic: str,
+    count: int,
+    timeout: float = 20.0,
+    until: Callable[[list[dict[str, Any]]], bool] | None = None,
+) -> list[dict[str, Any]]:
+    """JSON records of ``topic`` from the start: ``count`` of them, or as many as ``until`` needs."""
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    records: list[dict[str, Any]] = []
+    try:
+        async with asyncio.timeout(timeout):
+            while not (until(records) if until else len(records) >= count):
+                batches = await consumer.getmany(timeout_ms=200)
+                records += [json.loads(r.value) for rs in batches.values() for r in rs]
+    finally:
+        await consumer.stop()
+    return records

@@ -31,12 +31,17 @@ from alerts.policy import DeliveryPolicy
 from alerts.subscription_store import RedisSubscriptionStore, load_subscriptions_file
 from alerts.subscriptions import Subscription, console_subscription, matches
 from streams.events import Alert
-from vigie.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS
+from vigie.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS, TOPIC_DEAD
 
 log = logging.getLogger(__name__)
 
 #: How often the worker looks for changed subscriptions.
 SUBSCRIPTIONS_REFRESH_S = 1.0
+
+
+def _log_failed_publish(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("could not publish a delivery outcome: %s", future.exception())
 
 
 def worker_owner() -> str:
@@ -192,6 +197,7 @@ class KafkaAlertConsumer:
         self.policy = policy
         self.sleep = sleep
         self.tracker: OffsetTracker[Any] = OffsetTracker()
+        self.handling = asyncio.Semaphore(policy.max_concurrent_alerts)
         self.tasks: set[asyncio.Task[None]] = set()
         self.assigned = False
 
@@ -248,7 +254,8 @@ class KafkaAlertConsumer:
         failures = 0
         while True:
             try:
-                await self.worker.handle(alert, produced_at)
+                async with self.handling:
+                    await self.worker.handle(alert, produced_at)
                 break
             except Exception:
                 # Redis or the broker is away: keep the record uncommitted and try again.
@@ -306,7 +313,10 @@ async def run_alert_worker(
 
     policy = policy or DeliveryPolicy()
     stop = stop or asyncio.Event()
-    redis = aioredis.Redis.from_url(redis_url)
+    pool = aioredis.BlockingConnectionPool.from_url(
+        redis_url, max_connections=policy.redis_connections, timeout=30
+    )
+    redis = aioredis.Redis(connection_pool=pool)
     channels = ChannelRegistry(
         allow_private=allow_private_targets, timeout_s=policy.timeout_s, stdout=stdout
     )
@@ -314,7 +324,13 @@ async def run_alert_worker(
 
     async def publish(topic: str, key: str, value: dict[str, Any]) -> None:
         payload = json.dumps(value, ensure_ascii=False).encode()
-        await producer.send_and_wait(topic, payload, key=key.encode())
+        sent = await producer.send(topic, payload, key=key.encode())
+        if topic == TOPIC_DEAD:
+            # A dead letter must be on the topic before its record is committed.
+            await sent
+        else:
+            # Outcomes are a log, not a promise: do not hold the delivery for the broker's ack.
+            sent.add_done_callback(_log_failed_publish)
 
     worker = AlertWorker(
         redis,
@@ -332,6 +348,8 @@ async def run_alert_worker(
         session_timeout_ms=session_ms,
         heartbeat_interval_ms=max(100, min(3000, session_ms // 3)),
         client_id=f"vigie-alerts-{os.getpid()}",
+        # Alerts are few and urgent: do not let the broker sit on a fetch waiting for more.
+        fetch_max_wait_ms=50,
     )
     edge = KafkaAlertConsumer(worker, consumer, policy)
 
@@ -366,3 +384,4 @@ async def run_alert_worker(
                 await producer.stop()
             await channels.aclose()
             await redis.aclose()
+            await pool.disconnect()

@@ -56,6 +56,9 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
     )
+    from vigie.ops import install_faust_sensor
+
+    install_faust_sensor(app)
     items = app.topic(TOPIC_ITEMS, key_serializer="raw", value_serializer="raw")
     events = app.topic(TOPIC_EVENTS, key_serializer="raw", value_serializer="raw")
     alerts = app.topic(TOPIC_ALERTS, key_serializer="raw", value_serializer="raw")
@@ -88,9 +91,8 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
 
     @app.task
     async def operator_endpoints() -> None:
-        from vigie.ops import install_faust_sensor, serve_ops
+        from vigie.ops import serve_ops
 
-        install_faust_sensor(app)
         state["ready"] = True
         async with serve_ops(config.metrics_port, process="streams", ready=lambda: state["ready"]):
             await asyncio.Event().wait()

@@ -42,7 +42,7 @@ NUMBER_WORDS = frozenset(
     two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
     sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
     hundred hundreds thousand thousands dozen dozens score scores
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 
@@ -65,9 +65,21 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1)}
 
 
+_MONTHS = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+)
+# Numbers that say when or which version, not how many: wires add them to copies freely.
+_NOT_COUNTS = re.compile(
+    r"\b(?:update|updated|refile|corrected|mise a jour)\s*\d+\b"
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\b"
+    r"|\b(?:19|20)\d{2}\b|\b\d{1,2}[:h]\d{2}\b"
+)
+
+
 def numbers(text: str) -> frozenset[str]:
-    """Numbers a text states, as digits or number words (folded)."""
-    folded = fold(text)
+    """Numbers a text states as counts, digits or number words (folded); dates are left out."""
+    folded = _NOT_COUNTS.sub(" ", fold(text))
     found = {match.group(0).replace(",", ".") for match in _DIGITS.finditer(folded)}
     found.update(word for word in _WORD.findall(folded) if word in NUMBER_WORDS)
     return frozenset(found)

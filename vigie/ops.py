@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
@@ -50,3 +51,10 @@ async def serve_ops(
         yield bound
     finally:
         await runner.cleanup()
+
+
+def install_faust_sensor(app: Any, prefix: str = "vigie_faust") -> None:
+    """Attach Faust's Prometheus monitor to ``app``; its metrics land in the default registry."""
+    from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
+
+    app.monitor = PrometheusMonitor(metrics=FaustMetrics.create(REGISTRY, prefix))

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     event_ttl_days: int = Field(default=7, ge=1)
     revision_min_ratio: float = Field(default=0.2, ge=0)
     revision_min_count: int = Field(default=3, ge=0)
-    near_duplicate_threshold: float = Field(default=0.8, gt=0, le=1)
+    near_duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
 
     # Delivery
     console: bool = True
@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     digest_window_s: float = Field(default=300.0, ge=0)
     revision_merge_window_s: float = Field(default=60.0, ge=0)
     subscriptions_file: Path | None = None
+    # How often the alert worker commits handled offsets (a crash re-reads at most this much).
+    delivery_commit_interval_s: float = Field(default=1.0, gt=0)
     # Language of the console channel's headline (both headlines are always in the line).
     console_lang: str = Field(default="en", pattern="^(fr|en)$")
 

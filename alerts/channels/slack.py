@@ -20,7 +20,10 @@ class SlackChannel(HttpChannel):
         """Block Kit payload; ``text`` is the notification fallback."""
         rendered = message.rendered
         blocks: list[dict[str, Any]] = [
-            {"type": "header", "text": {"type": "plain_text", "text": neutralize_mentions(rendered.title)[:150]}}
+            {
+                "type": "header",
+                "text": {"type": "plain_text", "text": neutralize_mentions(rendered.title)[:150]},
+            }
         ]
         for alert in rendered.alerts[:MAX_ALERTS]:
             lines = [f"*{escape_slack(alert.headline)}*"] if rendered.is_digest else []

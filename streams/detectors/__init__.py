@@ -19,25 +19,35 @@ from ingest.items import WireItem, utcnow
 from streams.detectors.capture import CaptureMatch, find_captures
 from streams.detectors.casualties import Toll, find_toll, largest
 from streams.detectors.gazetteer import City, Gazetteer, Mention, fold
-from streams.detectors.modality import Modality, assess
+from streams.detectors.modality import Modality, assess, has_year, is_denial, is_sport
 from streams.detectors.text import Sentence, item_sentences, normalise
 from streams.events import Casualties, DetectedEvent, Place
 
 __all__ = ["Detector", "Gazetteer", "default_detector", "detect"]
 
-#: Stems of every trigger, accent-free and lower case. An item without one of them cannot hold
-#: an event, so it leaves after a single automaton pass.
-TRIGGER_STEMS = (
-    "kill", "dead", "death", "died", "dies", "slain", "perish", "murder", "massacr", "execut",
-    "behead", "drown", "shot", "gunned", "fatalit", "bodies", "lives", "victim", "wound",
-    "injur", "hurt", "missing", "unaccounted", "toll", "tue", "mort", "deces", "decede",
-    "peri", "noye", "abatt", "assassin", "sans vie", "bless", "dispar", "bilan", "la vie",
-    "took", "take", "seiz", "captur", "retook", "liberat", "overr", "conquer", "conqu",
-    "freed", "frees", "regain", "won back", "win back", "control", "fell", "fall", "hands of",
-    "drove", "drive", "pushed", "oust", "expel", "flushed", "routed", "pris", "prend",
-    "libere", "empar", "tomb", "mains", "main sur", "chass", "expuls", "delog", "chute",
-    "recapture", "seizure", "takeover", "reconque", "bascul",
+#: Stems of casualty and capture triggers, accent-free and lower case, matched at a word start;
+#: a trailing "$" asks for the whole word ("tue$" is not "tuesday"). An item without any of
+#: them cannot hold an event and leaves after one automaton pass; a sentence is read for
+#: captures or tolls only when it holds a stem of that kind.
+CASUALTY_STEMS = (
+    "kill", "dead", "death", "died", "die$", "dies$", "slain", "perish", "murder", "massacr",
+    "executed", "executes", "executing", "execute$", "behead", "drown", "shot", "gunned",
+    "fatalit", "bodies", "lives", "victim", "wound", "injur", "hurt", "missing", "unaccounted",
+    "toll", "tue$", "tues$", "tuee", "tuant", "tuer", "tuent", "mort", "deces", "decede",
+    "peri$", "perir", "periss", "noye", "noient", "abatt", "assassin", "sans vie", "bless",
+    "dispar", "bilan", "la vie", "casualt",
 )  # fmt: skip
+CAPTURE_STEMS = (
+    "took", "take", "seiz", "captur", "recaptur", "retook", "retak", "liberat", "overr",
+    "conquer", "conqu", "reconqu", "freed", "frees", "regain", "won back", "win back",
+    "wins back", "control of", "control over", "controle d", "controle total", "controle complet",
+    "fell$", "fall", "hands of",
+    "drove", "drive", "pushed", "oust", "expel", "flushed", "routed", "pris$", "prise$",
+    "prises$", "repris", "prend", "prenn", "repren", "libere", "libera", "empar", "tomb",
+    "aux mains", "les mains", "main sur", "chass", "expuls", "delog", "chute", "takeover",
+    "bascul",
+)  # fmt: skip
+_CASUALTY, _CAPTURE = 1, 2
 
 #: Confidence of an event by kind and status, before adjustments.
 BASE_CONFIDENCE = {
@@ -50,9 +60,20 @@ BASE_CONFIDENCE = {
 }
 _STATUS_RANK = {"reported": 2, "claimed": 1, "disputed": 0}
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|à|au|aux|dans|près\s+de|de|en|d')\s*$", re.IGNORECASE
+    r"\b(?:in|at|near|outside|on|against|à|au|aux|dans|près\s+de|de|en|d'|sur|contre)\s*$",
+    re.IGNORECASE,
 )
 _BORDER_AFTER = re.compile(r"\s+(?:border|frontier)|\s*-\s*\w+\s+border", re.IGNORECASE)
+#: A city that speaks stands for its government ("Kiev annonce", "Moscow denies"): no place.
+_SPEAKER_AFTER = re.compile(
+    r"\s+(?:says?|said|claims?|claimed|announces?|announced|denies|denied|warns?|accuses?|"
+    r"condemns?|admits?|insists?|annonce|affirme|dément|accuse|condamne|dit|revendique|"
+    r"reconnaît|assure|prévient|estime)\b",
+    re.IGNORECASE,
+)
+#: "Gaza : 14 enfants tués": a label before a colon names the story's area, not the spot.
+_LABEL_AFTER = re.compile(r"\s*:")
+_BORDER_BEFORE = re.compile(r"\b(?:frontière|border\s+with|frontière\s+avec)\s+$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -68,6 +89,7 @@ class _Finding:
     from_actor: str | None = None
     toll: Toll | None = None
     nominal: bool = False
+    precision: int = 2
     tolls: list[Toll] = field(default_factory=list)
 
 
@@ -77,8 +99,11 @@ class Detector:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self._triggers = ahocorasick.Automaton()
-        for stem in TRIGGER_STEMS:
-            self._triggers.add_word(stem, stem)
+        for kind, stems in ((_CASUALTY, CASUALTY_STEMS), (_CAPTURE, CAPTURE_STEMS)):
+            for stem in stems:
+                word = stem.rstrip("$")
+                _, known = self._triggers.get(word, (0, 0))
+                self._triggers.add_word(word, (len(word), known | kind, stem.endswith("$")))
         self._triggers.make_automaton()
 
     @classmethod
@@ -88,37 +113,59 @@ class Detector:
 
     def has_trigger(self, text: str) -> bool:
         """Whether ``text`` holds any trigger stem (the cheap test every item goes through)."""
-        for _ in self._triggers.iter(fold(text)):
-            return True
-        return False
+        return bool(self._trigger_kinds(fold(text)))
+
+    def _trigger_kinds(self, folded: str) -> int:
+        """The kinds of trigger stems in a folded text, as a bit set."""
+        kinds = 0
+        for end, (length, kind, whole) in self._triggers.iter(folded):
+            start = end - length + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            if whole and end + 1 < len(folded) and folded[end + 1].isalnum():
+                continue
+            kinds |= kind
+        return kinds
 
     def detect(self, item: WireItem, *, now: datetime | None = None) -> list[DetectedEvent]:
         """The events one item reports, deterministic apart from ``detected_at`` (``now``)."""
         text = normalise(item.text)
-        if not self.has_trigger(text):
+        if not self._trigger_kinds(fold(text)):
             return []
         sentences = item_sentences(text)
-        mentions = [self.gazetteer.find(sentence.text) for sentence in sentences]
-        modalities = [assess(sentence.text) for sentence in sentences]
-        countries = {m.country for found in mentions for m in found if m.country}
-        if sentences and modalities[0].sport:
+        kinds = [self._trigger_kinds(fold(sentence.text)) for sentence in sentences]
+        if not any(kinds) or (sentences and is_sport(sentences[0].text)):
             return []
-        denied = any(modality.denied for modality in modalities)
-        fallback = self._fallback_place(mentions, countries)
+        mentions = [self.gazetteer.find(sentence.text) for sentence in sentences]
+        countries = {m.country for found in mentions for m in found if m.country}
+        denied = any(is_denial(sentence.text) for sentence in sentences)
+        dated = any(has_year(sentence.text) for sentence in sentences)
         captures: list[_Finding] = []
         tolls: list[_Finding] = []
-        for sentence, found, modality in zip(sentences, mentions, modalities, strict=True):
+        for sentence, found, kind in zip(sentences, mentions, kinds, strict=True):
+            if not kind:
+                continue
+            modality = assess(sentence.text)
             if modality.background or modality.sport:
                 continue
-            for capture in find_captures(sentence.text, found):
-                captures.append(self._capture(sentence, capture, modality, countries, denied))
-            toll = find_toll(sentence.text)
+            if kind & _CAPTURE:
+                for capture in find_captures(sentence.text, found):
+                    if capture.nominal and dated:
+                        # "the fall of Constantinople" in an item that names a year is history.
+                        continue
+                    captures.append(self._capture(sentence, capture, modality, countries, denied))
+            toll = find_toll(sentence.text) if kind & _CASUALTY else None
             if toll is not None:
-                place = self._toll_place(sentence.text, found, toll, countries) or fallback
+                place, precision = self._toll_place(sentence.text, found, toll, countries)
+                if place is None:
+                    place = self._fallback_place(mentions, countries)
+                    precision = _precision(place, label=True)
                 status = _status(modality.claimed, denied)
-                tolls.append(
-                    _Finding("casualty_report", place, sentence, status, modality.attribution, toll=toll)
+                finding = _Finding(
+                    "casualty_report", place, sentence, status, modality.attribution, toll=toll
                 )
+                finding.precision = precision
+                tolls.append(finding)
         findings = _merge(captures) + _merge_tolls(tolls)
         moment = now or utcnow()
         return [
@@ -148,21 +195,32 @@ class Detector:
 
     def _toll_place(
         self, sentence: str, mentions: list[Mention], toll: Toll, countries: set[str]
-    ) -> Place | None:
-        """The place of a toll: a city named with "in"/"à" near the figure, else a country."""
+    ) -> tuple[Place | None, int]:
+        """The place of a toll: a city named with "in"/"à" near the figure, else a country;
+        and how precise it is (see ``_precision``)."""
         best: tuple[float, Mention] | None = None
         for mention in mentions:
-            if mention.region or _BORDER_AFTER.match(sentence, mention.end):
+            if (
+                mention.region
+                or _SPEAKER_AFTER.match(sentence, mention.end)
+                or _BORDER_AFTER.match(sentence, mention.end)
+                or _BORDER_BEFORE.search(sentence, max(0, mention.start - 20), mention.start)
+            ):
                 continue
             locative = _LOCATIVE_BEFORE.search(sentence, max(0, mention.start - 12), mention.start)
             score = (2.0 if locative else 0.0) + (1.0 if mention.is_city else 0.0)
+            if _LABEL_AFTER.match(sentence, mention.end):
+                score -= 1.5
+            if mention.written[:1].islower():
+                score -= 1.0
             score -= abs(mention.start - toll.start) / 200
             if best is None or score > best[0]:
                 best = (score, mention)
         if best is None:
-            return None
+            return None, 0
         mention = best[1]
-        return _place(mention, self.gazetteer.resolve(mention, countries), self.gazetteer)
+        place = _place(mention, self.gazetteer.resolve(mention, countries), self.gazetteer)
+        return place, _precision(place, label=bool(_LABEL_AFTER.match(sentence, mention.end)))
 
     def _fallback_place(self, mentions: list[list[Mention]], countries: set[str]) -> Place | None:
         """The item's main place: its first city, else its first country."""
@@ -235,7 +293,8 @@ def _place(mention: Mention, city: City | None, gazetteer: Gazetteer) -> Place:
 
 
 def _merge(findings: list[_Finding]) -> list[_Finding]:
-    """One capture per city per item: the most assertive sentence tells it, others fill gaps."""
+    """One capture per city per item. A capture is as sure as its least sure telling: a plain
+    headline over a body that says "the ministry said" is still that ministry's claim."""
     merged: dict[object, _Finding] = {}
     for finding in findings:
         key = finding.place.geoname_id if finding.place else None
@@ -243,13 +302,12 @@ def _merge(findings: list[_Finding]) -> list[_Finding]:
         if kept is None:
             merged[key] = finding
             continue
-        if _STATUS_RANK[finding.status] > _STATUS_RANK[kept.status]:
-            finding.actor = finding.actor or kept.actor
-            finding.from_actor = finding.from_actor or kept.from_actor
-            merged[key] = finding
-        else:
-            kept.actor = kept.actor or finding.actor
-            kept.from_actor = kept.from_actor or finding.from_actor
+        kept.actor = kept.actor or finding.actor
+        kept.from_actor = kept.from_actor or finding.from_actor
+        kept.nominal = kept.nominal and finding.nominal
+        if _STATUS_RANK[finding.status] < _STATUS_RANK[kept.status]:
+            kept.status = finding.status
+            kept.attribution = finding.attribution
     return list(merged.values())
 
 
@@ -258,15 +316,15 @@ def _merge_tolls(findings: list[_Finding]) -> list[_Finding]:
     joins the first report, and a city named later makes that report more precise."""
     merged: list[_Finding] = []
     for finding in findings:
-        kept = next((other for other in merged if _same_place(other.place, finding.place)), None)
+        kept = next((other for other in merged if _same_place(other, finding)), None)
         if kept is None:
             finding.tolls = [finding.toll] if finding.toll else []
             merged.append(finding)
             continue
         if finding.toll is not None:
             kept.tolls.append(finding.toll)
-        if _is_city(finding.place) and not _is_city(kept.place):
-            kept.place = finding.place
+        if finding.precision > kept.precision:
+            kept.place, kept.precision = finding.place, finding.precision
         if _STATUS_RANK[finding.status] > _STATUS_RANK[kept.status]:
             kept.status = finding.status
             kept.attribution = finding.attribution
@@ -275,15 +333,19 @@ def _merge_tolls(findings: list[_Finding]) -> list[_Finding]:
     return merged
 
 
-def _is_city(place: Place | None) -> bool:
-    return place is not None and place.lat is not None
+def _precision(place: Place | None, *, label: bool) -> int:
+    """How exactly a toll is placed: 0 nowhere or a country, 1 a city named only as a headline
+    label or elsewhere in the item, 2 a city named where the toll is told."""
+    if place is None or place.lat is None:
+        return 0
+    return 1 if label else 2
 
 
-def _same_place(kept: Place | None, new: Place | None) -> bool:
-    """Whether two tolls of one item tell the same event as far as places go."""
-    if not _is_city(kept) or not _is_city(new):
-        return kept is None or new is None or kept.country == new.country
-    return kept is not None and new is not None and kept.geoname_id == new.geoname_id
+def _same_place(kept: _Finding, new: _Finding) -> bool:
+    """Whether two tolls of one item tell the same event: only two precise cities part them."""
+    if kept.precision < 2 or new.precision < 2 or kept.place is None or new.place is None:
+        return True
+    return kept.place.geoname_id == new.place.geoname_id
 
 
 def _combined(tolls: list[Toll]) -> Toll | None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from streams.detectors.gazetteer import Mention
-from streams.detectors.lexicons import CITY_NOUNS, PARTIAL_NOUNS
+from streams.detectors.lexicons import CITY_NOUNS, PARTIAL_NOUNS, STOPWORDS_EN, STOPWORDS_FR
 from streams.detectors.modality import has_year
 
 _I = re.IGNORECASE
@@ -31,7 +31,7 @@ _ACTIVE = re.compile(
     r"|pris|repris|reconquis|conquis|libérée?s?|capturée?s?|prennent|prend|reprennent|"
     r"reprend|libèrent|libère|reconqui(?:ert|èrent)|conqui(?:ert|èrent)"
     r"|s'empar(?:e|ent|ait|aient)\s+d" + _ELIDED +
-    r"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait|s'était|s'étaient|s'étant)\s+"
+    r"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait|s'était|s'étaient|s'étant|s'être)\s+"
     r"(?:(?:finalement|désormais|enfin|déjà)\s+)?emparée?s?\s+d" + _ELIDED +
     r"|(?:fait|font|faire)\s+tomber|(?:mis|mettent|met)\s+la\s+main\s+sur"
     r")\b",
@@ -97,7 +97,8 @@ _BLOCK_BEFORE = re.compile(
     _I,
 )
 _NOMINAL_BLOCK_BEFORE = re.compile(
-    r"\b(?:since|depuis|before|avant|after|après|following|anniversary|anniversaire|"
+    r"[«\"“]\s*(?:la|the|le)?\s*$|\b(?:book|livre|film|movie|documentary|documentaire|novel|roman|"
+    r"ouvrage|exhibition|exposition|historian|historien|since|depuis|before|avant|after|après|following|anniversary|anniversaire|"
     r"years|ans|celle|souvenir|memory|mémoire|battle|bataille|fight|lutte|combat|"
     r"offensive|prevent|empêcher|éviter|avoid|attempt|tentative|bid|risk|risque|threat|"
     r"menace|fear|crainte|peur|eve|veille)\b[^,;]{0,30}$",
@@ -114,6 +115,23 @@ _PARTICIPLE = re.compile(
     r"^(?:taken|captured|seized|recaptured|retaken|liberated|overrun|freed|conquered|"
     r"reprise?s?|prise?s?|libérée?s?|reconquise?s?|conquise?s?|capturée?s?)$",
     _I,
+)
+_NEXT_WORD = re.compile(r"\s+([\w'-]+)")
+_PARTICIPLE_ING = re.compile(r"\w+(?:ing|ant)$")
+_IDIOM_AFTER = re.compile(r"\s+by\s+(?:storm|surprise)|\s+apart\b", _I)
+_MAY_FOLLOW_CITY = STOPWORDS_EN | STOPWORDS_FR | frozenset(
+    """
+    amid early late overnight yesterday today tonight back entirely fully completely again
+    once following without within despite near around since until before after during
+    outright quickly swiftly easily itself lundi mardi mercredi jeudi vendredi samedi
+    dimanche hier aujourd'hui ce cette après avant malgré alors puis désormais mi-
+    entièrement totalement complètement sans ni aux du des au en où dont y
+    """.split()
+)
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|and|et|,\s*and|,\s*et)\s*", _I)
+_LIST_END = re.compile(r"\b(?:and|et)\b", _I)
+_BE = re.compile(
+    r"\b(?:was|were|is|are|been|being|est|sont|été|serait|seraient|était|étaient)\b", _I
 )
 _PLUPERFECT = re.compile(r"\b(?:had|avait|avaient|était|étaient|s'était|s'étaient)\b", _I)
 _REPORTED_SPEECH = re.compile(
@@ -206,7 +224,9 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
         if capture is not None:
             found.setdefault(capture.mention.start, capture)
     for match in _NOMINAL.finditer(sentence):
-        if _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, match.start() - 60), match.start()):
+        if _NOMINAL_BLOCK_BEFORE.search(
+            sentence, max(0, match.start() - 60), match.start()
+        ) or _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
         if city is not None and not has_year(_clause(sentence, match.start(), city.end)):
@@ -250,8 +270,12 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     if _STATE_VERB.match(verb) and not _STATE_OK.search(aux + before_aux):
         return None
     agent = _np_after(sentence, match.end(), _AGENT)
-    if _PARTICIPLE.match(verb) and not aux.strip() and agent is None:
-        return None
+    if _PARTICIPLE.match(verb):
+        # "Raqqa reprise par les FDS" is passive; "Nice a repris la gestion" is not.
+        if not aux.strip() and agent is None:
+            return None
+        if aux.strip() and not _BE.search(aux):
+            return None
     if _blocked(sentence, city.start, "") or has_year(_clause(sentence, city.start, match.end())):
         return None
     reported = bool(_REPORTED_SPEECH.search(sentence, 0, city.start))
@@ -270,7 +294,7 @@ def _city_after(sentence: str, position: int, cities: list[Mention]) -> Mention 
             continue
         if _GAP_AFTER.fullmatch(sentence, position, city.start) is None:
             return None
-        if _usable_city(sentence, city):
+        if _usable_city(sentence, city) and _object_city(sentence, city):
             return city
         return None
     return None
@@ -281,7 +305,8 @@ def _city_before(sentence: str, position: int, cities: list[Mention]) -> Mention
         if city.end > position:
             continue
         if _GAP_BEFORE.fullmatch(sentence, city.end, position) is None:
-            return None
+            # "Fallujah, a stronghold near Baghdad, was retaken": look past the apposition.
+            continue
         head = sentence[max(0, city.start - 40) : city.start]
         if _PREPOSITION_BEFORE.search(head) and not _CITY_OF_BEFORE.search(head):
             return None
@@ -295,18 +320,36 @@ def _usable_city(sentence: str, city: Mention) -> bool:
     return not city.region and not _AFTER_CITY_BLOCK.match(sentence, city.end)
 
 
+def _object_city(sentence: str, city: Mention) -> bool:
+    """A city as the object of a verb or noun, not as a modifier: "the takeover of Paris firm"
+    and "took Wembley by storm" are about a firm and a crowd."""
+    if _IDIOM_AFTER.match(sentence, city.end):
+        return False
+    following = _NEXT_WORD.match(sentence, city.end)
+    if following is None:
+        return True
+    word = following.group(1)
+    return (
+        not word[:1].islower()
+        or word.lower() in _MAY_FOLLOW_CITY
+        or bool(_PARTICIPLE_ING.match(word))
+    )
+
+
 def _with_list(sentence: str, city: Mention, cities: list[Mention]) -> list[Mention]:
-    """The city and any listed right after it: "took Kunduz and Baghlan"."""
+    """The city and any listed right after it ("took Kunduz, Taloqan and Baghlan"); a list must
+    close with "and"/"et", so "took Goma, Kinshasa denies" names one city."""
     listed = [city]
     for other in cities:
         if other.start <= listed[-1].end:
             continue
         between = sentence[listed[-1].end : other.start]
-        if re.fullmatch(r"\s*(?:,|and|et|,\s*and|,\s*et)\s*", between) and _usable_city(sentence, other):
-            listed.append(other)
-        else:
+        if not _LIST_SEPARATOR.fullmatch(between) or not _usable_city(sentence, other):
             break
-    return listed
+        listed.append(other)
+        if _LIST_END.search(between):
+            return listed
+    return listed[:1]
 
 
 def _clause(sentence: str, start: int, end: int) -> str:

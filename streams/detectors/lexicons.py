@@ -60,6 +60,7 @@ COMMON_WORD_PLACES = frozenset(
     mandi central eastern western northern southern deux saint sainte port grand
     belle bel beau nord sud est ouest centre forest mission madison kent vale
     asia europe africa america mosque islam allah god jesus christ church le la les
+    tall hit bab
     """.replace("?", "").split()
 )
 
@@ -168,3 +169,20 @@ PARTIAL_NOUNS = (
     "hospital|prison|university|stadium|refinery|dam|citadel|countryside|front|frontline|"
     "garrison|barracks|area|areas|sector|pocket"
 )
+
+#: Exonyms wires use that GeoNames lacks, as (GeoNames name, country code).
+EXTRA_NAMES: dict[str, tuple[str, str]] = {
+    "Fallouja": ("Al Fallūjah", "IQ"),
+    "Falloujah": ("Al Fallūjah", "IQ"),
+    "Lyssytchansk": ("Lysychansk", "UA"),
+    "Lougansk": ("Luhansk", "UA"),
+    "Louhansk": ("Luhansk", "UA"),
+    "Zaporijia": ("Zaporizhzhya", "UA"),
+    "Zaporijjia": ("Zaporizhzhya", "UA"),
+    "Zaporizhzhia": ("Zaporizhzhya", "UA"),
+    "El-Facher": ("El Fasher", "SD"),
+    "El Facher": ("El Fasher", "SD"),
+    "Tyr": ("Tyre", "LB"),
+    "Hodeidah": ("Al Ḩudaydah", "YE"),
+    "Hodeida": ("Al Ḩudaydah", "YE"),
+}

@@ -24,7 +24,7 @@ _SOURCE_BEFORE = re.compile(
 )
 #: Verbs of saying and claiming ("said", "a annoncé à l'AFP", "revendique").
 _SAY = re.compile(
-    r"\b(?:said|says|say|saying|claimed|claims|claim|claiming|announced|announces|announce|"
+    r"(?<!-)\b(?:said|says|say|saying|claimed|claims|claim|claiming|announced|announces|announce|"
     r"declared|declares|stated|told|reported|reports|insisted|asserted|boasted|"
     r"(?:a|ont|avait|avaient)\s+(?:annoncé|affirmé|indiqué|déclaré|assuré|revendiqué|"
     r"rapporté|précisé|fait\s+savoir|dit|estimé|proclamé|publié)|annonce(?:nt)?|"
@@ -91,10 +91,20 @@ def assess(sentence: str) -> Modality:
     return Modality(
         hearsay=bool(_HEARSAY.search(sentence)),
         attribution=attribution,
-        denied=bool(_DENIAL.search(sentence)),
+        denied=is_denial(sentence),
         background=bool(_BACKGROUND.search(sentence)),
-        sport=bool(_SPORT.search(sentence)),
+        sport=is_sport(sentence),
     )
+
+
+def is_denial(sentence: str) -> bool:
+    """Whether a sentence denies something ("Kinshasa dément", "the army denied")."""
+    return bool(_DENIAL.search(sentence))
+
+
+def is_sport(sentence: str) -> bool:
+    """Whether a sentence reads like the sports pages."""
+    return bool(_SPORT.search(sentence))
 
 
 def has_year(text: str) -> bool:

@@ -30,11 +30,16 @@ _ABOUT = {
 }  # fmt: skip
 
 _NUMBER_WORD = (
-    r"(?:quatre[- ]vingts?|" + "|".join(sorted(_WORD_VALUES, key=len, reverse=True)) + r"|"
-    r"hundred|thousand|cents?|mille)"
+    r"(?:quatre[- ]vingts?|"
+    + "|".join(sorted(set(_WORD_VALUES) - {"un", "une"}, key=len, reverse=True))
+    + r"|hundred|thousand|cents?|mille)"
 )
-#: A number written in words: "vingt et un", "quatre-vingt-dix", "two hundred and five".
-NUMBER_WORDS = rf"{_NUMBER_WORD}(?:(?:[- ]|\s+(?:et|and)\s+){_NUMBER_WORD})*"
+#: A number written in words: "vingt et un", "quatre-vingt-dix", "two hundred and five". A
+#: lone "un"/"une" counts only in lower case, so "Three UN peacekeepers" stays three.
+NUMBER_WORDS = (
+    rf"(?:{_NUMBER_WORD}(?:(?:[- ]|\s+(?:et|and)\s+){_NUMBER_WORD})*(?:[- ]et[- ]une?)?"
+    r"|(?-i:[Uu]ne?))"
+)
 #: A number in digits, with the thousands separators of both languages: 1,200 / 1 200 / 1.200.
 NUMBER_DIGITS = r"\d{1,3}(?:[ ,.]\d{3})+(?!\d)|\d+"
 #: Vague amounts: "des dizaines", "hundreds", "plusieurs", "a number of".

@@ -106,7 +106,9 @@ async def test_teams_adaptive_card(deliverer: Deliverer, receiver: LocalReceiver
     assert "[click](http" not in text and "@everyone" not in text
 
 
-async def test_mattermost_markdown_is_escaped(deliverer: Deliverer, receiver: LocalReceiver) -> None:
+async def test_mattermost_markdown_is_escaped(
+    deliverer: Deliverer, receiver: LocalReceiver
+) -> None:
     assert await send(deliverer, receiver.url("/m", "mattermost+http")) is Outcome.DELIVERED
     payload = receiver.on("/m")[0].json()
     text = all_text(payload)
@@ -154,7 +156,11 @@ async def test_email_has_text_and_html_parts(deliverer: Deliverer, smtp_server: 
     (message,) = inbox.messages
     assert inbox.envelopes[0] == ("vigie@example.org", ["a@example.org", "b@example.org"])
     assert message["Subject"].startswith("Prise de Mossoul")
-    parts = {part.get_content_type(): part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart()}
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
     assert set(parts) == {"text/plain", "text/html"}
     assert "12 tués" in parts["text/plain"]
     assert "<script" not in parts["text/html"] and "Lieu" in parts["text/html"]

@@ -127,4 +127,4 @@ def test_demo_stack_alerts_each_event_once(tmp_path: Path, receiver: Receiver) -
 
 
 def event_key_console(line: dict[str, Any]) -> tuple[str, str]:
-    return line["kind"], (line.get("place") or {}).get("country", "")
+    return line["kind"], line.get("country", "")

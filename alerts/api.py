@@ -1,0 +1,150 @@
+"""The subscriptions HTTP API: a FastAPI app meant to be mounted under ``/api/v1``.
+
+Every route needs ``Authorization: Bearer <VIGIE_API_TOKEN>``; without a configured token the
+API answers 503 rather than run open. OpenAPI is served at ``/openapi.json`` and ``/docs``
+of the mounted app.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from alerts.dead import RedisDeadLetterStore
+from alerts.subscription_store import RedisSubscriptionStore
+from alerts.subscriptions import Subscription, SubscriptionSpec, build_subscription
+
+#: The bearer credentials of a request, ``None`` when absent (checked by ``create_api``).
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))]
+
+
+class SubscriptionOut(BaseModel):
+    """A subscription as the API shows it: the secret replaced by ``***``."""
+
+    id: str
+    name: str | None
+    channel: str
+    kinds: list[str]
+    countries: list[str]
+    cities: list[str]
+    languages: list[str]
+    min_killed: int | None
+    min_sources: int
+    statuses: list[str]
+    lang: str
+    secret: str | None
+    created_at: str
+
+
+class Problem(BaseModel):
+    """An error: what went wrong and, for a bad body, every problem as ``field: message``."""
+
+    detail: str
+    errors: list[str] = []
+
+
+def _out(subscription: Subscription) -> SubscriptionOut:
+    return SubscriptionOut.model_validate(subscription.public_dict())
+
+
+def create_api(redis_url: str, token: str | None, *, redis: Any = None) -> FastAPI:
+    """The API app (mount it under ``/api/v1``); ``redis`` may be an existing asyncio client."""
+    if redis is None:
+        import redis.asyncio as aioredis
+
+        redis = aioredis.Redis.from_url(redis_url)
+    subscriptions = RedisSubscriptionStore(redis)
+    dead_letters = RedisDeadLetterStore(redis)
+
+    async def authorised(
+        credentials: Credentials,
+    ) -> None:
+        if not token:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE, "the API is off: set VIGIE_API_TOKEN"
+            )
+        given = credentials.credentials if credentials else ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "missing or wrong bearer token",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    errors = {401: {"model": Problem}, 503: {"model": Problem}}
+    app = FastAPI(
+        title="Vigie API",
+        version="1",
+        description="Manage alert subscriptions and inspect dead letters.",
+        dependencies=[Depends(authorised)],
+        responses=errors,  # type: ignore[arg-type]
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for item in exc.errors():
+            where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+            message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+            problems.append(f"{where or 'body'}: {message}")
+        return JSONResponse(
+            status_code=422,
+            content={"detail": "invalid subscription: " + "; ".join(problems), "errors": problems},
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status_code, content={"detail": exc.detail}, headers=exc.headers
+        )
+
+    @app.post(
+        "/subscriptions",
+        status_code=201,
+        response_model=SubscriptionOut,
+        responses={422: {"model": Problem}},
+        summary="Create a subscription",
+    )
+    async def create_subscription(spec: SubscriptionSpec) -> SubscriptionOut:
+        subscription = build_subscription(spec.model_dump())
+        await subscriptions.put(subscription)
+        return _out(subscription)
+
+    @app.get("/subscriptions", response_model=list[SubscriptionOut], summary="List subscriptions")
+    async def list_subscriptions() -> list[SubscriptionOut]:
+        return [_out(subscription) for subscription in await subscriptions.all()]
+
+    @app.get(
+        "/subscriptions/{subscription_id}",
+        response_model=SubscriptionOut,
+        responses={404: {"model": Problem}},
+        summary="Get a subscription",
+    )
+    async def get_subscription(subscription_id: str) -> SubscriptionOut:
+        subscription = await subscriptions.get(subscription_id)
+        if subscription is None:
+            raise HTTPException(404, f"no subscription with id {subscription_id!r}")
+        return _out(subscription)
+
+    @app.delete(
+        "/subscriptions/{subscription_id}",
+        status_code=204,
+        responses={404: {"model": Problem}},
+        summary="Delete a subscription",
+    )
+    async def delete_subscription(subscription_id: str) -> Response:
+        if not await subscriptions.remove(subscription_id):
+            raise HTTPException(404, f"no subscription with id {subscription_id!r}")
+        return Response(status_code=204)
+
+    @app.get("/dead", summary="Newest dead letters")
+    async def list_dead(limit: int = 100) -> list[dict[str, Any]]:
+        return [letter.summary() for letter in await dead_letters.newest(limit)]
+
+    return app

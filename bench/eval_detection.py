@@ -1,0 +1,188 @@
+"""Print detection quality: P/R/F1 per kind and language on the labelled set, then on UCDP.
+
+    .venv/bin/python bench/eval_detection.py [--mistakes]
+
+The UCDP GED subset (../shared/data/ucdp/, real English headlines) has no per-headline label,
+so it is scored with silver labels read off each headline by a deliberately simple rule:
+a headline with a casualty word and a count is a casualty report; one with neither is not;
+one with a casualty word but no count ("Hindu priest killed") is left out of P/R. Killed
+figures are checked against the single number written in digits in the headline, and against
+the coded event's low-high range as a hint only; places against the coded country and point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest.items import WireItem  # noqa: E402
+from streams.detectors import Detector  # noqa: E402
+from streams.detectors.scoring import Report, score_item  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+UCDP = ROOT.parent / "shared" / "data" / "ucdp" / "ged191_myanmar_bangladesh.csv"
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+UCDP_COUNTRIES = {"Myanmar (Burma)": "MM", "Bangladesh": "BD"}
+NEAR_KM = 50.0
+
+_CASUALTY_WORD = re.compile(
+    r"\b(?:kill\w*|dead|deaths?|died|dies|die|slain|massacre\w*|murder\w*|shot|injur\w*|"
+    r"wound\w*|casualt\w*|lives)\b",
+    re.IGNORECASE,
+)
+_COUNT_WORD = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+    r"scores|hundreds|thousands|twenty|thirty|forty|fifty)\b",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\b\d[\d,]*\b")
+
+
+def labelled_set(detector: Detector, show_mistakes: bool) -> None:
+    """Score the hand-labelled FR/EN set and print one table."""
+    print("Labelled set (tests/data/detection_*.jsonl)")
+    print(f"{'lang':<5}{'kind':<17}{'P':>7}{'R':>7}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}")
+    for path in sorted(DATA.glob("detection_*.jsonl")):
+        report = Report()
+        items = negatives = 0
+        lang = path.stem.split("_", 1)[1]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            item = WireItem(
+                id=record["id"],
+                source="labelled",
+                title=record["title"],
+                summary=record.get("summary", ""),
+                lang=record["lang"],
+            )
+            score_item(report, record["id"], record["expected"], detector.detect(item, now=NOW))
+            items += 1
+            negatives += not record["expected"]
+        for kind, tally in report.kinds.items():
+            print(
+                f"{lang:<5}{kind:<17}{tally.precision:7.3f}{tally.recall:7.3f}{tally.f1:7.3f}"
+                f"{tally.true_positives:5d}{tally.false_positives:5d}{tally.false_negatives:5d}"
+            )
+        print(
+            f"{lang:<5}items {items} (negatives {negatives}); killed accuracy "
+            f"{Report.share(report.killed):.3f} (n={len(report.killed)}), place accuracy "
+            f"{Report.share(report.places):.3f} (n={len(report.places)}), status accuracy "
+            f"{Report.share(report.statuses):.3f}"
+        )
+        if show_mistakes:
+            for mistake in report.mistakes:
+                print(f"    {mistake}")
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def _ucdp_headlines(path: Path) -> dict[str, dict[str, str]]:
+    """Each distinct headline with the first coded event that cites it."""
+    headlines: dict[str, dict[str, str]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for headline in (row.get("source_headline") or "").split(";"):
+                text = " ".join(headline.split())
+                if len(text) > 8:
+                    headlines.setdefault(text, row)
+    return headlines
+
+
+def ucdp(detector: Detector, show_mistakes: bool) -> None:
+    """Score detection on the UCDP headlines with silver labels (see the module docstring)."""
+    print(f"\nUCDP GED 19.1 headlines ({UCDP})")
+    if not UCDP.is_file():
+        print("  note: the shared UCDP file is missing; skipped.")
+        return
+    headlines = _ucdp_headlines(UCDP)
+    tp = fp = fn = unsure_found = unsure = captures = 0
+    killed_digits: list[bool] = []
+    killed_range: list[bool] = []
+    country_ok: list[bool] = []
+    near_ok: list[bool] = []
+    mistakes: list[str] = []
+    for number, (headline, row) in enumerate(headlines.items()):
+        item = WireItem(id=f"ucdp-{number}", source="ucdp", title=headline, lang="en")
+        events = detector.detect(item, now=NOW)
+        reports = [event for event in events if event.kind == "casualty_report"]
+        captures += len(events) - len(reports)
+        casualty_word = bool(_CASUALTY_WORD.search(headline))
+        counted = casualty_word and bool(_COUNT_WORD.search(headline))
+        if counted:
+            tp += bool(reports)
+            fn += not reports
+            if not reports:
+                mistakes.append(f"missed: {headline}")
+        elif not casualty_word:
+            fp += bool(reports)
+            if reports:
+                mistakes.append(f"unexpected: {headline}")
+        else:
+            unsure += 1
+            unsure_found += bool(reports)
+        for event in reports:
+            killed = event.casualties.killed if event.casualties else None
+            digits = _DIGITS.findall(headline)
+            if killed is not None and len(digits) == 1:
+                killed_digits.append(killed == int(digits[0].replace(",", "")))
+            if killed is not None:
+                low, high = int(row["low"] or 0), int(row["high"] or 0)
+                killed_range.append(low <= killed <= max(high, low))
+            if event.place is not None:
+                country_ok.append(event.place.country == UCDP_COUNTRIES.get(row["country"], ""))
+                if event.place.lat is not None and event.place.lon is not None:
+                    distance = _distance_km(
+                        event.place.lat, event.place.lon, float(row["latitude"]), float(row["longitude"])
+                    )
+                    near_ok.append(distance <= NEAR_KM)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(f"  distinct headlines {len(headlines)}: silver positives {tp + fn}, "
+          f"silver negatives {len(headlines) - tp - fn - unsure}, left out {unsure}")
+    print(f"  casualty_report  P={precision:.3f} R={recall:.3f} F1={f1:.3f} (TP {tp}, FP {fp}, FN {fn})")
+    print(f"  casualty word without count: detected in {unsure_found}/{unsure}")
+    print(f"  killed = the headline's one digits number: {Report.share(killed_digits):.3f} "
+          f"(n={len(killed_digits)}); within the event's low-high hint: "
+          f"{Report.share(killed_range):.3f} (n={len(killed_range)})")
+    print(f"  place country = coded country: {Report.share(country_ok):.3f} (n={len(country_ok)}); "
+          f"city within {NEAR_KM:.0f} km of the coded point: {Report.share(near_ok):.3f} "
+          f"(n={len(near_ok)})")
+    print(f"  city_capture detections (no labels; captures are rare in this set): {captures}")
+    if show_mistakes:
+        for mistake in mistakes:
+            print(f"    {mistake}")
+
+
+def main() -> None:
+    """Entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mistakes", action="store_true", help="list every miss and false alarm")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    detector = Detector.load()
+    print(f"detector loaded in {time.perf_counter() - started:.2f} s\n")
+    labelled_set(detector, args.mistakes)
+    ucdp(detector, args.mistakes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Near-duplicate fingerprints: the threshold separates the measured pairs; numbers guard updates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from streams.dedup import DedupPolicy
+from streams.fingerprint import (
+    BANDS,
+    NUM_PERM,
+    content_digest,
+    fingerprint,
+    is_near_duplicate,
+    numbers,
+    similarity,
+)
+
+PAIRS_FILE = Path(__file__).parents[2] / "data" / "near_duplicate_pairs.jsonl"
+PAIRS = [json.loads(line) for line in PAIRS_FILE.read_text(encoding="utf-8").splitlines() if line]
+THRESHOLD = DedupPolicy().near_duplicate_threshold
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[f"{p['label']}: {p['edit']}" for p in PAIRS])
+def test_measured_pairs(pair: dict[str, str]) -> None:
+    copy = is_near_duplicate(fingerprint(pair["b"]), fingerprint(pair["a"]), THRESHOLD)
+    assert copy is (pair["label"] == "copy")
+
+
+def test_the_threshold_sits_in_a_wide_gap() -> None:
+    def scores(label: str) -> list[float]:
+        return [
+            similarity(fingerprint(p["a"]), fingerprint(p["b"]))
+            for p in PAIRS
+            if p["label"] == label
+        ]
+
+    assert min(scores("copy")) - THRESHOLD >= 0.1
+    assert THRESHOLD - max(scores("different")) >= 0.2
+    assert min(scores("update")) >= THRESHOLD  # only the number guard tells these apart
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Au moins douze morts et 30 blessés", {"douze", "30"}),
+        ("Death toll rises to forty", {"forty"}),
+        ("UPDATE 2-Blast kills 8", {"8"}),
+        ("BAMAKO, Nov 14 - Le 3 mars 2024 à 14h30", set()),
+        ("un homme a été tué", set()),
+    ],
+)
+def test_numbers(text: str, expected: set[str]) -> None:
+    assert numbers(text) == expected
+
+
+def test_fingerprint_shape() -> None:
+    print_ = fingerprint("Kabul market bombing kills at least 15")
+    assert len(print_.hashvalues) == NUM_PERM and len(print_.to_bytes()) == 4 * NUM_PERM
+    assert len(print_.bands()) == BANDS
+    assert fingerprint("") == fingerprint("  ")
+
+
+def test_content_digest_ignores_case_accents_and_punctuation() -> None:
+    assert content_digest("Kaboul : l'attentat a TUÉ 12 personnes.") == content_digest(
+        "kaboul l attentat a tue 12 personnes"
+    )
+    assert content_digest("12 morts") != content_digest("17 morts")
