@@ -1,16 +1,29 @@
-"""The demo feed server: serves the bundled sample feeds on 127.0.0.1, no internet needed."""
+"""The demo feed server: serves the bundled sample feeds on 127.0.0.1, no internet needed.
+
+The sample items carry fixed dates; the server moves every date forward by the same amount
+so the newest item is as old as it was when the feeds were written relative to one another,
+ending a few minutes before the server started. Stories stay in order, and they are never
+too old for the dedup windows however long ago the feeds were written.
+"""
 
 from __future__ import annotations
 
-import functools
 import logging
+import re
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 log = logging.getLogger(__name__)
+
+_RSS_DATE = re.compile(rb"<(pubDate|lastBuildDate)>([^<]+)</\1>")
+_ATOM_DATE = re.compile(rb"<(updated|published)>([^<]+)</\1>")
+#: How long before the server started the newest demo item appears to have been published.
+NEWEST_AGE = timedelta(minutes=5)
 
 
 def demo_dir() -> Path:
@@ -18,23 +31,71 @@ def demo_dir() -> Path:
     return Path(str(resources.files("vigie") / "demo"))
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".xml": "application/xml",
-    }
+def _dates(document: bytes) -> list[datetime]:
+    found = []
+    for match in _RSS_DATE.finditer(document):
+        found.append(parsedate_to_datetime(match.group(2).decode().strip()))
+    for match in _ATOM_DATE.finditer(document):
+        found.append(datetime.fromisoformat(match.group(2).decode().strip().replace("Z", "+00:00")))
+    return found
 
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("demo feeds: " + format, *args)
+
+def shift_dates(document: bytes, delta: timedelta) -> bytes:
+    """The feed with every RSS and Atom date moved by ``delta`` (formats preserved)."""
+
+    def rss(match: re.Match[bytes]) -> bytes:
+        moved = parsedate_to_datetime(match.group(2).decode().strip()) + delta
+        return b"<%s>%s</%s>" % (match.group(1), format_datetime(moved).encode(), match.group(1))
+
+    def atom(match: re.Match[bytes]) -> bytes:
+        text = match.group(2).decode().strip().replace("Z", "+00:00")
+        moved = (datetime.fromisoformat(text) + delta).astimezone(UTC)
+        stamp = moved.isoformat().replace("+00:00", "Z")
+        return b"<%s>%s</%s>" % (match.group(1), stamp.encode(), match.group(1))
+
+    return _ATOM_DATE.sub(atom, _RSS_DATE.sub(rss, document))
+
+
+def load_demo_feeds(folder: Path, now: datetime | None = None) -> dict[str, bytes]:
+    """Every ``*.xml`` of ``folder`` by file name, with dates moved to end just before ``now``."""
+    documents = {path.name: path.read_bytes() for path in sorted(folder.glob("*.xml"))}
+    newest = max((date for body in documents.values() for date in _dates(body)), default=None)
+    if newest is None:
+        return documents
+    delta = (now or datetime.now(UTC)) - NEWEST_AGE - newest
+    return {name: shift_dates(body, delta) for name, body in documents.items()}
 
 
 class DemoFeedServer:
-    """Serves a folder of feed files over HTTP (with Last-Modified, so polls get 304s)."""
+    """Serves the demo feeds over HTTP, with Last-Modified so repeated polls get 304s."""
 
     def __init__(self, folder: Path | None = None, port: int = 0) -> None:
         self.folder = folder or demo_dir() / "feeds"
-        handler = functools.partial(_QuietHandler, directory=str(self.folder))
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.documents = load_demo_feeds(self.folder)
+        self.last_modified = format_datetime(datetime.now(UTC), usegmt=True)
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = server.documents.get(self.path.lstrip("/"))
+                if body is None:
+                    self.send_error(404)
+                    return
+                if self.headers.get("If-Modified-Since") == server.last_modified:
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/xml; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Last-Modified", server.last_modified)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                log.debug("demo feeds: " + format, *args)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self._thread = threading.Thread(
             target=self.server.serve_forever, name="demo-feeds", daemon=True
