@@ -107,8 +107,10 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
     gc.collect()
     memory = _rss_bytes() - before
-    print(f"gazetteer: {len(detector.gazetteer):,} names, loaded in {load_seconds:.2f} s, "
-          f"resident memory +{memory / 2**20:.0f} MiB")
+    print(
+        f"gazetteer: {len(detector.gazetteer):,} names, loaded in {load_seconds:.2f} s, "
+        f"resident memory +{memory / 2**20:.0f} MiB"
+    )
 
     rng = random.Random(7)
     labelled = _labelled_items()
@@ -117,8 +119,10 @@ def main() -> None:
         for number in range(args.items)
     ]
     rate, events = _rate(detector, stream)
-    print(f"stream mix ({args.trigger_share:.0%} trigger items), one core: {rate:,.0f} items/s "
-          f"({args.items:,} items, {events:,} events)")
+    print(
+        f"stream mix ({args.trigger_share:.0%} trigger items), one core: {rate:,.0f} items/s "
+        f"({args.items:,} items, {events:,} events)"
+    )
     triggered = [rng.choice(labelled) for _ in range(min(args.items, 20_000))]
     rate, events = _rate(detector, triggered)
     print(f"trigger items only (labelled set), one core: {rate:,.0f} items/s")

@@ -150,22 +150,33 @@ def ucdp(detector: Detector, show_mistakes: bool) -> None:
                 country_ok.append(event.place.country == UCDP_COUNTRIES.get(row["country"], ""))
                 if event.place.lat is not None and event.place.lon is not None:
                     distance = _distance_km(
-                        event.place.lat, event.place.lon, float(row["latitude"]), float(row["longitude"])
+                        event.place.lat,
+                        event.place.lon,
+                        float(row["latitude"]),
+                        float(row["longitude"]),
                     )
                     near_ok.append(distance <= NEAR_KM)
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    print(f"  distinct headlines {len(headlines)}: silver positives {tp + fn}, "
-          f"silver negatives {len(headlines) - tp - fn - unsure}, left out {unsure}")
-    print(f"  casualty_report  P={precision:.3f} R={recall:.3f} F1={f1:.3f} (TP {tp}, FP {fp}, FN {fn})")
+    print(
+        f"  distinct headlines {len(headlines)}: silver positives {tp + fn}, "
+        f"silver negatives {len(headlines) - tp - fn - unsure}, left out {unsure}"
+    )
+    print(
+        f"  casualty_report  P={precision:.3f} R={recall:.3f} F1={f1:.3f} (TP {tp}, FP {fp}, FN {fn})"
+    )
     print(f"  casualty word without count: detected in {unsure_found}/{unsure}")
-    print(f"  killed = the headline's one digits number: {Report.share(killed_digits):.3f} "
-          f"(n={len(killed_digits)}); within the event's low-high hint: "
-          f"{Report.share(killed_range):.3f} (n={len(killed_range)})")
-    print(f"  place country = coded country: {Report.share(country_ok):.3f} (n={len(country_ok)}); "
-          f"city within {NEAR_KM:.0f} km of the coded point: {Report.share(near_ok):.3f} "
-          f"(n={len(near_ok)})")
+    print(
+        f"  killed = the headline's one digits number: {Report.share(killed_digits):.3f} "
+        f"(n={len(killed_digits)}); within the event's low-high hint: "
+        f"{Report.share(killed_range):.3f} (n={len(killed_range)})"
+    )
+    print(
+        f"  place country = coded country: {Report.share(country_ok):.3f} (n={len(country_ok)}); "
+        f"city within {NEAR_KM:.0f} km of the coded point: {Report.share(near_ok):.3f} "
+        f"(n={len(near_ok)})"
+    )
     print(f"  city_capture detections (no labels; captures are rare in this set): {captures}")
     if show_mistakes:
         for mistake in mistakes:

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import re
 
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
 #: Frequent function words that are not also words of the other language.
-_FRENCH = frozenset(
+_FRENCH = _words(
     """
     le la les des du et est sont dans pour par sur au aux une un que qui ont été cette ces
     selon avec après mais leur leurs ils elles il elle pas plus entre contre lors depuis
     sous nous vous son sa ses se ne avait auraient aurait serait où ainsi deux trois
-    """.split()
+    """
 )
-_ENGLISH = frozenset(
+_ENGLISH = _words(
     """
     the of and to in is was were for on that with by as at from has have had it its be
     been are after this said says an which who their they not but or will over into than
     more against also about while would there his her he she we two three
-    """.split()
+    """
 )
 _WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ']+")
 #: Letters that English text almost never carries.

@@ -133,10 +133,14 @@ class Detector:
         if not self._trigger_kinds(fold(text)):
             return []
         sentences = item_sentences(text)
-        kinds = [self._trigger_kinds(fold(sentence.text)) for sentence in sentences]
+        folded = [fold(sentence.text) for sentence in sentences]
+        kinds = [self._trigger_kinds(text) for text in folded]
         if not any(kinds) or (sentences and is_sport(sentences[0].text)):
             return []
-        mentions = [self.gazetteer.find(sentence.text) for sentence in sentences]
+        mentions = [
+            self.gazetteer.find(sentence.text, folded=text)
+            for sentence, text in zip(sentences, folded, strict=True)
+        ]
         countries = {m.country for found in mentions for m in found if m.country}
         denied = any(is_denial(sentence.text) for sentence in sentences)
         dated = any(has_year(sentence.text) for sentence in sentences)
@@ -145,16 +149,18 @@ class Detector:
         for sentence, found, kind in zip(sentences, mentions, kinds, strict=True):
             if not kind:
                 continue
+            told = find_captures(sentence.text, found) if kind & _CAPTURE else []
+            toll = find_toll(sentence.text) if kind & _CASUALTY else None
+            if not told and toll is None:
+                continue
             modality = assess(sentence.text)
             if modality.background or modality.sport:
                 continue
-            if kind & _CAPTURE:
-                for capture in find_captures(sentence.text, found):
-                    if capture.nominal and dated:
-                        # "the fall of Constantinople" in an item that names a year is history.
-                        continue
-                    captures.append(self._capture(sentence, capture, modality, countries, denied))
-            toll = find_toll(sentence.text) if kind & _CASUALTY else None
+            for capture in told:
+                if capture.nominal and dated:
+                    # "the fall of Constantinople" in an item that names a year is history.
+                    continue
+                captures.append(self._capture(sentence, capture, modality, countries, denied))
             if toll is not None:
                 place, precision = self._toll_place(sentence.text, found, toll, countries)
                 if place is None:
@@ -168,9 +174,7 @@ class Detector:
                 tolls.append(finding)
         findings = _merge(captures) + _merge_tolls(tolls)
         moment = now or utcnow()
-        return [
-            self._event(item, finding, index, moment) for index, finding in enumerate(findings)
-        ]
+        return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
 
     def _capture(
         self,

@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 
 from streams.detectors.gazetteer import Mention
-from streams.detectors.lexicons import CITY_NOUNS, PARTIAL_NOUNS, STOPWORDS_EN, STOPWORDS_FR
+from streams.detectors.lexicons import (
+    CITY_NOUNS,
+    PARTIAL_NOUNS,
+    STOPWORDS_EN,
+    STOPWORDS_FR,
+    words,
+)
 from streams.detectors.modality import has_year
 
 _I = re.IGNORECASE
@@ -14,36 +20,47 @@ _OF = r"(?:of|over|de|d'|du|des)"
 _ELIDED = r"(?:es|u|e\s+la|e\s+l'|e|')"
 
 # Active voice: the city follows the verb ("ont repris Raqqa", "recaptured Palmyra").
-_ACTIVE = re.compile(
-    r"(?P<aux>\b(?:have|has|had|having|ont|a|avaient|avait|auraient|aurait|auront|aura|"
+# Auxiliaries are looked for right before a verb once the verb is found: scanning for an
+# optional auxiliary at every position of every sentence would cost more than the rest.
+_ACTIVE_AUX = re.compile(
+    r"\b(?:have|has|had|having|ont|a|avaient|avait|auraient|aurait|auront|aura|"
     r"avoir|ayant)\s+(?:(?:now|finally|reportedly|effectively|already|désormais|finalement|"
-    r"enfin|déjà|bel\s+et\s+bien|officiellement)\s+)?)?"
-    r"(?P<verb>"
+    r"enfin|déjà|bel\s+et\s+bien|officiellement)\s+)?$",
+    _I,
+)
+_ACTIVE = re.compile(
+    r"\b(?P<verb>"
     r"(?:took|takes?|taken|seized|seizes?|gained|gains?|wrested|wrests?|wrest|secured|"
     r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?)\s+"
     r"(?:(?:full|complete|total|effective|firm)\s+)?control\s+(?:of|over)"
     r"|(?:pris|repris|prend|prennent|reprend|reprennent|prenaient|reprenaient)\s+"
-    r"(?:le\s+)?contrôle\s+(?:(?:total|complet|entier)\s+)?d" + _ELIDED +
-    r"|(?:took|takes?|taken|won|wins?|win)\s+back|(?:took|takes?|taken)\s+over"
+    r"(?:le\s+)?contrôle\s+(?:(?:total|complet|entier)\s+)?d"
+    + _ELIDED
+    + r"|(?:took|takes?|taken|won|wins?|win)\s+back|(?:took|takes?|taken)\s+over"
     r"|took|takes?|taken|seized|seizes?|captured|captures?|recaptured|recaptures?|retook|"
     r"retakes?|retaken|liberated|liberates?|overran|overruns?|overrun|conquered|conquers?|"
     r"freed|frees|regained|regains?"
     r"|pris|repris|reconquis|conquis|libérée?s?|capturée?s?|prennent|prend|reprennent|"
     r"reprend|libèrent|libère|reconqui(?:ert|èrent)|conqui(?:ert|èrent)"
-    r"|s'empar(?:e|ent|ait|aient)\s+d" + _ELIDED +
-    r"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait|s'était|s'étaient|s'étant|s'être)\s+"
-    r"(?:(?:finalement|désormais|enfin|déjà)\s+)?emparée?s?\s+d" + _ELIDED +
-    r"|(?:fait|font|faire)\s+tomber|(?:mis|mettent|met)\s+la\s+main\s+sur"
+    r"|s'empar(?:e|ent|ait|aient)\s+d"
+    + _ELIDED
+    + r"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait|s'était|s'étaient|s'étant|s'être)\s+"
+    r"(?:(?:finalement|désormais|enfin|déjà)\s+)?emparée?s?\s+d"
+    + _ELIDED
+    + r"|(?:fait|font|faire)\s+tomber|(?:mis|mettent|met)\s+la\s+main\s+sur"
     r")\b",
     _I,
 )
 # Passive and intransitive: the city comes first ("Mosul fell to", "Raqqa est tombée aux mains").
-_PASSIVE = re.compile(
-    r"(?P<aux>\b(?:(?:has|have|had|was|were|is|are|been|being|now|est|sont|serait|seraient|"
+_PASSIVE_AUX = re.compile(
+    r"(?:\b(?:has|have|had|was|were|is|are|been|being|now|est|sont|serait|seraient|"
     r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|désormais|maintenant|finally|"
     r"officially|fully|completely|entirely|reportedly|finalement|officiellement|entièrement|"
-    r"totalement|complètement|définitivement|back|bel\s+et\s+bien)\s+)*)"
-    r"(?P<verb>"
+    r"totalement|complètement|définitivement|back|bel\s+et\s+bien)\s+)+$",
+    _I,
+)
+_PASSIVE = re.compile(
+    r"\b(?P<verb>"
     r"(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:the\s+)?"
     r"(?:(?:full|complete|total)\s+)?control\s+of"
     r"|(?:in|into)\s+the\s+hands\s+of|under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?"
@@ -71,7 +88,9 @@ _EXPEL = re.compile(
     _I,
 )
 
-_NOT_A_NAME = r"(?!(?:from|in|at|on|with|to|à|dans|en|sur|avec|pour|par|du|des|de|near|près|and|et)\b)"
+_NOT_A_NAME = (
+    r"(?!(?:from|in|at|on|with|to|à|dans|en|sur|avec|pour|par|du|des|de|near|près|and|et)\b)"
+)
 #: What may stand between a verb and its city: "the strategic town of", "la ville syrienne de".
 _GAP_AFTER = re.compile(
     rf"\s*(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
@@ -119,14 +138,18 @@ _PARTICIPLE = re.compile(
 _NEXT_WORD = re.compile(r"\s+([\w'-]+)")
 _PARTICIPLE_ING = re.compile(r"\w+(?:ing|ant)$")
 _IDIOM_AFTER = re.compile(r"\s+by\s+(?:storm|surprise)|\s+apart\b", _I)
-_MAY_FOLLOW_CITY = STOPWORDS_EN | STOPWORDS_FR | frozenset(
-    """
+_MAY_FOLLOW_CITY = (
+    STOPWORDS_EN
+    | STOPWORDS_FR
+    | words(
+        """
     amid early late overnight yesterday today tonight back entirely fully completely again
     once following without within despite near around since until before after during
     outright quickly swiftly easily itself lundi mardi mercredi jeudi vendredi samedi
     dimanche hier aujourd'hui ce cette après avant malgré alors puis désormais mi-
     entièrement totalement complètement sans ni aux du des au en où dont y
-    """.split()
+    """
+    )
 )
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|and|et|,\s*and|,\s*et)\s*", _I)
 _LIST_END = re.compile(r"\b(?:and|et)\b", _I)
@@ -208,15 +231,15 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
         return []
     found: dict[int, CaptureMatch] = {}
     for match in _ACTIVE.finditer(sentence):
-        aux = match.group("aux") or ""
-        if _blocked(sentence, match.start(), aux):
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux):
             continue
         city = _city_after(sentence, match.end(), cities)
         if city is None:
             continue
-        actor = _subject(sentence, match.start())
+        actor = _subject(sentence, start)
         for place in _with_list(sentence, city, cities):
-            capture = _active(sentence, place, actor, None, match.start(), aux)
+            capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
     for match in _PASSIVE.finditer(sentence):
@@ -258,13 +281,19 @@ def _active(
     return CaptureMatch(city, actor, from_actor, False, reported)
 
 
+def _auxiliary(pattern: re.Pattern[str], sentence: str, start: int) -> tuple[int, str]:
+    """Where a verb group starts and its auxiliaries: "ont" in "ont repris", "" if none."""
+    found = pattern.search(sentence, max(0, start - 60), start)
+    return (found.start(), found.group(0)) if found else (start, "")
+
+
 def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> CaptureMatch | None:
-    aux = match.group("aux") or ""
+    start, aux = _auxiliary(_PASSIVE_AUX, sentence, match.start())
     verb = match.group("verb")
-    city = _city_before(sentence, match.start(), cities)
+    city = _city_before(sentence, start, cities)
     if city is None:
         return None
-    before_aux = sentence[city.end : match.start()]
+    before_aux = sentence[city.end : start]
     if _STATE_STILL.search(before_aux + aux):
         return None
     if _STATE_VERB.match(verb) and not _STATE_OK.search(aux + before_aux):

@@ -39,7 +39,6 @@ _REGION_BEFORE = re.compile(
     rf"(?<!islamic\s)\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$", re.IGNORECASE
 )
 _WORD_AFTER = re.compile(r"\s+([\w-]+)")
-_WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 
 
 def _fold_table() -> dict[int, str]:
@@ -70,7 +69,7 @@ def fold(text: str) -> str:
 
 
 #: A usable alternate name: Latin script, capitalised, no digits, not a bare code.
-_NAME_LIKE = re.compile(r"[A-ZÀ-ÖØ-Þ][ !-/:-~\u00c0-\u024f’‘]{%d,}" % (MIN_ALTERNATE_LENGTH - 1))
+_NAME_LIKE = re.compile(rf"[A-ZÀ-ÖØ-Þ][ !-/:-~\u00c0-\u024f’‘]{{{MIN_ALTERNATE_LENGTH - 1},}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +112,12 @@ class _Entry:
 class Gazetteer:
     """An index from written place names to GeoNames cities and countries."""
 
-    def __init__(self, cities: Iterable[City], names: Mapping[int, Iterable[str]], countries: Mapping[str, City]) -> None:
+    def __init__(
+        self,
+        cities: Iterable[City],
+        names: Mapping[int, Iterable[str]],
+        countries: Mapping[str, City],
+    ) -> None:
         self.countries = dict(countries)
         self._entries: dict[str, _Entry] = {}
         rejected = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR
@@ -146,8 +150,8 @@ class Gazetteer:
             if entry.country is not None:
                 # "Bangladesh" is some town's alternate name and "Mozambique" a small town's
                 # name: the country wins unless the city holds much of it ("Djibouti").
-                country = self.countries.get(entry.country)
-                floor = COUNTRY_CITY_SHARE * (country.population if country else 0)
+                nation = self.countries.get(entry.country)
+                floor = COUNTRY_CITY_SHARE * (nation.population if nation else 0)
                 entry.cities = [
                     (city, is_main)
                     for city, is_main in entry.cities
@@ -229,10 +233,10 @@ class Gazetteer:
                 return Mention(start, end, written, (), entry.country)
             return None
         cities: tuple[tuple[City, bool], ...] = tuple(entry.cities)
-        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+        before = text[max(0, start - 20) : start].split()
         after = _WORD_AFTER.match(text, end)
         if (after and after.group(1).lower() in SPORT_SUFFIXES) or (
-            before and before.group(1).lower() in SPORT_PREFIXES
+            before and before[-1].lower() in SPORT_PREFIXES
         ):
             return None
         if key in _NEEDS_CONTEXT and not _LOCATIVE_BEFORE.search(text, max(0, start - 16), start):

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+
+def words(block: str) -> frozenset[str]:
+    """The whitespace-separated words of a block of text, as a set."""
+    return frozenset(block.split())
+
+
 #: Victim groups as written (FR/EN, plural and singular) -> the group name events carry.
-GROUPS: dict[str, str] = {
+GROUPS: dict[str, str | None] = {
     "civilians": "civilians", "civilian": "civilians", "civils": "civilians",
     "civil": "civilians", "non-combatants": "civilians", "habitants": "civilians",
     "villagers": "civilians", "villageois": "civilians", "residents": "civilians",
@@ -49,19 +55,19 @@ GROUPS: dict[str, str] = {
 }  # fmt: skip
 
 #: Place names that are also everyday words: accepted only after "in", "à", "city of" ...
-COMMON_WORD_PLACES = frozenset(
+COMMON_WORD_PLACES = words(
     """
     of bar split male date police nice mobile tours sens vue mort orange reading bath
     mold bury hope union aurora independence liberty florence troy much worms gap lens
     sale mans moulins laval nancy mara victoria charlotte chelsea jackson austin lincoln
-    marks royal best deal poole bologna? march may june august ho kota mercedes
-    santa bristol? concord enterprise paradise pleasant providence salem temple spring
+    marks royal best deal poole bologna march may june august ho kota mercedes
+    santa bristol concord enterprise paradise pleasant providence salem temple spring
     springs hamilton warren lawrence camden dover sandy stanford washington
     mandi central eastern western northern southern deux saint sainte port grand
     belle bel beau nord sud est ouest centre forest mission madison kent vale
     asia europe africa america mosque islam allah god jesus christ church le la les
     tall hit bab
-    """.replace("?", "").split()
+    """
 )
 
 #: Words that end a place name's run in title case, e.g. "Manchester City", "Real Madrid".
@@ -70,19 +76,19 @@ SPORT_PREFIXES = frozenset(["real", "atletico", "ac", "inter", "bayern", "olympi
 
 #: Function words of each language, used both to guess the language and to drop alternate
 #: place names that are really words ("Of", "Date").
-STOPWORDS_EN = frozenset(
+STOPWORDS_EN = words(
     """
     the of and to in a is was were for on that with by as at from has have had it its
     be been are after this said says an which who their they not but or will over
     into than more against also about while would there his her he she we new two
-    """.split()
+    """
 )
-STOPWORDS_FR = frozenset(
+STOPWORDS_FR = words(
     """
     le la les de des du et à en un une est sont dans pour par sur au aux que qui ont
     a été ce cette ses leur leurs il elle ils elles pas plus selon avec après mais
     ou où lors depuis entre contre sous nous vous son sa se ne ainsi deux avait
-    """.split()
+    """
 )
 
 #: Countries as French and English wires name them, with demonyms; ISO 3166 alpha-2.

@@ -73,7 +73,9 @@ def score_item(
         kind = str(wanted["kind"])
         candidates = [event for event in pending if event.kind == kind]
         place = wanted.get("place")
-        chosen = next((event for event in candidates if place and place_matches(place, event)), None)
+        chosen = next(
+            (event for event in candidates if place and place_matches(place, event)), None
+        )
         chosen = chosen or (candidates[0] if candidates else None)
         if chosen is None:
             report.kinds[kind].false_negatives += 1
@@ -90,11 +92,15 @@ def score_item(
             got_killed = chosen.casualties.killed if chosen.casualties else None
             report.killed.append(got_killed == wanted["killed"])
             if not report.killed[-1]:
-                report.mistakes.append(f"{item_id}: killed {got_killed}, expected {wanted['killed']}")
+                report.mistakes.append(
+                    f"{item_id}: killed {got_killed}, expected {wanted['killed']}"
+                )
         if "status" in wanted:
             report.statuses.append(chosen.status == wanted["status"])
             if not report.statuses[-1]:
-                report.mistakes.append(f"{item_id}: status {chosen.status}, expected {wanted['status']}")
+                report.mistakes.append(
+                    f"{item_id}: status {chosen.status}, expected {wanted['status']}"
+                )
     for event in pending:
         report.kinds[event.kind].false_positives += 1
         where = event.place.canonical if event.place else ""

@@ -33,9 +33,13 @@ def pipeline_items() -> list[dict]:
 
 
 def first_alerts(alerts: list[dict]) -> list[tuple[str, str]]:
-    """(kind, country) of every revision-0 alert, sorted."""
-    return sorted(
-        (alert["kind"], (alert["event"].get("place") or {}).get("country", ""))
+    """(kind, country) of every distinct alert id, sorted.
+
+    A redelivered item may re-emit the very same alert (same id and revision): that is the
+    at-least-once contract, and delivery drops the copy by its idempotency key.
+    """
+    by_id = {
+        alert["id"]: (alert["kind"], (alert["event"].get("place") or {}).get("country", ""))
         for alert in alerts
-        if alert["revision"] == 0
-    )
+    }
+    return sorted(by_id.values())

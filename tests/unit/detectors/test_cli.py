@@ -24,12 +24,23 @@ def test_detect_lines_contract(detector: object) -> None:
     assert results[1]["line"] == 2 and "error" in results[1]
     event = results[2]["events"][0]
     assert event["lang"] == "fr" and event["casualties"]["killed"] == 12
-    assert set(event) >= {"kind", "place", "actor", "from_actor", "casualties", "status",
-                          "attribution", "evidence", "confidence"}
+    assert set(event) >= {
+        "kind",
+        "place",
+        "actor",
+        "from_actor",
+        "casualties",
+        "status",
+        "attribution",
+        "evidence",
+        "confidence",
+    }
     assert results[3]["events"] == []
 
 
-def test_cli_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from vigie.cli import main
 
     monkeypatch.setattr("sys.stdin", io.StringIO('{"id": "x", "title": "Rebels seize Goma"}\n'))

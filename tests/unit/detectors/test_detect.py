@@ -14,7 +14,9 @@ NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def _detect(detector: Detector, title: str, summary: str = "") -> list[DetectedEvent]:
-    return detector.detect(WireItem(id="item-1", source="test", title=title, summary=summary), now=NOW)
+    return detector.detect(
+        WireItem(id="item-1", source="test", title=title, summary=summary), now=NOW
+    )
 
 
 def test_capture_fields(detector: Detector) -> None:

@@ -26,7 +26,13 @@ def test_exonyms_resolve_to_one_city(detector: Detector, written: str, canonical
 
 @pytest.mark.parametrize(
     "text",
-    ["Nice weather today", "The Police came", "Sale of arms", "Split decision", "Les Tours de Notre-Dame"],
+    [
+        "Nice weather today",
+        "The Police came",
+        "Sale of arms",
+        "Split decision",
+        "Les Tours de Notre-Dame",
+    ],
 )
 def test_common_words_are_not_places(detector: Detector, text: str) -> None:
     assert [m for m in detector.gazetteer.find(text) if m.is_city] == []

@@ -68,6 +68,8 @@ def test_item(detector: Detector, record: dict[str, Any]) -> None:
 def test_f1_per_kind(detector: Detector, lang: str) -> None:
     report = Report()
     for record in _load(lang):
-        score_item(report, record["id"], record["expected"], detector.detect(_item(record), now=NOW))
+        score_item(
+            report, record["id"], record["expected"], detector.detect(_item(record), now=NOW)
+        )
     for kind in KINDS:
         assert report.kinds[kind].f1 >= 0.90, (kind, report.mistakes)
