@@ -1,31 +1,79 @@
-"""The operator endpoints every long-running process serves: ``/metrics``, ``/healthz``, ``/readyz``."""
+"""The operator plumbing every long-running process shares.
+
+- ``serve_ops``: ``/metrics``, ``/healthz`` and ``/readyz`` on a port of their own.
+- ``install_faust_sensor``: Faust's Prometheus monitor, writing to the default registry.
+- ``ConsumerLagReporter`` / ``lag_reporter``: ``vigie_consumer_lag{group,topic,partition}``,
+  the end offset of a partition minus the offset its consumer group committed.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, generate_latest
+
+from vigie.contracts import ALERTS_GROUP_ID, STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_ITEMS
 
 log = logging.getLogger(__name__)
+
+#: The consumer groups whose lag operators watch, with the topic each consumes.
+LAG_GROUPS: tuple[tuple[str, str], ...] = (
+    (STREAMS_APP_ID, TOPIC_ITEMS),
+    (ALERTS_GROUP_ID, TOPIC_ALERTS),
+)
+DEFAULT_LAG_INTERVAL_S = 5.0
+
+CONSUMER_LAG = Gauge(
+    "vigie_consumer_lag",
+    "Records of a partition not yet committed by a consumer group (end offset minus committed)",
+    ["group", "topic", "partition"],
+)
+LAG_PROBE_ERRORS = Counter(
+    "vigie_consumer_lag_probe_errors_total", "Failed attempts to read consumer lag from Kafka"
+)
+LAG_MEASURED_AT = Gauge(
+    "vigie_consumer_lag_measured_timestamp_seconds", "Unix time of the last consumer-lag reading"
+)
+
+
+# --- /metrics, /healthz, /readyz ----------------------------------------------------------
+
+
+def metrics_payload() -> tuple[bytes, str]:
+    """The default registry in the Prometheus text format, with its content type."""
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def health_payload(process: str) -> dict[str, Any]:
+    """The body of ``/healthz``: the process answers, so it is alive."""
+    return {"status": "ok", "process": process}
+
+
+def ready_payload(process: str, ready: bool) -> tuple[dict[str, Any], int]:
+    """The body and HTTP status of ``/readyz``."""
+    return {"ready": ready, "process": process}, 200 if ready else 503
 
 
 def _ops_app(ready: Callable[[], bool], process: str) -> web.Application:
     async def metrics(_: web.Request) -> web.Response:
-        body = generate_latest(REGISTRY)
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+        body, content_type = metrics_payload()
+        return web.Response(body=body, headers={"Content-Type": content_type})
 
     async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "process": process})
+        return web.json_response(health_payload(process))
 
     async def readyz(_: web.Request) -> web.Response:
-        is_ready = ready()
-        return web.json_response(
-            {"ready": is_ready, "process": process}, status=200 if is_ready else 503
-        )
+        body, status = ready_payload(process, ready())
+        return web.json_response(body, status=status)
 
     app = web.Application()
     app.router.add_get("/metrics", metrics)
@@ -53,8 +101,202 @@ async def serve_ops(
         await runner.cleanup()
 
 
+# --- Faust's Prometheus sensor ------------------------------------------------------------
+
+# Faust's metrics register in the default registry once per process; a second app in the
+# same process (tests, a restarted worker) reuses them instead of failing on duplicates.
+_faust_metrics: dict[str, Any] = {}
+
+
 def install_faust_sensor(app: Any, prefix: str = "vigie_faust") -> None:
     """Attach Faust's Prometheus monitor to ``app``; its metrics land in the default registry."""
+    # Faust's own ``setup_prometheus_sensors`` also mounts a page on Faust's web server, which
+    # the stream worker does not run: ``serve_ops`` serves the same registry instead.
     from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
 
-    app.monitor = PrometheusMonitor(metrics=FaustMetrics.create(REGISTRY, prefix))
+    metrics = _faust_metrics.get(prefix)
+    if metrics is None:
+        metrics = _faust_metrics[prefix] = FaustMetrics.create(REGISTRY, prefix)
+    app.monitor = PrometheusMonitor(metrics=metrics)
+
+
+# --- consumer lag -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionLag:
+    """How far one consumer group is behind on one partition."""
+
+    group: str
+    topic: str
+    partition: int
+    end_offset: int
+    committed: int | None
+    lag: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form."""
+        return {
+            "group": self.group,
+            "topic": self.topic,
+            "partition": self.partition,
+            "end_offset": self.end_offset,
+            "committed": self.committed,
+            "lag": self.lag,
+        }
+
+
+def partition_lag(
+    group: str, topic: str, partition: int, end: int, start: int, committed: int | None
+) -> PartitionLag:
+    """The lag of one partition; a group that never committed reads from ``start``."""
+    position = committed if committed is not None and committed >= 0 else None
+    # Tansu's in-memory log can report an end offset below a committed one (it counts the
+    # last record batch as one record); a negative lag would only confuse the graphs.
+    lag = max(0, end - (position if position is not None else start))
+    return PartitionLag(group, topic, partition, end, position, lag)
+
+
+class ConsumerLagProbe:
+    """Reads end and committed offsets with one kafka-python admin client; blocking calls."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        groups_topics: Sequence[tuple[str, str]] = LAG_GROUPS,
+        request_timeout_ms: int = 5000,
+    ) -> None:
+        self.bootstrap = bootstrap
+        self.groups_topics = tuple(groups_topics)
+        self.request_timeout_ms = request_timeout_ms
+        self._admin: Any = None
+
+    def _client(self) -> Any:
+        if self._admin is None:
+            from kafka import KafkaAdminClient
+
+            self._admin = KafkaAdminClient(
+                bootstrap_servers=self.bootstrap,
+                client_id="vigie-lag-probe",
+                request_timeout_ms=self.request_timeout_ms,
+            )
+        return self._admin
+
+    def measure(self) -> list[PartitionLag]:
+        """The lag of every partition of every watched (group, topic); raises on broker errors."""
+        from kafka import TopicPartition
+        from kafka.admin import OffsetSpec
+
+        try:
+            admin = self._client()
+            topics = sorted({topic for _, topic in self.groups_topics})
+            partitions = {
+                topic: [
+                    TopicPartition(topic, entry["partition_index"])
+                    for entry in described.get("partitions") or []
+                ]
+                for topic, described in zip(topics, admin.describe_topics(topics), strict=True)
+            }
+            every = [tp for tps in partitions.values() for tp in tps]
+            ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in every})
+            starts = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in every})
+            found = []
+            for group, topic in self.groups_topics:
+                tps = partitions[topic]
+                # One group per request: older brokers (and Tansu) answer one group at a time.
+                committed = admin.list_group_offsets({group: tps}).get(group, {})
+                for tp in sorted(tps, key=lambda tp: tp.partition):
+                    offset = committed.get(tp)
+                    found.append(
+                        partition_lag(
+                            group,
+                            topic,
+                            tp.partition,
+                            ends[tp].offset,
+                            starts[tp].offset,
+                            offset.offset if offset is not None else None,
+                        )
+                    )
+            return found
+        except Exception:
+            # A broken connection is not repaired by the client: start afresh next time.
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Close the admin client, if open."""
+        if self._admin is not None:
+            with contextlib.suppress(Exception):
+                self._admin.close()
+            self._admin = None
+
+
+@dataclass(frozen=True, slots=True)
+class LagReading:
+    """The last consumer-lag reading: partitions, when, and the error if the last try failed."""
+
+    partitions: tuple[PartitionLag, ...] = ()
+    measured_at: float | None = None
+    error: str | None = None
+
+
+class ConsumerLagReporter:
+    """Measures consumer lag off the event loop and sets ``vigie_consumer_lag``."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        groups_topics: Sequence[tuple[str, str]] = LAG_GROUPS,
+        interval_s: float = DEFAULT_LAG_INTERVAL_S,
+        probe: ConsumerLagProbe | None = None,
+    ) -> None:
+        self.probe = probe or ConsumerLagProbe(bootstrap, groups_topics)
+        self.interval_s = interval_s
+        self.reading = LagReading()
+        # One thread owns the kafka-python client, so two readings never share it at once.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-lag")
+
+    async def measure_once(self) -> LagReading:
+        """Take one reading, publish it to the gauge, and keep it as ``reading``."""
+        loop = asyncio.get_running_loop()
+        try:
+            partitions = await loop.run_in_executor(self._executor, self.probe.measure)
+        except Exception as exc:
+            LAG_PROBE_ERRORS.inc()
+            log.warning("cannot read consumer lag from %s: %s", self.probe.bootstrap, exc)
+            self.reading = LagReading(
+                self.reading.partitions, self.reading.measured_at, f"{type(exc).__name__}: {exc}"
+            )
+            return self.reading
+        now = time.time()
+        for entry in partitions:
+            CONSUMER_LAG.labels(entry.group, entry.topic, str(entry.partition)).set(entry.lag)
+        LAG_MEASURED_AT.set(now)
+        self.reading = LagReading(tuple(partitions), now, None)
+        return self.reading
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Take a reading every ``interval_s`` until ``stop`` is set (or forever)."""
+        stop = stop or asyncio.Event()
+        try:
+            while not stop.is_set():
+                await self.measure_once()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.interval_s)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Release the Kafka client and the probe thread."""
+        self._executor.submit(self.probe.close)
+        self._executor.shutdown(wait=False)
+
+
+async def lag_reporter(
+    bootstrap: str,
+    groups_topics: Sequence[tuple[str, str]] = LAG_GROUPS,
+    interval: float = DEFAULT_LAG_INTERVAL_S,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Keep ``vigie_consumer_lag`` current for ``groups_topics`` until ``stop`` is set."""
+    await ConsumerLagReporter(bootstrap, groups_topics, interval).run(stop)

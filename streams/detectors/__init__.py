@@ -25,7 +25,7 @@ from streams.events import Casualties, DetectedEvent, Place
 
 __all__ = ["Detector", "Gazetteer", "default_detector", "detect"]
 
-#: Stems of casualty and capture triggers, accent-free and lower case, matched at a word start;
+#: Stems of casualty and capture triggers in lower case, matched at a word start;
 #: a trailing "$" asks for the whole word ("tue$" is not "tuesday"). An item without any of
 #: them cannot hold an event and leaves after one automaton pass; a sentence is read for
 #: captures or tolls only when it holds a stem of that kind.
@@ -35,7 +35,8 @@ CASUALTY_STEMS = (
     "fatalit", "bodies", "lives", "victim", "wound", "injur", "hurt", "missing", "unaccounted",
     "toll", "tue$", "tues$", "tuee", "tuant", "tuer", "tuent", "mort", "deces", "decede",
     "peri$", "perir", "periss", "noye", "noient", "abatt", "assassin", "sans vie", "bless",
-    "dispar", "bilan", "la vie", "casualt",
+    "dispar", "bilan", "la vie", "casualt", "tué$", "tués$", "tuée", "décès", "décéd",
+    "péri$", "périr", "périss", "noyé", "exécut",
 )  # fmt: skip
 CAPTURE_STEMS = (
     "took", "take", "seiz", "captur", "recaptur", "retook", "retak", "liberat", "overr",
@@ -45,7 +46,8 @@ CAPTURE_STEMS = (
     "drove", "drive", "pushed", "oust", "expel", "flushed", "routed", "pris$", "prise$",
     "prises$", "repris", "prend", "prenn", "repren", "libere", "libera", "empar", "tomb",
     "aux mains", "les mains", "main sur", "chass", "expuls", "delog", "chute", "takeover",
-    "bascul",
+    "bascul", "libéré", "libéra", "libèr", "délog", "contrôle d", "contrôle total",
+    "contrôle complet",
 )  # fmt: skip
 _CASUALTY, _CAPTURE = 1, 2
 
@@ -113,28 +115,27 @@ class Detector:
 
     def has_trigger(self, text: str) -> bool:
         """Whether ``text`` holds any trigger stem (the cheap test every item goes through)."""
-        return bool(self._trigger_kinds(fold(text)))
+        return bool(self._trigger_kinds(text.lower()))
 
-    def _trigger_kinds(self, folded: str) -> int:
-        """The kinds of trigger stems in a folded text, as a bit set."""
+    def _trigger_kinds(self, lowered: str) -> int:
+        """The kinds of trigger stems in a lower-cased text, as a bit set."""
         kinds = 0
-        for end, (length, kind, whole) in self._triggers.iter(folded):
+        for end, (length, kind, whole) in self._triggers.iter(lowered):
             start = end - length + 1
-            if start > 0 and folded[start - 1].isalnum():
+            if start > 0 and lowered[start - 1].isalnum():
                 continue
-            if whole and end + 1 < len(folded) and folded[end + 1].isalnum():
+            if whole and end + 1 < len(lowered) and lowered[end + 1].isalnum():
                 continue
             kinds |= kind
         return kinds
 
     def detect(self, item: WireItem, *, now: datetime | None = None) -> list[DetectedEvent]:
         """The events one item reports, deterministic apart from ``detected_at`` (``now``)."""
-        text = normalise(item.text)
-        if not self._trigger_kinds(fold(text)):
+        if not self._trigger_kinds(item.text.lower()):
             return []
-        sentences = item_sentences(text)
+        sentences = item_sentences(normalise(item.text))
         folded = [fold(sentence.text) for sentence in sentences]
-        kinds = [self._trigger_kinds(text) for text in folded]
+        kinds = [self._trigger_kinds(sentence.text.lower()) for sentence in sentences]
         if not any(kinds) or (sentences and is_sport(sentences[0].text)):
             return []
         mentions = [
