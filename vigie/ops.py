@@ -255,6 +255,7 @@ class ConsumerLagReporter:
         self.reading = LagReading()
         # One thread owns the kafka-python client, so two readings never share it at once.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-lag")
+        self._closed = False
 
     async def measure_once(self) -> LagReading:
         """Take one reading, publish it to the gauge, and keep it as ``reading``."""
@@ -287,7 +288,10 @@ class ConsumerLagReporter:
             self.close()
 
     def close(self) -> None:
-        """Release the Kafka client and the probe thread."""
+        """Release the Kafka client and the probe thread (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
         self._executor.submit(self.probe.close)
         self._executor.shutdown(wait=False)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from vigie.embedded.ports import port_or_free, wait_for_port
+from vigie.embedded.ports import port_or_free, stop_process, wait_for_port
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +96,9 @@ class TansuBroker:
         return self.process is not None and self.process.poll() is None
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the broker, killing it when it does not exit in time."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout)
-        if self._log_handle is not None:
-            self._log_handle.close()
-            self._log_handle = None
+        """Stop the process, killing it when it does not exit in time."""
+        stop_process(self.process, self._log_handle, timeout)
+        self._log_handle = None
 
 
 def create_topics(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
+from typing import IO
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -35,3 +37,18 @@ def wait_for_port(port: int, timeout: float, host: str = "127.0.0.1") -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def stop_process(
+    process: subprocess.Popen[bytes] | None, log_handle: IO[bytes] | None, timeout: float = 5.0
+) -> None:
+    """Terminate a server process, kill it when it does not exit in time, close its log."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)
+    if log_handle is not None:
+        log_handle.close()

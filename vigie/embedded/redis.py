@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import IO
 
-from vigie.embedded.ports import free_port, wait_for_port
+from vigie.embedded.ports import free_port, stop_process, wait_for_port
 
 log = logging.getLogger(__name__)
 
@@ -99,14 +99,6 @@ class RedisServer:
         return self.process is not None and self.process.poll() is None
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the server, killing it when it does not exit in time."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout)
-        if self._log_handle is not None:
-            self._log_handle.close()
-            self._log_handle = None
+        """Stop the process, killing it when it does not exit in time."""
+        stop_process(self.process, self._log_handle, timeout)
+        self._log_handle = None

@@ -1,0 +1,248 @@
+"""What the status page and `vigie status` show, gathered from Redis and the lag reading.
+
+The summarising functions are pure (plain dicts in, plain dicts out); ``gather_status`` is
+the one place that reads Redis. Every time is unix seconds, every field JSON-ready.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from vigie.ops import LagReading, PartitionLag
+from vigie.stats import (
+    FEEDS_KEY,
+    RECENT_ALERTS,
+    RECENT_DEAD,
+    STAT_ALERTS,
+    STAT_DEAD,
+    STAT_DELIVERIES,
+    STAT_DETECTIONS,
+    STAT_ITEMS,
+    feed_key,
+    minute_of,
+    read_recent,
+    read_series,
+    stat_key,
+)
+
+STATUS_SCHEMA = "vigie.status/1"
+WINDOW_MINUTES = 60
+#: The per-minute counters shown as throughput, in pipeline order.
+THROUGHPUT_STATS: tuple[str, ...] = (
+    STAT_ITEMS,
+    STAT_DETECTIONS,
+    STAT_ALERTS,
+    STAT_DELIVERIES,
+    STAT_DEAD,
+)
+ALERTS_SHOWN = 10
+DEAD_SHOWN = 10
+#: A feed whose next poll is this late (beyond its interval) is shown as ``late``.
+LATE_GRACE_S = 60.0
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def feed_items_stat(feed: str) -> str:
+    """Name of the per-minute counter of items one feed produced (``items:<feed>``)."""
+    return f"{STAT_ITEMS}:{feed}"
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(_text(value)) if value not in (None, b"", "") else None
+    except ValueError:
+        return None
+
+
+def _integer(value: Any) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None else None
+
+
+def feed_state(row: Mapping[str, Any], now: float) -> str:
+    """``pending`` (never polled), ``error`` (last poll failed), ``late`` or ``ok``."""
+    if row.get("last_poll_at") is None:
+        return "pending"
+    if row.get("last_error"):
+        return "error"
+    next_poll_at = row.get("next_poll_at")
+    interval = row.get("interval_s") or 0.0
+    if next_poll_at is not None and now > next_poll_at + max(LATE_GRACE_S, interval):
+        return "late"
+    return "ok"
+
+
+def feed_row(
+    name: str, fields: Mapping[Any, Any], items_last_hour: int | None, now: float
+) -> dict[str, Any]:
+    """One feed's health from its Redis hash (bytes or str) and its items of the last hour."""
+    health = {_text(key): value for key, value in fields.items()}
+    row: dict[str, Any] = {
+        "name": _text(health.get("name") or name),
+        "url": _text(health.get("url") or ""),
+        "lang": _text(health.get("lang") or ""),
+        "last_poll_at": _number(health.get("last_poll_at")),
+        "last_success_at": _number(health.get("last_success_at")),
+        "last_error_at": _number(health.get("last_error_at")),
+        "last_error": _text(health.get("last_error") or ""),
+        "http_status": _integer(health.get("http_status")),
+        "items_total": _integer(health.get("items_total")) or 0,
+        "items_last_hour": items_last_hour,
+        "next_poll_at": _number(health.get("next_poll_at")),
+        "interval_s": _number(health.get("interval_s")),
+    }
+    row["state"] = feed_state(row, now)
+    return row
+
+
+def throughput(series: Mapping[str, Sequence[tuple[int, int]]]) -> dict[str, Any]:
+    """Per-minute counts of each stat, the minute they start at and their totals."""
+    first = next((points[0][0] for points in series.values() if points), None)
+    return {
+        "window_minutes": max((len(points) for points in series.values()), default=0),
+        "start_minute": first,
+        "series": {name: [count for _, count in points] for name, points in series.items()},
+        "totals": {name: sum(count for _, count in points) for name, points in series.items()},
+    }
+
+
+def lag_summary(reading: LagReading | None) -> dict[str, Any]:
+    """Lag per group and per partition, with when it was measured and the last error."""
+    partitions: Sequence[PartitionLag] = reading.partitions if reading else ()
+    groups: dict[str, dict[str, Any]] = {}
+    for entry in partitions:
+        group = groups.setdefault(entry.group, {"topic": entry.topic, "lag": 0})
+        group["lag"] += entry.lag
+    return {
+        "measured_at": reading.measured_at if reading else None,
+        "error": reading.error if reading else "not measured",
+        "total": sum(entry.lag for entry in partitions),
+        "groups": groups,
+        "partitions": [entry.to_dict() for entry in partitions],
+    }
+
+
+def alert_row(alert: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an ``Alert`` dict the page shows."""
+    event = alert.get("event") or {}
+    place = event.get("place") or {}
+    casualties = event.get("casualties") or {}
+    headline = alert.get("headline") or {}
+    sources = [
+        {
+            "source": str(source.get("source") or ""),
+            "lang": str(source.get("lang") or ""),
+            "url": str(source.get("url") or ""),
+        }
+        for source in alert.get("sources") or []
+        if isinstance(source, Mapping)
+    ]
+    return {
+        "id": str(alert.get("id") or ""),
+        "revision": int(alert.get("revision") or 0),
+        "kind": str(alert.get("kind") or event.get("kind") or ""),
+        "status": str(event.get("status") or ""),
+        "place": str(place.get("canonical") or place.get("name") or ""),
+        "place_as_written": str(place.get("name") or ""),
+        "country": str(place.get("country") or ""),
+        "killed": casualties.get("killed"),
+        "wounded": casualties.get("wounded"),
+        "approximate": bool(casualties.get("approximate", False)),
+        "headline": {"fr": str(headline.get("fr") or ""), "en": str(headline.get("en") or "")},
+        "sources": sources,
+        "first_seen": alert.get("first_seen"),
+        "updated_at": alert.get("updated_at"),
+    }
+
+
+def latest_alerts(
+    entries: Iterable[Mapping[str, Any]], limit: int = ALERTS_SHOWN
+) -> list[dict[str, Any]]:
+    """Newest first, one row per alert id: its highest revision."""
+    order: list[str] = []
+    best: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        row = alert_row(entry)
+        current = best.get(row["id"])
+        if current is None:
+            order.append(row["id"])
+        if current is None or row["revision"] > current["revision"]:
+            best[row["id"]] = row
+    return [best[alert_id] for alert_id in order[:limit]]
+
+
+def dead_row(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a dead letter the page shows (never its target: it may hold a secret)."""
+    alert = entry.get("alert") if isinstance(entry.get("alert"), Mapping) else {}
+    headline = entry.get("headline") or (
+        (alert.get("headline") or {}).get("en") or (alert.get("headline") or {}).get("fr")
+    )
+    return {
+        "id": str(entry.get("id") or ""),
+        "failed_at": entry.get("failed_at"),
+        "channel": str(entry.get("channel") or ""),
+        "subscription_id": str(entry.get("subscription_id") or ""),
+        "reason": str(entry.get("reason") or ""),
+        "attempts": entry.get("attempts"),
+        "alert_id": entry.get("alert_id") or alert.get("id"),
+        "headline": str(headline or ""),
+    }
+
+
+def sparkline(counts: Sequence[int]) -> str:
+    """Counts as a line of block characters, scaled to the largest."""
+    peak = max(counts, default=0)
+    if peak <= 0:
+        return SPARK_BLOCKS[0] * len(counts)
+    top = len(SPARK_BLOCKS) - 1
+    return "".join(SPARK_BLOCKS[round(count / peak * top)] for count in counts)
+
+
+async def _items_last_hour(redis: Any, feed: str, now: float) -> int | None:
+    """Items the feed produced in the last hour; ``None`` when the poller never counted any."""
+    last = minute_of(now)
+    keys = [stat_key(feed_items_stat(feed), m) for m in range(last - WINDOW_MINUTES + 1, last + 1)]
+    values = await redis.mget(keys)
+    if all(value is None for value in values):
+        return None
+    return sum(int(value or 0) for value in values)
+
+
+async def read_feeds(redis: Any, now: float) -> list[dict[str, Any]]:
+    """Every known feed's health, by name."""
+    names = sorted(_text(name) for name in await redis.smembers(FEEDS_KEY))
+    rows = []
+    for name in names:
+        fields = await redis.hgetall(feed_key(name))
+        rows.append(feed_row(name, fields, await _items_last_hour(redis, name, now), now))
+    return rows
+
+
+async def gather_status(
+    redis: Any,
+    *,
+    lag: LagReading | None = None,
+    urls: Mapping[str, str] | None = None,
+    now: float | None = None,
+) -> dict[str, Any]:
+    """Everything the status page and `vigie status` show, as one JSON-ready object."""
+    now = time.time() if now is None else now
+    series = {
+        name: await read_series(redis, name, WINDOW_MINUTES, now=now) for name in THROUGHPUT_STATS
+    }
+    return {
+        "schema": STATUS_SCHEMA,
+        "generated_at": now,
+        "urls": dict(urls or {}),
+        "feeds": await read_feeds(redis, now),
+        "throughput": throughput(series),
+        "lag": lag_summary(lag),
+        "alerts": latest_alerts(await read_recent(redis, RECENT_ALERTS)),
+        "dead": [dead_row(entry) for entry in await read_recent(redis, RECENT_DEAD, DEAD_SHOWN)],
+    }
