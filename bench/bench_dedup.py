@@ -60,7 +60,8 @@ def text(rng: random.Random, words: int = 40) -> str:
 
 def reports(number: int, rng: random.Random) -> list[tuple[WireItem, list[DetectedEvent]]]:
     """The three reports (and sometimes a copy) of synthetic event ``number``."""
-    place = Place(f"City {number}", 20_000_000 + number, f"City {number}", "XX")
+    country = "".join(chr(65 + digit) for digit in divmod(number % 100, 10))  # 100 countries
+    place = Place(f"City {number}", 20_000_000 + number, f"City {number}", country)
     first_seen = START + timedelta(minutes=number % 4000)
     toll = rng.randrange(5, 50)
     plan = [("fr", toll, 0), ("en", toll, 20), ("fr", toll * 2 + 5, 90)]
@@ -219,6 +220,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--redis-url", default=None, help="an existing, empty Redis database")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     if args.redis_url:
         asyncio.run(bench(args.redis_url, args.events, args.workers))
         return

@@ -10,8 +10,9 @@ decisions atomically. The rule, in short (docs/dedup.md has the long form and it
   same day therefore share a signature.
 * Slices have edges, so a report looks up its own slice and the two beside it, and joins an
   event only when it is within one window of that event's ``first_seen``.
-* Casualty reports also look up the country's slices (a report naming no city joins the
-  city's event, and the other way round), and several incidents may share one slice: a
+* Casualty reports also look up their country (a report naming no city joins the city's
+  event, and the other way round: ``cAF`` holds the country-level events, ``aAF`` every
+  city event of the country, read only by country-level reports), and several incidents may share one slice: a
   report joins an incident only when its toll could be a restatement of that incident's
   (not under half the highest toll published before it: tolls grow, they are rarely halved)
   and when the kinds of incident named (bombing, shooting, airstrike ...) are not disjoint.
@@ -146,21 +147,32 @@ def signature(event: DetectedEvent, seen_at: datetime, policy: DedupPolicy) -> s
     return _signature(event.kind, place_key(event.place), index)
 
 
-def _country_key(kind: str, place: Place | None) -> str | None:
+def _lookup_keys(kind: str, place: Place | None) -> list[str]:
+    own = place_key(place)
     # Only casualty reports fall back to the country: a capture names its city or is none.
+    if kind != CASUALTY or place is None or not place.country:
+        return [own]
+    country = place.country.upper()
+    if place.geoname_id is not None:
+        return [own, f"c{country}"]  # a city report may join a country-level event
+    return [own, f"a{country}"]  # a country-level report may join any event in the country
+
+
+def _index_keys(kind: str, place: Place | None) -> list[str]:
+    own = place_key(place)
     if kind != CASUALTY or place is None or place.geoname_id is None or not place.country:
-        return None
-    return f"c{place.country.upper()}"
+        return [own]
+    # Apart from the country-level events (``c``), so city reports never read the city
+    # events of their whole country.
+    return [own, f"a{place.country.upper()}"]
 
 
 def lookup_signatures(event: DetectedEvent, seen_at: datetime, policy: DedupPolicy) -> list[str]:
     """Signatures whose events a report may join: its slice and both neighbours, place and country."""
     index = window_index(seen_at, policy.window(event.kind))
-    keys = [place_key(event.place), _country_key(event.kind, event.place)]
     return [
         _signature(event.kind, key, slot)
-        for key in keys
-        if key is not None
+        for key in _lookup_keys(event.kind, event.place)
         for slot in (index, index - 1, index + 1)
     ]
 
@@ -168,8 +180,7 @@ def lookup_signatures(event: DetectedEvent, seen_at: datetime, policy: DedupPoli
 def index_signatures(state: EventState, policy: DedupPolicy) -> list[str]:
     """Signatures an event is registered under: its place's slice, and its country's."""
     index = window_index(state.first_seen, policy.window(state.kind))
-    keys = [place_key(state.place), _country_key(state.kind, state.place)]
-    return [_signature(state.kind, key, index) for key in keys if key is not None]
+    return [_signature(state.kind, key, index) for key in _index_keys(state.kind, state.place)]
 
 
 def alert_id_for(signature_text: str, claim: str) -> str:

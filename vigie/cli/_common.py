@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
 
 from vigie.runtime import Endpoints, StackNotFound, resolve_endpoints
 from vigie.settings import Settings
@@ -26,3 +29,13 @@ def stop_event_on_signals() -> asyncio.Event:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     return stop
+
+
+@contextmanager
+def open_input(path: str) -> Iterator[TextIO]:
+    """The named UTF-8 file, or stdin for ``-``; only a file we opened is closed."""
+    if path == "-":
+        yield sys.stdin
+        return
+    with open(path, encoding="utf-8") as handle:
+        yield handle

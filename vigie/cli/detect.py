@@ -12,10 +12,10 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import Any
 
-from ingest.items import WireItem
-from ingest.lang import guess_language
+from ingest.jsonl import read_item_lines
+from vigie.cli._common import open_input
 
 
 def register(subparsers: Any) -> None:
@@ -34,49 +34,21 @@ def detect_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     from streams.detectors import default_detector
 
     detector = default_detector()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for line in read_item_lines(lines, "cli"):
+        if line.item is None:
+            yield {"id": None, "line": line.number, "error": line.error}
             continue
-        try:
-            data = json.loads(line)
-            if not isinstance(data, dict):
-                raise ValueError("a line must be a JSON object")
-            item = _item(data)
-        except ValueError as error:
-            yield {"id": None, "line": number, "error": str(error)}
-            continue
-        events = detector.detect(item)
-        yield {"id": data.get("id"), "events": [event.to_dict() for event in events]}
-
-
-def _item(data: dict[str, Any]) -> WireItem:
-    """A wire item from an input line; the language is guessed when the line has none."""
-    fields = dict(data)
-    fields.setdefault("source", "cli")
-    if fields.get("id") in (None, ""):
-        raise ValueError("a line needs an 'id'")
-    fields["id"] = str(fields["id"])
-    if not fields.get("lang"):
-        text = f"{fields.get('title') or ''}\n{fields.get('summary') or fields.get('text') or ''}"
-        fields["lang"] = guess_language(text)
-    return WireItem.from_dict(fields)
+        events = detector.detect(line.item)
+        yield {"id": line.raw_id, "events": [event.to_dict() for event in events]}
 
 
 def _run(args: argparse.Namespace, settings: Any) -> int:
-    source: TextIO
-    if args.file == "-":
-        source = sys.stdin
-    else:
-        try:
-            source = open(args.file, encoding="utf-8")  # noqa: SIM115
-        except OSError as error:
-            print(f"vigie detect: cannot read {args.file}: {error}", file=sys.stderr)
-            return 2
     try:
-        for result in detect_lines(source):
-            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-    finally:
-        if source is not sys.stdin:
-            source.close()
+        with open_input(args.file) as source:
+            for result in detect_lines(source):
+                sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+    except OSError as error:
+        print(f"vigie detect: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
     return 0

@@ -134,8 +134,14 @@ def test_an_event_is_indexed_under_its_city_and_its_country() -> None:
     state = state_of(casualty(12))
     assert index_signatures(state, POLICY) == [
         state.signature,
-        state.signature.replace("g1138958", "cAF"),
+        state.signature.replace("g1138958", "aAF"),
     ]
+    country_level = state_of(casualty(12, AFGHANISTAN))
+    assert index_signatures(country_level, POLICY) == [country_level.signature]
+    assert {text.split(":")[1] for text in lookup_signatures(casualty(12, AFGHANISTAN), T0, POLICY)} == {
+        "cAF",
+        "aAF",
+    }
 
 
 def test_ids_are_stable() -> None:

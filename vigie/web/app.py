@@ -1,0 +1,185 @@
+"""The operator web process: status page, its JSON API, the subscriptions API and ``/metrics``.
+
+Routes on one port (``VIGIE_STATUS_PORT``, 8470 by default):
+
+- ``/``             the status page (static files, no CDN: it works without the internet)
+- ``/api/status``   what the page shows, as one JSON object (``vigie.status/1``)
+- ``/api/v1/...``   the subscriptions API of ``alerts.api``, when that module is installed
+- ``/metrics``, ``/healthz``, ``/readyz``  as on every other Vigie process
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from vigie.ops import (
+    DEFAULT_LAG_INTERVAL_S,
+    ConsumerLagReporter,
+    health_payload,
+    metrics_payload,
+    ready_payload,
+)
+from vigie.web.status import gather_status
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).with_name("static")
+PROCESS = "web"
+#: How long ``/readyz`` waits for Redis before answering "not ready".
+READY_TIMEOUT_S = 2.0
+
+
+def _no_urls() -> dict[str, str]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    """Plain values the web process needs, built from settings at the entry point."""
+
+    kafka_bootstrap: str
+    redis_url: str
+    port: int = 0
+    host: str = "0.0.0.0"
+    api_token: str | None = None
+    lag_interval_s: float = DEFAULT_LAG_INTERVAL_S
+    #: The URLs of the running stack, read again on every request (they change on restarts).
+    urls: Callable[[], Mapping[str, str]] = field(default=_no_urls)
+
+
+def create_app(
+    redis: Any,
+    *,
+    lag: ConsumerLagReporter | None = None,
+    urls: Callable[[], Mapping[str, str]] = _no_urls,
+    api: Any = None,
+) -> FastAPI:
+    """The web app over an asyncio Redis client; ``api`` is mounted under ``/api/v1``."""
+    app = FastAPI(title="Vigie", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/api/status")
+    async def status() -> JSONResponse:
+        try:
+            body = await gather_status(redis, lag=lag.reading if lag else None, urls=urls())
+        except Exception as exc:  # Redis down: say so, the page shows it and keeps polling
+            log.warning("cannot gather the status: %s", exc)
+            return JSONResponse({"error": f"cannot read Redis: {exc}"}, status_code=503)
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        body, content_type = metrics_payload()
+        return Response(body, headers={"Content-Type": content_type})
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        return JSONResponse(health_payload(PROCESS))
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        try:
+            ready = bool(await asyncio.wait_for(redis.ping(), READY_TIMEOUT_S))
+        except Exception:
+            ready = False
+        body, code = ready_payload(PROCESS, ready)
+        return JSONResponse(body, status_code=code)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if api is not None:
+        app.mount("/api/v1", api)
+    return app
+
+
+def subscriptions_api(redis_url: str, token: str | None) -> Any:
+    """The subscriptions API app of ``alerts.api``, or ``None`` (logged) when unavailable."""
+    try:
+        from alerts.api import create_api
+    except ImportError as exc:
+        log.warning("subscriptions API not mounted under /api/v1: alerts.api unavailable (%s)", exc)
+        return None
+    if token is None:
+        log.warning("VIGIE_API_TOKEN is not set: the subscriptions API answers 503 until it is")
+    return create_api(redis_url, token)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(
+            f"the status page cannot listen on {host}:{port} ({exc.strerror}): "
+            "set VIGIE_STATUS_PORT to a free port (0: any)"
+        ) from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+@asynccontextmanager
+async def serve_web(config: WebConfig) -> AsyncIterator[int]:
+    """Run the web process (server and lag reporter) and yield the port it listens on."""
+    import redis.asyncio as aioredis
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        # The process that runs the server owns SIGINT/SIGTERM; uvicorn must not take them.
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    redis = aioredis.Redis.from_url(config.redis_url)
+    lag = ConsumerLagReporter(config.kafka_bootstrap, interval_s=config.lag_interval_s)
+    stop_lag = asyncio.Event()
+    app = create_app(
+        redis,
+        lag=lag,
+        urls=config.urls,
+        api=subscriptions_api(config.redis_url, config.api_token),
+    )
+    sock = _bind(config.host, config.port)
+    port = int(sock.getsockname()[1])
+    server = Server(
+        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", log_config=None)
+    )
+    tasks = [
+        asyncio.create_task(server.serve(sockets=[sock]), name="vigie-web-server"),
+        asyncio.create_task(lag.run(stop_lag), name="vigie-lag-reporter"),
+    ]
+    try:
+        while not server.started:
+            if tasks[0].done():
+                tasks[0].result()
+                raise RuntimeError("the web server stopped before it started")
+            await asyncio.sleep(0.02)
+        log.info("status page on http://%s:%d/ (also /api/status, /metrics)", config.host, port)
+        yield port
+    finally:
+        server.should_exit = True
+        stop_lag.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        sock.close()
+        await redis.aclose()
+
+
+async def run_web(config: WebConfig, stop: asyncio.Event) -> None:
+    """Serve until ``stop`` is set."""
+    async with serve_web(config):
+        await stop.wait()
