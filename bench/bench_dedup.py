@@ -25,19 +25,50 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from ingest.items import WireItem  # noqa: E402
-from streams.dedup import DedupPolicy  # noqa: E402
-from streams.events import Casualties, DetectedEvent, Place  # noqa: E402
-from streams.store import RedisDedupStore  # noqa: E402
+from ingest.items import WireItem
+from streams.dedup import DedupPolicy
+from streams.events import Casualties, DetectedEvent, Place
+from streams.store import RedisDedupStore
 
 START = datetime(2024, 3, 4, tzinfo=UTC)
-WORDS = (
-    "army city forces market strike toll officials said village attack night province capital "
-    "district rebels police hospital residents monitor statement earlier ministry convoy border "
-    "armée ville forces marché frappe bilan responsables village attaque nuit province capitale"
-).split()
+WORDS = [
+    "army",
+    "city",
+    "forces",
+    "market",
+    "strike",
+    "toll",
+    "officials",
+    "said",
+    "village",
+    "attack",
+    "night",
+    "province",
+    "capital",
+    "district",
+    "rebels",
+    "police",
+    "hospital",
+    "residents",
+    "monitor",
+    "statement",
+    "earlier",
+    "ministry",
+    "convoy",
+    "border",
+    "armée",
+    "ville",
+    "forces",
+    "marché",
+    "frappe",
+    "bilan",
+    "responsables",
+    "village",
+    "attaque",
+    "nuit",
+    "province",
+    "capitale",
+]
 
 
 def count_round_trips(client: aioredis.Redis) -> list[int]:
@@ -188,7 +219,9 @@ async def bench(url: str, events: int, workers: int) -> None:
     # 3. Memory: everything a worker leaves in Redis, per 100,000 events.
     scale = 100_000 / events
     note = "" if events == 100_000 else f" (measured on {events:,}, scaled x{scale:g})"
-    print(f"  Redis memory per 100,000 events, all keys     {memory * scale / 2**20:>10,.1f} MiB{note}")
+    print(
+        f"  Redis memory per 100,000 events, all keys     {memory * scale / 2**20:>10,.1f} MiB{note}"
+    )
     await client.flushdb()
     baseline = await used_memory(client)
     for item, detected in plan:
@@ -220,7 +253,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--redis-url", default=None, help="an existing, empty Redis database")
     args = parser.parse_args()
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if args.redis_url:
         asyncio.run(bench(args.redis_url, args.events, args.workers))
         return

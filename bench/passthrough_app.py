@@ -1,4 +1,4 @@
-"""A pass-through Faust agent (vigie.items -> bench.passthrough), the baseline of bench/pipeline.py."""
+"""A pass-through Faust agent (bench.items -> bench.passthrough), the baseline of bench/pipeline.py."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def main(bootstrap: str, session_timeout: float = 6.0) -> None:
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
     )
-    source = app.topic("vigie.items", key_serializer="raw", value_serializer="raw")
+    source = app.topic("bench.items", key_serializer="raw", value_serializer="raw")
     sink = app.topic("bench.passthrough", key_serializer="raw", value_serializer="raw")
 
     @app.agent(source)

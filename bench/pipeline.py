@@ -36,6 +36,9 @@ from vigie.contracts import STREAMS_APP_ID, TOPIC_ITEMS  # noqa: E402
 from vigie.embedded.broker import create_topics  # noqa: E402
 from vigie.embedded.ports import free_port  # noqa: E402
 
+PASS_SOURCE = "bench.items"
+PASS_SINK = "bench.passthrough"
+PASS_GROUP = "vigie-bench-passthrough"
 ORDINARY = (
     "Central bank keeps rates on hold as inflation slows",
     "Le Parlement adopte le budget après un long débat",
@@ -72,32 +75,28 @@ def make_item(number: int, event_city: str | None, produced_at: float) -> WireIt
     )
 
 
-def committed_total(admin: KafkaAdminClient, group: str) -> int:
-    """Sum of the committed offsets of ``group`` on ``vigie.items``."""
-    offsets = admin.list_consumer_group_offsets(group)
-    return sum(
-        meta.offset for tp, meta in offsets.items() if tp.topic == TOPIC_ITEMS and meta.offset > 0
-    )
+def committed_total(admin: KafkaAdminClient, group: str, topic: str) -> int:
+    """Sum of the committed offsets of ``group`` on ``topic``."""
+    offsets = admin.list_group_offsets({group: None}).get(group, {})
+    return sum(meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset > 0)
 
 
-def end_total(bootstrap: str) -> int:
-    """Sum of the end offsets of ``vigie.items``."""
+def end_total(bootstrap: str, topic: str) -> int:
+    """Sum of the end offsets of ``topic``."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap)
-    partitions = [
-        TopicPartition(TOPIC_ITEMS, p) for p in consumer.partitions_for_topic(TOPIC_ITEMS) or ()
-    ]
+    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
     total = sum(consumer.end_offsets(partitions).values())
     consumer.close()
     return total
 
 
-def wait_caught_up(bootstrap: str, group: str, target: int, timeout: float) -> float:
+def wait_caught_up(bootstrap: str, group: str, topic: str, target: int, timeout: float) -> float:
     """Wait until ``group`` committed up to ``target``; return when it did."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
-            if committed_total(admin, group) >= target:
+            if committed_total(admin, group, topic) >= target:
                 return time.perf_counter()
             time.sleep(0.05)
     finally:
@@ -105,23 +104,23 @@ def wait_caught_up(bootstrap: str, group: str, target: int, timeout: float) -> f
     raise TimeoutError(f"group {group} did not catch up with {target} items in {timeout:.0f}s")
 
 
-def produce(bootstrap: str, items: list[WireItem]) -> None:
+def produce(bootstrap: str, items: list[WireItem], topic: str = TOPIC_ITEMS) -> None:
     """Produce items as fast as the client goes, acks=all."""
     producer = KafkaProducer(
         bootstrap_servers=bootstrap, acks="all", linger_ms=5, batch_size=256 * 1024
     )
     for item in items:
-        producer.send(TOPIC_ITEMS, key=item.id.encode(), value=encode_item(item))
+        producer.send(topic, key=item.id.encode(), value=encode_item(item))
     producer.flush()
     producer.close()
 
 
-def measure_group(bootstrap: str, group: str, items: list[WireItem]) -> float:
-    """items/s for ``group`` to consume ``items`` produced now on top of what is there."""
-    target = end_total(bootstrap) + len(items)
+def measure_group(bootstrap: str, group: str, topic: str, items: list[WireItem]) -> float:
+    """items/s for ``group`` to consume ``items`` produced now to ``topic``."""
+    target = end_total(bootstrap, topic) + len(items)
     started = time.perf_counter()
-    produce(bootstrap, items)
-    finished = wait_caught_up(bootstrap, group, target, timeout=600)
+    produce(bootstrap, items, topic)
+    finished = wait_caught_up(bootstrap, group, topic, target, timeout=600)
     return len(items) / (finished - started)
 
 
@@ -153,10 +152,11 @@ class Receiver:
         return runner
 
 
-async def steady_latency(bootstrap: str, rate: int, seconds: float, receiver: Receiver) -> None:
+async def steady_latency(
+    bootstrap: str, rate: int, seconds: float, receiver: Receiver, names: list[str]
+) -> None:
     """Produce ``rate`` items/s for ``seconds``; one in ten is a new casualty event."""
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0)
-    names = cities(int(rate * seconds / 10) + 10)
     started = time.perf_counter()
     sent = 0
     while sent < rate * seconds:
@@ -207,7 +207,7 @@ def main() -> int:
         VIGIE_SUBSCRIPTIONS_FILE=str(subs),
         VIGIE_ALLOW_PRIVATE_TARGETS="1",
         VIGIE_DIGEST_THRESHOLD="1000000",
-        VIGIE_LOG_LEVEL="WARNING",
+        VIGIE_LOG_LEVEL=os.environ.get("VIGIE_LOG_LEVEL", "WARNING"),
         **{
             name: "0"
             for name in (
@@ -246,47 +246,34 @@ def main() -> int:
         while not state_file.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         bootstrap = json.loads(state_file.read_text())["kafka_bootstrap"]
-        create_topics(bootstrap, ["bench.passthrough"], 4)
-
-        # Warm-up: both consumer groups joined and the detector loaded.
+        create_topics(bootstrap, [PASS_SOURCE, PASS_SINK], 4)
         passthrough = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "passthrough_app.py"), bootstrap],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=ROOT,
         )
+        # Warm-up: both consumer groups joined and the detector loaded.
         warm = [make_item(n, None, time.time()) for n in range(100)]
-        target = end_total(bootstrap) + len(warm)
-        produce(bootstrap, warm)
-        wait_caught_up(bootstrap, STREAMS_APP_ID, target, 120)
-        wait_caught_up(bootstrap, "vigie-bench-passthrough", target, 120)
+        measure_group(bootstrap, STREAMS_APP_ID, TOPIC_ITEMS, warm)
+        measure_group(bootstrap, PASS_GROUP, PASS_SOURCE, warm)
 
-        names = cities(args.items // 20 + 10)
+        latency_events = int(args.rate * args.seconds / 10) + 10
+        names = cities(args.items // 20 + latency_events)
         now = time.time()
         items = [
             make_item(n, names[n // 20] if n % 20 == 0 else None, now) for n in range(args.items)
         ]
-        print(
-            f"pipeline benchmark: {args.items} items (5% casualty reports), 4 partitions, one worker each"
-        )
-        target = end_total(bootstrap) + len(items)
-        started = time.perf_counter()
-        produce(bootstrap, items)
-        produced = time.perf_counter()
-        vigie_done = wait_caught_up(bootstrap, STREAMS_APP_ID, target, 600)
-        pass_done = wait_caught_up(bootstrap, "vigie-bench-passthrough", target, 600)
-        print(
-            f"  produce (kafka-python, acks=all):       {args.items / (produced - started):9.0f} items/s"
-        )
-        print(
-            f"  vigie.items -> vigie.alerts (streams):  {args.items / (vigie_done - started):9.0f} items/s"
-        )
-        print(
-            f"  pass-through Faust agent, same broker:  {args.items / (pass_done - started):9.0f} items/s"
-        )
+        print(f"pipeline benchmark: {args.items} items (5% casualty reports), 4 partitions")
+        vigie_rate = measure_group(bootstrap, STREAMS_APP_ID, TOPIC_ITEMS, items)
+        pass_rate = measure_group(bootstrap, PASS_GROUP, PASS_SOURCE, items)
+        print(f"  vigie.items -> vigie.alerts (one stream worker): {vigie_rate:8.0f} items/s")
+        print(f"  pass-through Faust agent, same broker and items: {pass_rate:8.0f} items/s")
 
         passthrough.send_signal(signal.SIGTERM)
-        loop.run_until_complete(steady_latency(bootstrap, args.rate, args.seconds, receiver))
+        loop.run_until_complete(
+            steady_latency(bootstrap, args.rate, args.seconds, receiver, names[args.items // 20 :])
+        )
         if receiver.latencies:
             print(
                 f"  produce -> webhook at {args.rate} items/s for {args.seconds:g}s: "

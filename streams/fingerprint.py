@@ -15,6 +15,7 @@ import struct
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -46,10 +47,16 @@ NUMBER_WORDS = frozenset(
 )
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+@lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """Lower case without accents, so "tombée" and "TOMBEE" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    if text.isascii():
+        return text.casefold()
+    # Cached: the store folds one item's text for its fingerprint, numbers and digest.
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def words(text: str) -> list[str]:
@@ -83,6 +90,21 @@ def numbers(text: str) -> frozenset[str]:
     found = {match.group(0).replace(",", ".") for match in _DIGITS.finditer(folded)}
     found.update(word for word in _WORD.findall(folded) if word in NUMBER_WORDS)
     return frozenset(found)
+
+
+# A capitalised word with lower-case letters after it: "Mogadishu", not "UPDATE" or "AFP".
+_NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ][\w'-]+")
+
+
+def names(text: str) -> frozenset[str]:
+    """Capitalised words of a text's title line (folded, marked ``@``): whom and where it names.
+
+    A title naming somewhere its look-alike does not is another story (a templated dispatch
+    about another city), never a copy. Only the title counts: copies keep their headline while
+    their body gains datelines, bylines and boilerplate.
+    """
+    title = text.split("\n", 1)[0]
+    return frozenset("@" + fold(match.group(0)) for match in _NAME.finditer(title))
 
 
 def content_digest(text: str) -> str:
@@ -122,7 +144,7 @@ def fingerprint(text: str) -> Fingerprint:
     sketch = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
     sketch.update_batch(sorted(shingles(text)))
     values = tuple(int(value) for value in np.asarray(sketch.hashvalues, dtype=np.uint64))
-    return Fingerprint(hashvalues=values, numbers=numbers(text))
+    return Fingerprint(hashvalues=values, numbers=numbers(text) | names(text))
 
 
 def similarity(left: Fingerprint, right: Fingerprint) -> float:
@@ -133,11 +155,20 @@ def similarity(left: Fingerprint, right: Fingerprint) -> float:
 
 def adds_numbers(candidate: Iterable[str], original: Iterable[str]) -> bool:
     """Whether ``candidate`` states a number ``original`` does not (an update, not a copy)."""
-    return not set(candidate) <= set(original)
+    return any(not token.startswith("@") for token in set(candidate) - set(original))
+
+
+def names_differ(candidate: Iterable[str], original: Iterable[str]) -> bool:
+    """Whether each title names something the other does not (another story, not a copy)."""
+    mine = {token for token in candidate if token.startswith("@")}
+    theirs = {token for token in original if token.startswith("@")}
+    return bool(mine - theirs) and bool(theirs - mine)
 
 
 def is_near_duplicate(candidate: Fingerprint, original: Fingerprint, threshold: float) -> bool:
-    """Whether ``candidate`` is a copy of ``original``: similar enough and no new number."""
-    return similarity(candidate, original) >= threshold and not adds_numbers(
-        candidate.numbers, original.numbers
+    """Whether ``candidate`` is a copy of ``original``: similar enough, no new number or name."""
+    return (
+        similarity(candidate, original) >= threshold
+        and not adds_numbers(candidate.numbers, original.numbers)
+        and not names_differ(candidate.numbers, original.numbers)
     )

@@ -1,7 +1,8 @@
 """``ItemProcessor``: one wire item in, detections and alerts out; the Faust agent only calls it.
 
-Kept apart from Faust so the whole decision (read, near-duplicate check, detect, dedup) is
-testable against a real Redis without a broker.
+Kept apart from Faust so the whole decision (read, detect, near-duplicate check, dedup) is
+testable against a real Redis without a broker. Detection runs first because it is pure and
+fast: the nineteen items in twenty that report nothing never cost a Redis round trip.
 """
 
 from __future__ import annotations
@@ -76,11 +77,6 @@ class ItemProcessor:
             log.warning("skipped a record of vigie.items: %s", exc)
             return Outcome(item=None, verdict="invalid")
         metrics.ITEMS_CONSUMED.labels(item.lang).inc()
-        verdict = await self.store.check_item(item)
-        if verdict == "near_duplicate":
-            metrics.NEAR_DUPLICATES.labels(item.lang).inc()
-            log.info("item %s (%s) is a copy of one already seen: skipped", item.id, item.source)
-            return Outcome(item=item, verdict=verdict)
         started = time.perf_counter()
         try:
             events = self.detector(item)
@@ -89,6 +85,14 @@ class ItemProcessor:
             log.exception("detection failed on item %s; skipped", item.id)
             return Outcome(item=item, verdict="detector_error")
         metrics.DETECT_DURATION.observe(time.perf_counter() - started)
+        if not events:
+            # Nothing to count twice: the near-duplicate check is only for items that report.
+            return Outcome(item=item)
+        verdict = await self.store.check_item(item)
+        if verdict == "near_duplicate":
+            metrics.NEAR_DUPLICATES.labels(item.lang).inc()
+            log.info("item %s (%s) is a copy of one already seen: skipped", item.id, item.source)
+            return Outcome(item=item, verdict=verdict)
         outcome = Outcome(item=item, verdict=verdict, events=events)
         for event in events:
             metrics.DETECTIONS.labels(event.kind, event.lang, event.status).inc()
@@ -109,8 +113,7 @@ class ItemProcessor:
                 alert.reason,
                 alert.headline.get("en", ""),
             )
-        if events:
-            await bump(self.redis, STAT_DETECTIONS, len(events))
+        await bump(self.redis, STAT_DETECTIONS, len(events))
         return outcome
 
     async def record_alert(self, alert: Alert) -> None:

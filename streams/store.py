@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+import zlib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,11 +101,22 @@ local mine = {}
 for number in string.gmatch(numbers, '%S+') do mine[number] = true end
 local values = #fp / 4
 
+-- Mirrors fingerprint.is_near_duplicate: a new number means an update; names ('@' tokens)
+-- mean another story only when each title names something the other does not.
 local function copies(other_fp, other_numbers)
   local theirs = {}
-  for number in string.gmatch(other_numbers, '%S+') do theirs[number] = true end
-  for number in pairs(mine) do
-    if not theirs[number] then return false end
+  for token in string.gmatch(other_numbers, '%S+') do theirs[token] = true end
+  local new_name = false
+  for token in pairs(mine) do
+    if not theirs[token] then
+      if string.sub(token, 1, 1) ~= '@' then return false end
+      new_name = true
+    end
+  end
+  if new_name then
+    for token in pairs(theirs) do
+      if string.sub(token, 1, 1) == '@' and not mine[token] then return false end
+    end
   end
   local equal = 0
   for i = 0, values - 1 do
@@ -217,6 +229,32 @@ def _optional_int(value: str) -> int | None:
     return int(value) if value else None
 
 
+def _place_json(place: Place | None) -> str:
+    if place is None:
+        return ""
+    fields = {
+        "name": place.name,
+        "geoname_id": place.geoname_id,
+        "canonical": place.canonical,
+        "country": place.country,
+        "lat": place.lat,
+        "lon": place.lon,
+    }
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _source_dict(source: AlertSource) -> dict[str, Any]:
+    # Field by field: ``dataclasses.asdict`` deep-copies and was a tenth of the time per item.
+    return {
+        "item_id": source.item_id,
+        "source": source.source,
+        "lang": source.lang,
+        "url": source.url,
+        "title": source.title,
+        "seen_at": format_time(source.seen_at),
+    }
+
+
 def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -235,7 +273,7 @@ def state_fields(state: EventState) -> dict[str, str]:
         "last_seen": format_time(state.last_seen) or "",
         "revision": str(state.revision),
         "status": state.status,
-        "place": json.dumps(asdict(state.place), ensure_ascii=False) if state.place else "",
+        "place": _place_json(state.place),
         "killed": _number(state.killed),
         "wounded": _number(state.wounded),
         "approximate": "1" if state.approximate else "",
@@ -249,10 +287,7 @@ def state_fields(state: EventState) -> dict[str, str]:
         "actor": state.actor or "",
         "from_actor": state.from_actor or "",
         "sources": json.dumps(
-            [
-                {**asdict(source), "seen_at": format_time(source.seen_at)}
-                for source in state.sources
-            ],
+            [_source_dict(source) for source in state.sources],
             ensure_ascii=False,
             separators=(",", ":"),
         ),
@@ -289,8 +324,14 @@ def state_from_fields(alert_id: str, values: dict[str, str]) -> EventState:
     )
 
 
-def _encode_alert(alert: Alert) -> str:
-    return json.dumps(alert.to_dict(), ensure_ascii=False, separators=(",", ":"))
+def _encode_alert(alert: Alert) -> bytes:
+    # Kept only to answer redeliveries, and most of an event's memory: compressed (~2.5x).
+    text = json.dumps(alert.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode(), 6)
+
+
+def _decode_alert(stored: bytes) -> Alert:
+    return Alert.from_dict(json.loads(zlib.decompress(stored)))
 
 
 class RedisDedupStore:
@@ -398,8 +439,7 @@ class RedisDedupStore:
             keys=lookup_keys, args=[self._event_key(""), observed, *STATE_FIELDS]
         )
         if _text(reply[0]) == "replay":
-            raw_alert = reply[3]
-            alert = Alert.from_dict(json.loads(_text(raw_alert))) if raw_alert else None
+            alert = _decode_alert(reply[3]) if reply[3] else None
             return _Snapshot(replayed=True, replay=alert)
         snapshot = _Snapshot(cardinalities=[int(count) for count in reply[1]])
         flat = reply[2]
@@ -420,7 +460,7 @@ class RedisDedupStore:
         alert: Alert | None,
     ) -> bool:
         index_keys = [self._signature_key(text) for text in index_signatures(state, self.policy)]
-        values = state_fields(state)
+        values: dict[str, str | bytes] = {**state_fields(state)}
         values[observed] = str(alert.revision) if alert else "-1"
         if alert is not None:
             values[f"alert:{alert.revision}"] = _encode_alert(alert)

@@ -37,6 +37,11 @@ CONSUMER_LAG = Gauge(
     "Records of a partition not yet committed by a consumer group (end offset minus committed)",
     ["group", "topic", "partition"],
 )
+TOPIC_END_OFFSET = Gauge(
+    "vigie_topic_end_offset",
+    "Offset the next record written to a partition will get (records written so far)",
+    ["topic", "partition"],
+)
 LAG_PROBE_ERRORS = Counter(
     "vigie_consumer_lag_probe_errors_total", "Failed attempts to read consumer lag from Kafka"
 )
@@ -179,6 +184,7 @@ class ConsumerLagProbe:
                 bootstrap_servers=self.bootstrap,
                 client_id="vigie-lag-probe",
                 request_timeout_ms=self.request_timeout_ms,
+                bootstrap_timeout_ms=self.request_timeout_ms,
             )
         return self._admin
 
@@ -190,12 +196,13 @@ class ConsumerLagProbe:
         try:
             admin = self._client()
             topics = sorted({topic for _, topic in self.groups_topics})
+            described = {entry["name"]: entry for entry in admin.describe_topics(topics)}
             partitions = {
                 topic: [
                     TopicPartition(topic, entry["partition_index"])
-                    for entry in described.get("partitions") or []
+                    for entry in described.get(topic, {}).get("partitions") or []
                 ]
-                for topic, described in zip(topics, admin.describe_topics(topics), strict=True)
+                for topic in topics
             }
             every = [tp for tps in partitions.values() for tp in tps]
             ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in every})
@@ -203,7 +210,7 @@ class ConsumerLagProbe:
             found = []
             for group, topic in self.groups_topics:
                 tps = partitions[topic]
-                # One group per request: older brokers (and Tansu) answer one group at a time.
+                # Several groups in one request need OffsetFetch v8+; one at a time works anywhere.
                 committed = admin.list_group_offsets({group: tps}).get(group, {})
                 for tp in sorted(tps, key=lambda tp: tp.partition):
                     offset = committed.get(tp)
@@ -272,6 +279,7 @@ class ConsumerLagReporter:
         now = time.time()
         for entry in partitions:
             CONSUMER_LAG.labels(entry.group, entry.topic, str(entry.partition)).set(entry.lag)
+            TOPIC_END_OFFSET.labels(entry.topic, str(entry.partition)).set(entry.end_offset)
         LAG_MEASURED_AT.set(now)
         self.reading = LagReading(tuple(partitions), now, None)
         return self.reading

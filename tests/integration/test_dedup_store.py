@@ -430,3 +430,28 @@ async def test_every_key_is_prefixed_and_expires(redis_url: str, client: aioredi
     assert all(key.decode().startswith(REDIS_PREFIX + "dedup:") for key in keys)
     assert all(0 < sync.ttl(key) <= POLICY.event_ttl_seconds for key in keys)
     sync.close()
+
+
+async def test_templated_dispatches_about_other_cities_are_new_items(redis_url: str) -> None:
+    import redis.asyncio as aioredis
+
+    from ingest.items import WireItem
+    from streams.dedup import DedupPolicy
+    from streams.store import RedisDedupStore
+
+    client = aioredis.from_url(redis_url)
+    store = RedisDedupStore(client, DedupPolicy())
+    text = "A car bomb killed at least 12 people in {city} on Monday, police said."
+    verdicts = [
+        await store.check_item(
+            WireItem(
+                id=f"t-{n}",
+                source="wire",
+                title=f"At least 12 killed in bombing in {city}",
+                summary=text.format(city=city),
+            )
+        )
+        for n, city in enumerate(["Shanghai", "Kinshasa", "Shanghai"])
+    ]
+    await client.aclose()
+    assert verdicts == ["new", "new", "near_duplicate"]

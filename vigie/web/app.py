@@ -106,7 +106,7 @@ def create_app(
     return app
 
 
-def subscriptions_api(redis_url: str, token: str | None) -> Any:
+def subscriptions_api(redis_url: str, token: str | None, redis: Any = None) -> Any:
     """The subscriptions API app of ``alerts.api``, or ``None`` (logged) when unavailable."""
     try:
         from alerts.api import create_api
@@ -115,7 +115,7 @@ def subscriptions_api(redis_url: str, token: str | None) -> Any:
         return None
     if token is None:
         log.warning("VIGIE_API_TOKEN is not set: the subscriptions API answers 503 until it is")
-    return create_api(redis_url, token)
+    return create_api(redis_url, token, redis=redis)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -152,7 +152,7 @@ async def serve_web(config: WebConfig) -> AsyncIterator[int]:
         redis,
         lag=lag,
         urls=config.urls,
-        api=subscriptions_api(config.redis_url, config.api_token),
+        api=subscriptions_api(config.redis_url, config.api_token, redis),
     )
     sock = _bind(config.host, config.port)
     port = int(sock.getsockname()[1])

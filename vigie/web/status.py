@@ -179,10 +179,12 @@ def latest_alerts(
 
 def dead_row(entry: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of a dead letter the page shows (never its target: it may hold a secret)."""
-    alert = entry.get("alert") if isinstance(entry.get("alert"), Mapping) else {}
-    headline = entry.get("headline") or (
-        (alert.get("headline") or {}).get("en") or (alert.get("headline") or {}).get("fr")
-    )
+    # The delivery worker writes a summary (``headline``, ``alert_id``); older or hand-made
+    # entries may carry the whole alert instead.
+    raw_alert = entry.get("alert")
+    alert: Mapping[str, Any] = raw_alert if isinstance(raw_alert, Mapping) else {}
+    headlines = alert.get("headline") or {}
+    headline = entry.get("headline") or headlines.get("en") or headlines.get("fr")
     return {
         "id": str(entry.get("id") or ""),
         "failed_at": entry.get("failed_at"),

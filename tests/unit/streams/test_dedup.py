@@ -138,7 +138,9 @@ def test_an_event_is_indexed_under_its_city_and_its_country() -> None:
     ]
     country_level = state_of(casualty(12, AFGHANISTAN))
     assert index_signatures(country_level, POLICY) == [country_level.signature]
-    assert {text.split(":")[1] for text in lookup_signatures(casualty(12, AFGHANISTAN), T0, POLICY)} == {
+    assert {
+        text.split(":")[1] for text in lookup_signatures(casualty(12, AFGHANISTAN), T0, POLICY)
+    } == {
         "cAF",
         "aAF",
     }

@@ -68,3 +68,13 @@ def test_content_digest_ignores_case_accents_and_punctuation() -> None:
         "kaboul l attentat a tue 12 personnes"
     )
     assert content_digest("12 morts") != content_digest("17 morts")
+
+
+def test_templated_dispatches_about_other_cities_are_not_copies() -> None:
+    template = "At least {n} killed in bombing in {city}\nA car bomb killed at least {n} people in {city} on Monday, police said."
+    first = fingerprint(template.format(n=12, city="Shanghai"))
+    other_city = fingerprint(template.format(n=12, city="Kinshasa"))
+    same_city_again = fingerprint(template.format(n=12, city="Shanghai"))
+    assert similarity(other_city, first) >= THRESHOLD  # the text alone cannot tell them apart
+    assert not is_near_duplicate(other_city, first, THRESHOLD)
+    assert is_near_duplicate(same_city_again, first, THRESHOLD)
