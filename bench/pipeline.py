@@ -20,8 +20,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -57,7 +59,9 @@ def cities(count: int) -> list[str]:
     return names[:count]
 
 
-def make_item(number: int, event_city: str | None, produced_at: float) -> WireItem:
+def make_item(
+    number: int, event_city: str | None, produced_at: float, prefix: str = "bench"
+) -> WireItem:
     """An ordinary item, or a casualty report in ``event_city`` stamped with its produce time."""
     if event_city is None:
         title = f"{ORDINARY[number % len(ORDINARY)]} ({number})"
@@ -66,7 +70,7 @@ def make_item(number: int, event_city: str | None, produced_at: float) -> WireIt
         title = f"At least {12 + number % 50} killed in bombing in {event_city}"
         summary = f"A car bomb killed at least {12 + number % 50} people in {event_city} on Monday, police said."
     return WireItem(
-        id=f"bench-{number}-{produced_at:.6f}",
+        id=f"{prefix}-{number}-{produced_at:.6f}",
         source="bench",
         title=title,
         summary=summary,
@@ -129,6 +133,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.latencies: list[float] = []
+        self.throughput_alerts = 0
         self.port = free_port()
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -138,8 +143,11 @@ class Receiver:
         for alert in alerts:
             for source in alert.get("sources", []):
                 item_id = source.get("item_id", "")
-                if item_id.startswith("bench-"):
+                if item_id.startswith("latency-"):
                     self.latencies.append(now - float(item_id.rsplit("-", 1)[1]))
+                    break
+                if item_id.startswith("bench-"):
+                    self.throughput_alerts += 1
                     break
         return web.Response(status=204)
 
@@ -152,7 +160,7 @@ class Receiver:
         return runner
 
 
-async def steady_latency(
+def steady_latency(
     bootstrap: str, rate: int, seconds: float, receiver: Receiver, names: list[str]
 ) -> None:
     """Produce ``rate`` items/s for ``seconds``; one in ten is a new casualty event."""
@@ -160,20 +168,26 @@ async def steady_latency(
     started = time.perf_counter()
     sent = 0
     while sent < rate * seconds:
-        due = started + sent / rate
-        delay = due - time.perf_counter()
+        delay = started + sent / rate - time.perf_counter()
         if delay > 0:
-            await asyncio.sleep(delay)
+            time.sleep(delay)
         city = names[sent // 10] if sent % 10 == 0 else None
-        item = make_item(1_000_000 + sent, city, time.time())
+        item = make_item(sent, city, time.time(), prefix="latency")
         producer.send(TOPIC_ITEMS, key=item.id.encode(), value=encode_item(item))
         sent += 1
     producer.flush()
     producer.close()
-    expected = len(range(0, sent, 10))
-    deadline = time.monotonic() + 60
-    while len(receiver.latencies) < expected and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
+    wait_for(lambda: len(receiver.latencies) >= len(range(0, sent, 10)), 60)
+
+
+def wait_for(condition: Any, timeout: float) -> bool:
+    """Poll ``condition`` until true or ``timeout`` seconds passed."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -238,8 +252,10 @@ def main() -> int:
         cwd=ROOT,
     )
     passthrough: subprocess.Popen[bytes] | None = None
+    # The receiver answers from its own thread while the main thread produces and waits.
     loop = asyncio.new_event_loop()
-    runner = loop.run_until_complete(receiver.start())
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    runner = asyncio.run_coroutine_threadsafe(receiver.start(), loop).result(10)
     try:
         state_file = work / "data" / "state.json"
         deadline = time.monotonic() + 60
@@ -271,9 +287,8 @@ def main() -> int:
         print(f"  pass-through Faust agent, same broker and items: {pass_rate:8.0f} items/s")
 
         passthrough.send_signal(signal.SIGTERM)
-        loop.run_until_complete(
-            steady_latency(bootstrap, args.rate, args.seconds, receiver, names[args.items // 20 :])
-        )
+        wait_for(lambda: receiver.throughput_alerts >= args.items // 20, 120)
+        steady_latency(bootstrap, args.rate, args.seconds, receiver, names[args.items // 20 :])
         if receiver.latencies:
             print(
                 f"  produce -> webhook at {args.rate} items/s for {args.seconds:g}s: "
@@ -293,8 +308,8 @@ def main() -> int:
             passthrough.wait(30)
         stack.send_signal(signal.SIGTERM)
         stack.wait(60)
-        loop.run_until_complete(runner.cleanup())
-        loop.close()
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
     return 0
 
 
