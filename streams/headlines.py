@@ -121,12 +121,13 @@ def actor_key(actor: str | None) -> str | None:
     return _ACTOR_SPELLINGS.get(folded, folded) or None
 
 
-def actor_name(actor: str, lang: Language) -> str:
-    """How a headline in ``lang`` names the actor; unknown actors stay as written."""
+def actor_name(actor: str, lang: Language, written_in: str | None = None) -> str | None:
+    """How a headline in ``lang`` names the actor: from the table when known, else as written
+    when the report is in ``lang``; ``None`` rather than French words in an English line."""
     key = actor_key(actor)
     names = ACTORS.get(key or "")
     if names is None:
-        return actor.strip()
+        return actor.strip() if written_in in (None, lang) else None
     return names[0] if lang == "fr" else names[1]
 
 
@@ -177,12 +178,10 @@ def headline(event: DetectedEvent, lang: Language) -> str:
     separator = " : " if french else ": "
     note = _STATUS_NOTE.get(event.status, ("", ""))[0 if french else 1]
     if event.kind == "city_capture":
-        if event.actor:
-            by = " par " if french else " by "
-            what = ("prise de la ville" if french else "city captured") + by
-            what += actor_name(event.actor, lang)
-        else:
-            what = "prise de la ville" if french else "city captured"
+        what = "prise de la ville" if french else "city captured"
+        actor = actor_name(event.actor, lang, event.lang) if event.actor else None
+        if actor:
+            what += (" par " if french else " by ") + actor
     else:
         what = _toll(event.casualties, lang)
     return f"{label}{separator}{what}{note}"
