@@ -16,9 +16,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the stream worker until stopped."""
-    from streams.dedup import DedupPolicy
-
     from streams.app import StreamsConfig, run_worker
+    from streams.dedup import DedupPolicy
     from vigie.cli._common import endpoints_or_exit
 
     endpoints = endpoints_or_exit(settings)
@@ -31,13 +30,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         session_timeout_s=settings.session_timeout_s,
         metrics_port=settings.streams_metrics_port,
     )
-    policy = DedupPolicy(
-        capture_window_hours=settings.capture_window_hours,
-        casualty_window_hours=settings.casualty_window_hours,
-        event_ttl_days=settings.event_ttl_days,
-        revision_min_ratio=settings.revision_min_ratio,
-        revision_min_count=settings.revision_min_count,
-        near_duplicate_threshold=settings.near_duplicate_threshold,
-    )
+    policy = DedupPolicy.from_settings(settings)
     run_worker(config, policy, loglevel=settings.log_level.lower())
     return 0
