@@ -19,6 +19,7 @@ import faust
 
 from streams.events import Alert, DetectedEvent
 from streams.processor import ItemProcessor
+from streams.transport import PromptApp
 from vigie.contracts import STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_EVENTS, TOPIC_ITEMS
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def _encode(payload: dict[str, Any]) -> bytes:
 
 def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.App:
     """A Faust app with the detect agent; ``processor_factory(redis)`` builds its processor."""
-    app = faust.App(
+    app = PromptApp(
         config.app_id,
         broker=f"kafka://{config.kafka_bootstrap}",
         store="memory://",
