@@ -25,7 +25,7 @@ from ingest.feeds import FeedSpec
 from ingest.items import WireItem, utcnow
 from ingest.normalize import content_hash, entry_to_item
 from vigie.contracts import redis_key
-from vigie.stats import FEEDS_KEY, STAT_ITEMS, bump, feed_key
+from vigie.stats import FEEDS_KEY, STAT_ITEMS, bump, feed_items_stat, feed_key
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +227,7 @@ class FeedPoller:
                 metrics.ITEMS_PRODUCED.labels(feed.name, item.lang).inc()
             await pipe.execute()
             await bump(self.redis, STAT_ITEMS, len(fresh))
+            await bump(self.redis, feed_items_stat(feed.name), len(fresh))
         new_validators = {
             "etag": headers.get("etag", ""),
             "last_modified": headers.get("last-modified", ""),

@@ -4,7 +4,7 @@ Every process writes here so the status page can show an hour of throughput, fee
 the latest alerts and dead letters without scraping the processes themselves.
 
 Keys (all under the versioned prefix, all with a TTL or a cap):
-- ``stats:<name>:<unix minute>``   counter, expires after two hours
+- ``stats:<name>:<unix minute>``   counter, expires after two hours (``items:<feed>`` per feed)
 - ``recent:<name>``                list of JSON objects, newest first, capped
 - ``feed:<name>``                  hash of one feed's health, written by the poller
 - ``feeds``                        set of feed names
@@ -30,6 +30,11 @@ STAT_DEAD = "dead"
 #: Recent-list names.
 RECENT_ALERTS = "alerts"
 RECENT_DEAD = "dead"
+
+
+def feed_items_stat(feed: str) -> str:
+    """Name of the per-minute counter of items one feed produced (``items:<feed>``)."""
+    return f"{STAT_ITEMS}:{feed}"
 
 
 def minute_of(now: float | None = None) -> int:

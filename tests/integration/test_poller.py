@@ -18,7 +18,7 @@ from ingest.poller import FeedError, FeedPoller, FetchLimits
 from ingest.publisher import ItemPublisher
 from vigie.contracts import TOPIC_ITEMS
 from vigie.embedded.ports import free_port
-from vigie.stats import feed_key
+from vigie.stats import feed_items_stat, feed_key, read_series
 
 pytestmark = pytest.mark.integration
 
@@ -123,6 +123,8 @@ async def test_produces_only_new_or_changed_items(
     third = await poller.poll_once(feed)
     assert (third.fetched, third.produced) == (3, 2)
     await poller.aclose()
+    per_feed = await read_series(client, feed_items_stat("wire"), minutes=5)
+    assert sum(count for _, count in per_feed) == 4
 
     records = consume_items(kafka_bootstrap)
     titles = sorted(record["title"] for record in records)

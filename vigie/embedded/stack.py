@@ -19,7 +19,7 @@ from typing import Any
 from vigie.contracts import ALL_TOPICS
 from vigie.embedded.broker import TansuBroker, create_topics
 from vigie.embedded.demo import DemoFeedServer, demo_dir
-from vigie.embedded.ports import port_or_free
+from vigie.embedded.ports import port_in_use, port_or_free
 from vigie.embedded.redis import RedisServer, redis_reachable
 from vigie.embedded.supervisor import ChildProcess, stop_children
 from vigie.runtime import write_state
@@ -159,7 +159,9 @@ class EmbeddedStack:
         """What other commands need to find this stack."""
         assert self.broker is not None
         urls = {"status": f"http://127.0.0.1:{self.ports['status_port']}/"}
-        urls["metrics_broker"] = f"http://127.0.0.1:{self.broker.metrics_port}/metrics"
+        if port_in_use(self.broker.metrics_port):
+            # Tansu builds without a Prometheus listener leave the port closed: no dead URL.
+            urls["metrics_broker"] = f"http://127.0.0.1:{self.broker.metrics_port}/metrics"
         for name, setting in PROCESSES:
             urls[f"metrics_{name}"] = f"http://127.0.0.1:{self.ports[setting]}/metrics"
         if self.demo is not None:

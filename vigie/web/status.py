@@ -20,6 +20,7 @@ from vigie.stats import (
     STAT_DELIVERIES,
     STAT_DETECTIONS,
     STAT_ITEMS,
+    feed_items_stat,
     feed_key,
     minute_of,
     read_recent,
@@ -42,11 +43,6 @@ DEAD_SHOWN = 10
 #: A feed whose next poll is this late (beyond its interval) is shown as ``late``.
 LATE_GRACE_S = 60.0
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
-
-
-def feed_items_stat(feed: str) -> str:
-    """Name of the per-minute counter of items one feed produced (``items:<feed>``)."""
-    return f"{STAT_ITEMS}:{feed}"
 
 
 def _text(value: Any) -> str:
