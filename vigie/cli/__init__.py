@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     for name in COMMANDS:
         import_module(f"vigie.cli.{name}").register(subparsers)
+    # The global options are accepted after the subcommand too: `vigie up --data-dir X`.
+    for subparser in subparsers.choices.values():
+        subparser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        subparser.add_argument("--log-level", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
