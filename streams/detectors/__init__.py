@@ -19,7 +19,15 @@ from ingest.items import WireItem, utcnow
 from streams.detectors.capture import CaptureMatch, find_captures
 from streams.detectors.casualties import Toll, find_toll, largest
 from streams.detectors.gazetteer import City, Gazetteer, Mention, fold
-from streams.detectors.modality import Modality, assess, has_year, is_denial, is_sport
+from streams.detectors.modality import (
+    Modality,
+    assess,
+    has_year,
+    is_dated,
+    is_denial,
+    is_election,
+    is_sport,
+)
 from streams.detectors.text import Sentence, item_sentences, normalise
 from streams.events import Casualties, DetectedEvent, Place
 
@@ -145,13 +153,17 @@ class Detector:
         countries = {m.country for found in mentions for m in found if m.country}
         denied = any(is_denial(sentence.text) for sentence in sentences)
         dated = any(has_year(sentence.text) for sentence in sentences)
+        election = any(is_election(sentence.text) for sentence in sentences)
         captures: list[_Finding] = []
         tolls: list[_Finding] = []
         for sentence, found, kind in zip(sentences, mentions, kinds, strict=True):
             if not kind:
                 continue
-            told = find_captures(sentence.text, found) if kind & _CAPTURE else []
+            told = find_captures(sentence.text, found) if kind & _CAPTURE and not election else []
             toll = find_toll(sentence.text) if kind & _CASUALTY else None
+            if toll is not None and is_dated(_clause_of(sentence.text, toll.start)):
+                # "who killed two people in Halle in October 2019": a past toll, not news.
+                toll = None
             if not told and toll is None:
                 continue
             modality = assess(sentence.text)
@@ -167,7 +179,7 @@ class Detector:
                 if place is None:
                     place = self._fallback_place(mentions, countries)
                     precision = _precision(place, label=True)
-                status = _status(modality.claimed, denied)
+                status = _status(modality.toll_claimed, denied)
                 finding = _Finding(
                     "casualty_report", place, sentence, status, modality.attribution, toll=toll
                 )
@@ -270,6 +282,16 @@ class Detector:
             confidence=round(max(0.05, min(1.0, confidence)), 2),
             detected_at=moment,
         )
+
+
+_CLAUSE_BOUNDARY = re.compile(r"[,;()]")
+
+
+def _clause_of(sentence: str, position: int) -> str:
+    """The clause holding ``position``: from the comma before it to the comma after it."""
+    starts = [match.end() for match in _CLAUSE_BOUNDARY.finditer(sentence, 0, position)]
+    end = _CLAUSE_BOUNDARY.search(sentence, position)
+    return sentence[starts[-1] if starts else 0 : end.start() if end else len(sentence)]
 
 
 def _status(claimed: bool, denied: bool) -> str:

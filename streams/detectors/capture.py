@@ -14,10 +14,21 @@ from streams.detectors.lexicons import (
     words,
 )
 from streams.detectors.modality import has_year
+from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS
 
 _I = re.IGNORECASE
 _OF = r"(?:of|over|de|d'|du|des)"
 _ELIDED = r"(?:es|u|e\s+la|e\s+l'|e|')"
+#: When, set between a French verb and its object: "ont repris dimanche le contrôle de".
+_WHEN = (
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier)"
+    r"(?:\s+(?:soir|matin|après-midi))?|dans\s+la\s+nuit|cette\s+nuit|à\s+l'aube|overnight)"
+)
+#: "la libération totale de", "the full recapture of", "l'ensemble d'Alep", "the whole of".
+_WHOLE = (
+    r"(?:(?:totale?|complète|complet|entière|définitive|full|complete|total|entire)\s*)?"
+    r"(?:(?:de\s+|d')?(?:l'ensemble|la\s+totalité|the\s+whole|all)\s*(?:of|de|d'|du)\s*)?"
+)
 
 # Active voice: the city follows the verb ("ont repris Raqqa", "recaptured Palmyra").
 # Auxiliaries are looked for right before a verb once the verb is found: scanning for an
@@ -34,7 +45,7 @@ _ACTIVE = re.compile(
     r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?)\s+"
     r"(?:(?:full|complete|total|effective|firm)\s+)?control\s+(?:of|over)"
     r"|(?:pris|repris|prend|prennent|reprend|reprennent|prenaient|reprenaient)\s+"
-    r"(?:le\s+)?contrôle\s+(?:(?:total|complet|entier)\s+)?d"
+    rf"(?:{_WHEN}\s+)?(?:le\s+)?contrôle\s+(?:(?:total|complet|entier)\s+)?d"
     + _ELIDED
     + r"|(?:took|takes?|taken|won|wins?|win)\s+back|(?:took|takes?|taken)\s+over"
     r"|took|takes?|taken|seized|seizes?|captured|captures?|recaptured|recaptures?|retook|"
@@ -64,7 +75,8 @@ _PASSIVE = re.compile(
     r"(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:the\s+)?"
     r"(?:(?:full|complete|total)\s+)?control\s+of"
     r"|(?:in|into)\s+the\s+hands\s+of|under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?"
-    r"control\s+of"
+    r"control\s+of|under\s+(?:its|their|his)\s+(?:(?:full|complete|total)\s+)?control"
+    r"|sous\s+(?:son|leur)\s+(?:entier\s+)?contrôle"
     r"|fallen|fell|falls|fall|taken|captured|seized|recaptured|retaken|liberated|overrun|"
     r"freed|conquered"
     r"|tomb(?:ée?s?|e|ent|ait|aient)"
@@ -93,7 +105,7 @@ _NOT_A_NAME = (
 )
 #: What may stand between a verb and its city: "the strategic town of", "la ville syrienne de".
 _GAP_AFTER = re.compile(
-    rf"\s*(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
+    rf"\s*(?:{_WHEN}\s*)?{_WHOLE}(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
     rf"(?:(?:{_NOT_A_NAME}[\w'-]+\s+){{0,3}}?(?:{CITY_NOUNS})(?:\s+{_NOT_A_NAME}[\w'-]+){{0,2}}?"
     rf"\s*(?:of|de|d'|du)\s*)?",
     _I,
@@ -120,7 +132,8 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
     r"ouvrage|exhibition|exposition|historian|historien|since|depuis|before|avant|after|après|following|anniversary|anniversaire|"
     r"years|ans|celle|souvenir|memory|mémoire|battle|bataille|fight|lutte|combat|"
     r"offensive|prevent|empêcher|éviter|avoid|attempt|tentative|bid|risk|risque|threat|"
-    r"menace|fear|crainte|peur|eve|veille)\b[^,;]{0,30}$",
+    r"menace|fear|crainte|peur|eve|veille|simul\w*|exercise|exercice|drill|wargame|"
+    r"manœuvres?|scenario|scénario)\b[^,;]{0,30}$",
     _I,
 )
 _STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under)", _I)
@@ -209,6 +222,31 @@ _PRONOUN = re.compile(
     r"^(?:they|ils|elles|il|elle|it|which|qui|who|we|nous|on|them|he|she|the\s+group|le\s+groupe)$",
     _I,
 )
+#: "seized the town", "de la ville": a city named earlier in the sentence, taken up again.
+_ANAPHOR = re.compile(
+    r"\s*(?:(?:the|la|l')\s*)?(?:(?:whole|entire)\s+)?(?:town|city|ville|cité|localité)\b"
+    r"(?!\s*(?:of|de|d'|du)\b)",
+    _I,
+)
+_SAYS_AFTER = re.compile(
+    r"\s+(?:says?|said|claims?|claimed|announces?|announced|denies|denied|annonce|affirme|"
+    r"dément|dit|revendique|assure)\b",
+    _I,
+)
+#: "fell to two million tonnes", "tombées à leur plus bas": a figure falls, not a city.
+_TO_A_FIGURE = re.compile(
+    rf"\s+(?:to|à|by|de|below|under|sous)\s+(?:(?:son|sa|ses|leur|leurs|its|their|a|an|un|une)"
+    rf"\s+)?(?:{NUMBER_DIGITS}|{NUMBER_WORDS}\b|plus\s+bas|lowest|record|low\b)",
+    _I,
+)
+#: Titles of books, films and songs: a capture quoted next to one of these is a title.
+_WORK_NOUN = re.compile(
+    r"\b(?:novel|book|bestseller|best-seller|film|movie|documentary|play|series|album|song|"
+    r"exhibition|roman|livre|documentaire|pièce|série|chanson|exposition|ouvrage|essai|"
+    r"box-office|box\s+office)\b",
+    _I,
+)
+_QUOTED = re.compile(r"«[^»]{1,80}»|“[^”]{1,80}”|\"[^\"]{1,80}\"|(?<!\w)'[^']{1,80}'(?!\w)")
 _CLAUSE = re.compile(r"[^,;()]*$")
 _CLAUSE_AFTER = re.compile(r"[^,;()]*")
 
@@ -230,11 +268,14 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
     if not cities:
         return []
     found: dict[int, CaptureMatch] = {}
+    titled = _titled_spans(sentence)
     for match in _ACTIVE.finditer(sentence):
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
-        if _blocked(sentence, start, aux):
+        if _blocked(sentence, start, aux) or _in_spans(match.start(), titled):
             continue
-        city = _city_after(sentence, match.end(), cities)
+        city = _city_after(sentence, match.end(), cities) or _antecedent(
+            sentence, match.end(), start, cities
+        )
         if city is None:
             continue
         actor = _subject(sentence, start)
@@ -243,15 +284,19 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
             if capture is not None:
                 found.setdefault(place.start, capture)
     for match in _PASSIVE.finditer(sentence):
+        if _in_spans(match.start(), titled) or _TO_A_FIGURE.match(sentence, match.end()):
+            continue
         capture = _passive(sentence, match, cities)
         if capture is not None:
             found.setdefault(capture.mention.start, capture)
     for match in _NOMINAL.finditer(sentence):
         if _NOMINAL_BLOCK_BEFORE.search(
             sentence, max(0, match.start() - 60), match.start()
-        ) or _blocked(sentence, match.start(), ""):
+        ) or _blocked(sentence, match.start(), "") or _in_spans(match.start(), titled):
             continue
-        city = _city_after(sentence, match.end(), cities)
+        city = _city_after(sentence, match.end(), cities) or _antecedent(
+            sentence, match.end(), match.start(), cities
+        )
         if city is not None and not has_year(_clause(sentence, match.start(), city.end)):
             actor = _np_after(sentence, city.end, _AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
@@ -266,6 +311,39 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
             if capture is not None:
                 found.setdefault(city.start, capture)
     return list(found.values())
+
+
+def _antecedent(
+    sentence: str, position: int, verb_start: int, cities: list[Mention]
+) -> Mention | None:
+    """The city "the town" or "la ville" stands for: the last one named before the verb, in the
+    same sentence ("stormed Djibo and seized the town", "Alep : ... le contrôle de la ville")."""
+    anaphor = _ANAPHOR.match(sentence, position)
+    if anaphor is None:
+        return None
+    following = _NEXT_WORD.match(sentence, anaphor.end())
+    if following is not None and following.group(1)[:1].islower():
+        if following.group(1).lower() not in _MAY_FOLLOW_CITY:
+            # "the city council", "la ville basse": a part of the city, or not a city at all.
+            return None
+    for city in reversed(cities):
+        if city.end > verb_start:
+            continue
+        if _SAYS_AFTER.match(sentence, city.end) or not _usable_city(sentence, city):
+            return None
+        return city
+    return None
+
+
+def _titled_spans(sentence: str) -> list[tuple[int, int]]:
+    """Quoted spans of a sentence that names a book, film or song: titles, not news."""
+    if not _WORK_NOUN.search(sentence):
+        return []
+    return [(quoted.start(), quoted.end()) for quoted in _QUOTED.finditer(sentence)]
+
+
+def _in_spans(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
 
 
 def _active(

@@ -90,7 +90,9 @@ _SINGULAR = (
     r"nurse|teacher|pilot|peacekeeper|soldat|civil|policier|gendarme|homme|femme|enfant|"
     r"adolescent|garçon|fillette|étudiant|étudiante|journaliste|prêtre|moine|villageois|"
     r"militaire|combattant|rebelle|djihadiste|jihadiste|manifestant|agriculteur|habitant|"
-    r"passant|casque\s+bleu|chauffeur|driver"
+    r"passant|casque\s+bleu|chauffeur|driver|governor|gouverneur|mayor|maire|official|"
+    r"responsable|minister|ministre|general|général|colonel|chief|chef|imam|judge|juge|"
+    r"lawmaker|député|senator|sénateur|prefect|préfet"
 )
 #: "un soldat français tué": French puts the adjective after the noun.
 _FRENCH_ADJECTIVE = r"[a-zà-ÿ'-]+(?:ais|aise|ois|oise|ien|ienne|ain|aine|an|ane|ite|é|ée)\b"
@@ -107,6 +109,20 @@ _KILL_ONE = re.compile(
     rf"\b(?:kills?|killed|killing|tue|tuent|tué|tuant|shoots?\s+dead|shot\s+dead|abat(?:tent)?"
     rf"|(?P<wounded>wounding|injuring|wounds?|injures?|blessant))\s+"
     rf"(?:(?:a|an|one|un|une|the|le|la)\s+)?(?:[\w'-]+\s+){{0,2}}?(?P<noun>{_SINGULAR})\b",
+    _I,
+)
+#: "killed the governor and six guards": one named victim plus a count.
+_AND_OTHERS = re.compile(
+    rf"\b(?:{_KILL_VERB})\s+(?:[\w'-]+\s+)?(?:(?:the|a|an|le|la|l'|un|une)\s*)?"
+    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR})(?:\s+(?:of|de|d')\s*[\w'-]+)?"
+    rf"\s+(?:and|et)\s+(?P<count>{COUNT})(?![\w-])",
+    _I,
+)
+#: Objects a verb of killing takes in other pages: "kills 1,200 jobs", "2,000 chickens killed".
+_NOT_PEOPLE = re.compile(
+    r"\s*(?:\S+\s+){0,2}?(?:jobs|emplois|postes|positions|posts|projects|projets|bills|deals|"
+    r"animals|animaux|cattle|bétail|têtes|sheep|moutons|chickens|poulets|volailles|birds|"
+    r"oiseaux|cows|vaches|dogs|chiens|fish|poissons|trees|arbres|hopes|espoirs)\b",
     _I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -138,17 +154,27 @@ def find_toll(sentence: str) -> Toll | None:
     for match in _COUNT_FIRST.finditer(sentence):
         if _NEGATED.search(sentence, max(0, match.start() - 12), match.start()):
             continue
+        if _NOT_PEOPLE.match(sentence, match.end("count"), match.start(match.lastgroup or "count")):
+            continue
         role = next(name for name in ("killed", "wounded", "missing") if match.group(name))
         figures[role].append(parse_count(match.group("count")))
         group = group or _group(match.group(0))
         start = min(start, match.start())
     for match in _VERB_FIRST.finditer(sentence):
-        if _UNIT_AFTER.match(sentence, match.end("count")):
+        if _UNIT_AFTER.match(sentence, match.end("count")) or _NOT_PEOPLE.match(
+            sentence, match.end("count")
+        ):
             continue
         role = "killed" if match.group("vkilled") else "wounded"
         figures[role].append(parse_count(match.group("count")))
         group = group or _group(match.group("tail"))
         start = min(start, match.start())
+    for match in _AND_OTHERS.finditer(sentence):
+        others = parse_count(match.group("count"))
+        if others.value is not None and not _UNIT_AFTER.match(sentence, match.end("count")):
+            figures["killed"].append(Count(others.value + 1, others.approximate))
+            group = group or _group(match.group("noun"))
+            start = min(start, match.start())
     for match in _TOLL.finditer(sentence):
         count = parse_count(match.group("count"))
         if _YEAR.fullmatch(match.group("count").strip()):
@@ -174,10 +200,12 @@ def find_toll(sentence: str) -> Toll | None:
 
 
 def largest(counts: list[Count]) -> Count | None:
-    """The largest exact figure; a vague one only when no figure is given."""
+    """The largest figure; a vague one only when no figure is given. Between equal figures the
+    bounded telling wins: "kills 12" over "killed at least 12" is a headline's shorthand, and the
+    toll reads "at least 12" whichever sentence came first."""
     exact = [count for count in counts if count.value is not None]
     if exact:
-        return max(exact, key=lambda count: (count.value or 0, not count.approximate))
+        return max(exact, key=lambda count: (count.value or 0, count.approximate))
     return counts[0] if counts else None
 
 

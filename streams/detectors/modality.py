@@ -25,14 +25,39 @@ _SOURCE_BEFORE = re.compile(
 #: Verbs of saying and claiming ("said", "a annoncé à l'AFP", "revendique").
 _SAY = re.compile(
     r"(?<!-)\b(?:said|says|say|saying|claimed|claims|claim|claiming|announced|announces|announce|"
-    r"declared|declares|stated|told|reported|reports|insisted|asserted|boasted|"
+    r"declared|declares|stated|told|reported|reports|insisted|asserted|boasted|confirmed|"
+    r"confirms|"
     r"(?:a|ont|avait|avaient)\s+(?:annoncé|affirmé|indiqué|déclaré|assuré|revendiqué|"
-    r"rapporté|précisé|fait\s+savoir|dit|estimé|proclamé|publié)|annonce(?:nt)?|"
+    r"rapporté|précisé|fait\s+savoir|dit|estimé|proclamé|publié|confirmé)|annonce(?:nt)?|"
     r"affirme(?:nt)?|indique(?:nt)?|déclare(?:nt)?|assure(?:nt)?|revendique(?:nt)?|"
-    r"rapporte(?:nt)?|précise(?:nt)?|proclame(?:nt)?|disent|claironne(?:nt)?)\b"
+    r"rapporte(?:nt)?|précise(?:nt)?|proclame(?:nt)?|confirme(?:nt)?|disent|claironne(?:nt)?)\b"
     r"(?:\s+(?:à|to)\s+(?:l'|la\s+|le\s+)?[A-Z][\w'-]+)?",
     _I,
 )
+#: Sources whose word on a toll is the news itself, not one side's claim: police, officials,
+#: ministries, hospitals, rescuers, the UN. Armies, rebels, monitors and NGOs are not here.
+_OFFICIAL_SOURCE = re.compile(
+    r"\b(?:police|policiers?|gendarmerie|officials?|responsables?|authorit(?:y|ies)|autorités|"
+    r"ministry|ministère|ministers?|ministres?|government|gouvernement|governors?|gouverneurs?|"
+    r"mayors?|maires?|préfet|préfecture|prefect|administration|hospitals?|hôpitals?|hôpitaux|"
+    r"hospitaliers?|hospitalières?|medics|médecins|doctors|paramedics|health|santé|"
+    r"rescuers|rescue\s+workers|secouristes|secours|civil\s+defen[cs]e|défense\s+civile|"
+    r"emergency\s+services?|services\s+d'urgence|coroners?|morgue|UN|ONU|United\s+Nations|"
+    r"Nations\s+unies|spokes(?:man|woman|person)|security\s+sources?|military\s+sources?|"
+    r"sources?\s+(?:sécuritaires?|militaires?|médicales?|hospitalières?|policières?))\b",
+    _I,
+)
+#: A party saying it killed ("say they killed", "affirment avoir tué"): its own claim.
+_SELF_CLAIM = re.compile(
+    r"\b(?:say|says|said|claim|claims|claimed|claiming|affirm\w*|assur\w*|revendiqu\w*|"
+    r"annonc\w*|dit|disent)\s+(?:that\s+|qu'(?:ils|elles|il|elle)\s+|"
+    r"(?:it|they|he|she)\s+|to\s+)?"
+    r"(?:(?:had|have|has|avoir|ont|a|avaient|avait)\s+)?"
+    r"(?:killed|kill|tué|tués|neutralisé|neutralized|neutralised|eliminated|éliminé|abattu)\b"
+    r"|\bclaim(?:ed|s)?\s+(?:responsibility|the\s+attack)|\brevendiqu\w*\s+l'attentat",
+    _I,
+)
+_SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ial|ials)|rejected|rejects|dismissed|refuted|refutes|disputed|"
     r"disputes|contradicted|dément(?:ent|i)?|démenti|démentent|nie(?:nt)?|(?:a|ont)\s+nié|"
@@ -47,7 +72,8 @@ _BACKGROUND = re.compile(
     r"jubilee|in\s+memory|en\s+mémoire|obituary|nécrologie|"
     r"(?:dies|died|meurt|décède|s'éteint|s'est\s+éteinte?|est\s+morte?|est\s+décédée?)\s+"
     r"(?:at|aged|à|à\s+l'âge\s+de)\s+\d+|hero\s+of|héros\s+de|veterans?\s+of|vétérans?\s+de|"
-    r"remembers|se\s+souvien\w+|se\s+rappelle\w*|recalls|history\s+of|histoire\s+de)\b",
+    r"remembers|se\s+souvien\w+|se\s+rappelle\w*|recalls|history\s+of|histoire\s+de|"
+    r"sentenced|sentences|jailed|convicted|condamnée?s?\s+à|procès|trial\s+of|verdict)\b",
     _I,
 )
 _SPORT = re.compile(
@@ -62,6 +88,21 @@ _SPORT = re.compile(
     _I,
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+#: A date that puts a toll in the past: "in October 2019", "en juillet 1995", "en 1994".
+_DATED = re.compile(
+    r"\b(?:in|en|of|de|du)\s+(?:(?:\d{1,2}(?:er)?\s+)?(?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|janvier|février|mars|avril|mai|juin|"
+    r"juillet|août|septembre|octobre|novembre|décembre)\s+)?(?:1[89]\d\d|20\d\d)\b",
+    _I,
+)
+#: Items about votes: a party that "wins control of" or "conquiert" a city won an election.
+_ELECTION = re.compile(
+    r"\b(?:municipales|élections?\s+(?:municipales|locales)|(?:local|municipal|mayoral)\s+"
+    r"elections?|mayoral|mayor's\s+office|second\s+tour|premier\s+tour|des\s+voix|"
+    r"des\s+suffrages|of\s+the\s+vote|city\s+council|conseil\s+municipal|ballots?|"
+    r"scrutin|\d+\s+(?:of\s+the\s+\d+\s+)?seats|\d+\s+sièges)\b",
+    _I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,27 +114,43 @@ class Modality:
     denied: bool
     background: bool
     sport: bool
+    official: bool = False
+    self_claim: bool = False
 
     @property
     def claimed(self) -> bool:
         """Told as someone's word (conditional, "selon", "said") rather than as fact."""
         return self.hearsay or self.attribution is not None
 
+    @property
+    def toll_claimed(self) -> bool:
+        """A toll told as someone's word: hearsay, a party's count of its own kills, or a source
+        other than officials, police, hospitals or rescuers (whose count is the news)."""
+        if self.hearsay or self.self_claim:
+            return True
+        return self.attribution is not None and not self.official
+
 
 def assess(sentence: str) -> Modality:
     """Read the modality cues of one sentence."""
     source = _SOURCE_BEFORE.search(sentence)
     attribution = source.group(0).strip() if source else None
+    # French puts the speaker after the verb ("a indiqué la police"): read both sides.
+    source_text = attribution or ""
     if attribution is None:
         said = _SAY.search(sentence)
         if said:
             attribution = _speaker(sentence, said.start()) + said.group(0)
+            after = _SOURCE_AFTER.match(sentence, said.end())
+            source_text = attribution + (after.group(0) if after else "")
     return Modality(
         hearsay=bool(_HEARSAY.search(sentence)),
         attribution=attribution,
         denied=is_denial(sentence),
         background=bool(_BACKGROUND.search(sentence)),
         sport=is_sport(sentence),
+        official=bool(source_text and _OFFICIAL_SOURCE.search(source_text)),
+        self_claim=bool(_SELF_CLAIM.search(sentence)),
     )
 
 
@@ -110,6 +167,16 @@ def is_sport(sentence: str) -> bool:
 def has_year(text: str) -> bool:
     """Whether a calendar year is written in ``text`` (a capture dated by year is history)."""
     return bool(_YEAR.search(text))
+
+
+def is_dated(text: str) -> bool:
+    """Whether ``text`` dates what it tells in a past year ("in October 2019", "en 1994")."""
+    return bool(_DATED.search(text))
+
+
+def is_election(text: str) -> bool:
+    """Whether ``text`` reads like election results."""
+    return bool(_ELECTION.search(text))
 
 
 def _speaker(sentence: str, end: int) -> str:

@@ -31,3 +31,26 @@ def test_redis_is_fresh_and_works(redis_url: str) -> None:
     assert client.set("vigie:v1:test", "1", nx=True, ex=10)
     assert not client.set("vigie:v1:test", "2", nx=True, ex=10)
     client.close()
+
+
+def test_spawned_redis_comes_back_with_its_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import signal
+
+    from vigie.embedded.redis import RedisServer
+
+    server = RedisServer(tmp_path / "redis", persist=True)
+    server.start()
+    try:
+        client = redis.Redis.from_url(server.url)
+        client.set("vigie:v1:kept", "yes")
+        client.close()
+        assert server.process is not None
+        server.process.send_signal(signal.SIGKILL)
+        server.process.wait(5)
+        assert not server.alive()
+        server.start()  # what the stack does when it finds Redis dead
+        client = redis.Redis.from_url(server.url)
+        assert client.get("vigie:v1:kept") == b"yes"
+        client.close()
+    finally:
+        server.stop()

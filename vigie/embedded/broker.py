@@ -76,7 +76,7 @@ class TansuBroker:
         output: IO[bytes] | int = subprocess.DEVNULL
         if self.log_file is not None:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)
-            self._log_handle = open(self.log_file, "ab")  # noqa: SIM115 - closed in stop()
+            self._log_handle = self._log_handle or open(self.log_file, "ab")  # noqa: SIM115
             output = self._log_handle
         self.process = subprocess.Popen(
             broker_command(self.port),

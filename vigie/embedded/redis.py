@@ -82,7 +82,8 @@ class RedisServer:
             "--protected-mode",
             "yes",
         ]
-        self._log_handle = open(self.data_dir / "redis.log", "ab")  # noqa: SIM115 - closed in stop()
+        # Kept across restarts, closed in stop().
+        self._log_handle = self._log_handle or open(self.data_dir / "redis.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             command, stdout=self._log_handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
