@@ -12,8 +12,9 @@ import asyncio
 import functools
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import faust
 
@@ -23,6 +24,11 @@ from streams.transport import PromptApp
 from vigie.contracts import STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_EVENTS, TOPIC_ITEMS
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +87,12 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
         processor = (processor_factory or default_processor)(client)
         try:
             async for raw in stream:
-                outcome = await processor.process(raw)
+                outcome = await with_retries(processor.process, raw)
                 for event in outcome.events:
                     await send_event(event)
                 for alert in outcome.alerts:
                     await send_alert(alert)
-                    await processor.record_alert(alert)
+                    await with_retries(processor.record_alert, alert)
         finally:
             await client.aclose()
 
@@ -100,6 +106,20 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
 
     app.conf.vigie_detect_agent = detect_agent  # keeps a handle for tests and introspection
     return app
+
+
+async def with_retries(step: Callable[[T], Awaitable[R]], value: T) -> R:
+    """Run ``step(value)``, waiting out Redis outages: the item is held, never skipped."""
+    import redis
+
+    delay = RETRY_FIRST_S
+    while True:
+        try:
+            return await step(value)
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            log.warning("Redis unavailable (%s); retrying the same item in %.1fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_S)
 
 
 def default_processor(redis: Any, policy: Any = None) -> ItemProcessor:

@@ -121,7 +121,7 @@ _CITY_OF_BEFORE = re.compile(rf"\b(?:{CITY_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d')\
 _BLOCK_BEFORE = re.compile(
     r"\b(?:to|pour|afin\s+de|will|would|could|might|may|can|shall|cannot|must|not|pas|jamais|"
     r"never|without|sans|sur\s+le\s+point\s+de|en\s+passe\s+de|menace\w*\s+de|tent\w*\s+de|"
-    r"cherch\w*\s+à|prêts?\s+à|s'apprêt\w*\s+à|vis\w*\s+à|did|does|do|didn't|don't|"
+    r"cherch\w*\s+à|prêts?\s+à|s'apprêt\w*\s+à|vis\w*\s+à|simul\w*|did|does|do|didn't|don't|"
     r"doesn't|hasn't|haven't|n'ont|n'a|n'avait|n'auraient|n'aurait|if|si|whether|ni|nor|"
     r"pourrai(?:en)?t|devrai(?:en)?t|peuvent|peut|doit|doivent|veulent|veut|voulaient)"
     r"\s+(?:[\w'-]+\s+)?$",

@@ -90,9 +90,14 @@ _SINGULAR = (
     r"nurse|teacher|pilot|peacekeeper|soldat|civil|policier|gendarme|homme|femme|enfant|"
     r"adolescent|garçon|fillette|étudiant|étudiante|journaliste|prêtre|moine|villageois|"
     r"militaire|combattant|rebelle|djihadiste|jihadiste|manifestant|agriculteur|habitant|"
-    r"passant|casque\s+bleu|chauffeur|driver|governor|gouverneur|mayor|maire|official|"
-    r"responsable|minister|ministre|general|général|colonel|chief|chef|imam|judge|juge|"
-    r"lawmaker|député|senator|sénateur|prefect|préfet"
+    r"passant|casque\s+bleu|chauffeur|driver"
+)
+#: People named by office; only with a count after them ("the governor and six guards"), as
+#: "killed the mayor's candidacy" must stay a figure of speech.
+_OFFICE = (
+    r"governor|gouverneur|mayor|maire|official|responsable|minister|ministre|general|général|"
+    r"colonel|commander|commandant|imam|judge|juge|lawmaker|député|senator|sénateur|prefect|"
+    r"préfet"
 )
 #: "un soldat français tué": French puts the adjective after the noun.
 _FRENCH_ADJECTIVE = r"[a-zà-ÿ'-]+(?:ais|aise|ois|oise|ien|ienne|ain|aine|an|ane|ite|é|ée)\b"
@@ -114,7 +119,7 @@ _KILL_ONE = re.compile(
 #: "killed the governor and six guards": one named victim plus a count.
 _AND_OTHERS = re.compile(
     rf"\b(?:{_KILL_VERB})\s+(?:[\w'-]+\s+)?(?:(?:the|a|an|le|la|l'|un|une)\s*)?"
-    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR})(?:\s+(?:of|de|d')\s*[\w'-]+)?"
+    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR}|{_OFFICE})(?:\s+(?:of|de|d')\s*[\w'-]+)?"
     rf"\s+(?:and|et)\s+(?P<count>{COUNT})(?![\w-])",
     _I,
 )

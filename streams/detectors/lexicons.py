@@ -66,7 +66,7 @@ COMMON_WORD_PLACES = words(
     mandi central eastern western northern southern deux saint sainte port grand
     belle bel beau nord sud est ouest centre forest mission madison kent vale
     asia europe africa america mosque islam allah god jesus christ church le la les
-    tall hit bab
+    tall hit bab sante
     """
 )
 
