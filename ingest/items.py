@@ -10,6 +10,10 @@ from typing import Any
 from vigie.contracts import SCHEMA_ITEM
 
 LANGUAGES = ("fr", "en")
+#: Longest title and summary an item keeps; wire summaries are a few sentences, anything
+#: longer is page debris or hostile input and would only slow detection down.
+MAX_TITLE_CHARS = 500
+MAX_SUMMARY_CHARS = 4000
 
 
 def utcnow() -> datetime:
@@ -86,8 +90,8 @@ class WireItem:
         """Read the contract back; unknown fields are ignored, missing optional ones defaulted."""
         if not data.get("id"):
             raise ValueError("a wire item needs an 'id'")
-        title = str(data.get("title") or "")
-        summary = str(data.get("summary") or data.get("text") or "")
+        title = str(data.get("title") or "")[:MAX_TITLE_CHARS]
+        summary = str(data.get("summary") or data.get("text") or "")[:MAX_SUMMARY_CHARS]
         if not title and not summary:
             raise ValueError("a wire item needs a 'title' or a 'text'")
         return cls(

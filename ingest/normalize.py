@@ -9,12 +9,16 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
-from ingest.items import LANGUAGES, WireItem, stable_item_id, utcnow
+from ingest.items import (
+    LANGUAGES,
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    WireItem,
+    stable_item_id,
+    utcnow,
+)
 from ingest.lang import guess_language
 
-#: Longest summary kept; wire summaries are a few sentences, anything longer is page debris.
-MAX_SUMMARY_CHARS = 4000
-MAX_TITLE_CHARS = 500
 _SPACES = re.compile(r"\s+")
 _BLOCK_TAGS = frozenset({"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"})
 

@@ -27,7 +27,7 @@ _WHEN = (
 #: "la libération totale de", "the full recapture of", "l'ensemble d'Alep", "the whole of".
 _WHOLE = (
     r"(?:(?:totale?|complète|complet|entière|définitive|full|complete|total|entire)\s*)?"
-    r"(?:(?:de\s+|d')?(?:l'ensemble|la\s+totalité|the\s+whole|all)\s*(?:of|de|d'|du)\s*)?"
+    r"(?:(?:de\s+|d')?(?:l'ensemble|ensemble|la\s+totalité|totalité|the\s+whole|all)\s*(?:of|de|d'|du)\s*)?"
 )
 
 # Active voice: the city follows the verb ("ont repris Raqqa", "recaptured Palmyra").

@@ -54,7 +54,9 @@ _SELF_CLAIM = re.compile(
     r"(?:it|they|he|she)\s+|to\s+)?"
     r"(?:(?:had|have|has|avoir|ont|a|avaient|avait)\s+)?"
     r"(?:killed|kill|tué|tués|neutralisé|neutralized|neutralised|eliminated|éliminé|abattu)\b"
-    r"|\bclaim(?:ed|s)?\s+(?:responsibility|the\s+attack)|\brevendiqu\w*\s+l'attentat",
+    r"|\bclaim(?:ed|s|ing)?\s+(?:responsibility|(?:the|an|a)\s+(?:attack|bombing|raid))"
+    r"|\brevendiqu\w*\s+(?:la\s+responsabilité|(?:l'|un\s+|une\s+|cet\s+|cette\s+)"
+    r"(?:attentat|attaque|assaut))",
     _I,
 )
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import feedparser
 import pytest
 
-from ingest.items import WireItem, parse_time, stable_item_id
-from ingest.normalize import MAX_SUMMARY_CHARS, content_hash, entry_to_item, strip_html
+from ingest.items import MAX_SUMMARY_CHARS, WireItem, parse_time, stable_item_id
+from ingest.normalize import content_hash, entry_to_item, strip_html
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Wire</title><language>fr</language>
@@ -85,3 +85,8 @@ def test_parse_time_variants() -> None:
     assert parse_time("2026-11-01T12:00:00+02:00") == datetime(2026, 11, 1, 10, tzinfo=UTC)
     assert parse_time("yesterday") is None
     assert parse_time(None) is None
+
+
+def test_huge_replayed_text_is_capped_by_the_contract() -> None:
+    item = WireItem.from_dict({"id": "big", "title": "t" * 10_000, "text": "x" * 1_000_000})
+    assert len(item.title) == 500 and len(item.summary) == MAX_SUMMARY_CHARS
