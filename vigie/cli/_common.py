@@ -13,12 +13,12 @@ from vigie.runtime import Endpoints, StackNotFound, resolve_endpoints
 from vigie.settings import Settings
 
 
-def endpoints_or_exit(settings: Settings) -> Endpoints | None:
+def endpoints_or_exit(settings: Settings, command: str = "vigie") -> Endpoints | None:
     """The running stack's endpoints, or ``None`` after printing why none was found."""
     try:
         return resolve_endpoints(settings)
     except StackNotFound as exc:
-        print(f"vigie: {exc}", file=sys.stderr)
+        print(f"{command}: {exc}", file=sys.stderr)
         return None
 
 

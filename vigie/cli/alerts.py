@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from pathlib import Path
 from typing import Any
 
-from vigie.runtime import StackNotFound, resolve_endpoints
+from vigie.cli._common import endpoints_or_exit, stop_event_on_signals
 
 
 def register(subparsers: Any) -> None:
@@ -37,17 +36,12 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     from alerts.subscriptions import SubscriptionInvalid
     from alerts.worker import run_alert_worker
 
-    try:
-        endpoints = resolve_endpoints(settings)
-    except StackNotFound as exc:
-        print(f"vigie alerts: {exc}", file=sys.stderr)
+    endpoints = endpoints_or_exit(settings, "vigie alerts")
+    if endpoints is None:
         return 2
 
     async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
+        stop = stop_event_on_signals()
         await run_alert_worker(
             endpoints.kafka_bootstrap,
             endpoints.redis_url,

@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from vigie.runtime import StackNotFound, resolve_endpoints
+from vigie.cli._common import endpoints_or_exit
 
 
 def register(subparsers: Any) -> None:
@@ -31,11 +31,8 @@ def register(subparsers: Any) -> None:
 
 
 def _redis_url(settings: Any) -> str | None:
-    try:
-        return resolve_endpoints(settings).redis_url
-    except StackNotFound as exc:
-        print(f"vigie dead: {exc}", file=sys.stderr)
-        return None
+    endpoints = endpoints_or_exit(settings, "vigie dead")
+    return endpoints.redis_url if endpoints else None
 
 
 def _list(args: argparse.Namespace, settings: Any) -> int:

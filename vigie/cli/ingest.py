@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except FeedConfigError as exc:
         print(f"vigie ingest: {exc}", file=sys.stderr)
         return 2
-    endpoints = endpoints_or_exit(settings)
+    endpoints = endpoints_or_exit(settings, "vigie ingest")
     if endpoints is None:
         return 2
     return asyncio.run(

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.publisher import ItemPublisher, encode_item
     from vigie.cli._common import endpoints_or_exit, open_input
 
-    endpoints = endpoints_or_exit(settings)
+    endpoints = endpoints_or_exit(settings, "vigie replay")
     if endpoints is None:
         return 2
     try:

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from vigie.cli._common import endpoints_or_exit
     from vigie.cli.web import stack_urls
 
-    endpoints = endpoints_or_exit(settings)
+    endpoints = endpoints_or_exit(settings, "vigie status")
     if endpoints is None:
         return 2
     try:

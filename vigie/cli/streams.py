@@ -20,7 +20,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from streams.dedup import DedupPolicy
     from vigie.cli._common import endpoints_or_exit
 
-    endpoints = endpoints_or_exit(settings)
+    endpoints = endpoints_or_exit(settings, "vigie streams")
     if endpoints is None:
         return 2
     config = StreamsConfig(

@@ -7,6 +7,7 @@ import asyncio
 import sys
 from typing import Any
 
+from vigie.cli._common import endpoints_or_exit
 from vigie.runtime import StackNotFound, resolve_endpoints
 from vigie.settings import Settings
 
@@ -51,10 +52,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve until SIGINT or SIGTERM."""
     from vigie.web.app import WebConfig, run_web
 
-    try:
-        endpoints = resolve_endpoints(settings)
-    except StackNotFound as exc:
-        print(f"vigie web: {exc}", file=sys.stderr)
+    endpoints = endpoints_or_exit(settings, "vigie web")
+    if endpoints is None:
         return 2
     token = settings.api_token.get_secret_value() if settings.api_token else None
     config = WebConfig(
