@@ -57,14 +57,19 @@ HOLDOUT = (DATA / "detection_holdout_fr.jsonl", DATA / "detection_holdout_en.jso
 
 def labelled_set(detector: Detector, show_mistakes: bool) -> None:
     """Score the hand-labelled FR/EN set and print one table."""
-    score_files(detector, "Labelled set (tests/data/detection_{fr,en}.jsonl)", LABELLED, show_mistakes)
+    score_files(
+        detector, "Labelled set (tests/data/detection_{fr,en}.jsonl)", LABELLED, show_mistakes
+    )
 
 
 def holdout_set(detector: Detector, show_mistakes: bool) -> None:
     """Score the blind held-out FR/EN set and print one table."""
     print()
     score_files(
-        detector, "Held-out set (tests/data/detection_holdout_{fr,en}.jsonl)", HOLDOUT, show_mistakes
+        detector,
+        "Held-out set (tests/data/detection_holdout_{fr,en}.jsonl)",
+        HOLDOUT,
+        show_mistakes,
     )
 
 

@@ -55,7 +55,8 @@ CAPTURE_STEMS = (
     "prises$", "repris", "prend", "prenn", "repren", "libere", "libera", "empar", "tomb",
     "aux mains", "les mains", "main sur", "chass", "expuls", "delog", "chute", "takeover",
     "bascul", "libéré", "libéra", "libèr", "délog", "contrôle d", "contrôle total",
-    "contrôle complet",
+    "contrôle complet", "its control", "their control", "son contrôle", "leur contrôle",
+    "son controle", "leur controle",
 )  # fmt: skip
 _CASUALTY, _CAPTURE = 1, 2
 

@@ -290,9 +290,11 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
         if capture is not None:
             found.setdefault(capture.mention.start, capture)
     for match in _NOMINAL.finditer(sentence):
-        if _NOMINAL_BLOCK_BEFORE.search(
-            sentence, max(0, match.start() - 60), match.start()
-        ) or _blocked(sentence, match.start(), "") or _in_spans(match.start(), titled):
+        if (
+            _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, match.start() - 60), match.start())
+            or _blocked(sentence, match.start(), "")
+            or _in_spans(match.start(), titled)
+        ):
             continue
         city = _city_after(sentence, match.end(), cities) or _antecedent(
             sentence, match.end(), match.start(), cities
@@ -322,10 +324,13 @@ def _antecedent(
     if anaphor is None:
         return None
     following = _NEXT_WORD.match(sentence, anaphor.end())
-    if following is not None and following.group(1)[:1].islower():
-        if following.group(1).lower() not in _MAY_FOLLOW_CITY:
-            # "the city council", "la ville basse": a part of the city, or not a city at all.
-            return None
+    if (
+        following is not None
+        and following.group(1)[:1].islower()
+        and following.group(1).lower() not in _MAY_FOLLOW_CITY
+    ):
+        # "the city council", "la ville basse": a part of the city, or not a city at all.
+        return None
     for city in reversed(cities):
         if city.end > verb_start:
             continue

@@ -96,8 +96,8 @@ _SINGULAR = (
 #: "killed the mayor's candidacy" must stay a figure of speech.
 _OFFICE = (
     r"governor|gouverneur|mayor|maire|official|responsable|minister|ministre|general|général|"
-    r"colonel|commander|commandant|imam|judge|juge|lawmaker|député|senator|sénateur|prefect|"
-    r"préfet"
+    r"colonel|commander|commandant|chief|chef|imam|judge|juge|lawmaker|député|senator|"
+    r"sénateur|prefect|préfet"
 )
 #: "un soldat français tué": French puts the adjective after the noun.
 _FRENCH_ADJECTIVE = r"[a-zà-ÿ'-]+(?:ais|aise|ois|oise|ien|ienne|ain|aine|an|ane|ite|é|ée)\b"

@@ -74,8 +74,7 @@ _BACKGROUND = re.compile(
     r"jubilee|in\s+memory|en\s+mémoire|obituary|nécrologie|"
     r"(?:dies|died|meurt|décède|s'éteint|s'est\s+éteinte?|est\s+morte?|est\s+décédée?)\s+"
     r"(?:at|aged|à|à\s+l'âge\s+de)\s+\d+|hero\s+of|héros\s+de|veterans?\s+of|vétérans?\s+de|"
-    r"remembers|se\s+souvien\w+|se\s+rappelle\w*|recalls|history\s+of|histoire\s+de|"
-    r"sentenced|sentences|jailed|convicted|condamnée?s?\s+à|procès|trial\s+of|verdict)\b",
+    r"remembers|se\s+souvien\w+|se\s+rappelle\w*|recalls|history\s+of|histoire\s+de)\b",
     _I,
 )
 _SPORT = re.compile(
