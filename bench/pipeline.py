@@ -37,6 +37,7 @@ from ingest.publisher import encode_item  # noqa: E402
 from vigie.contracts import STREAMS_APP_ID, TOPIC_ITEMS  # noqa: E402
 from vigie.embedded.broker import create_topics  # noqa: E402
 from vigie.embedded.ports import free_port  # noqa: E402
+from vigie.settings import PORT_VARIABLES  # noqa: E402
 
 PASS_SOURCE = "bench.items"
 PASS_SINK = "bench.passthrough"
@@ -222,17 +223,7 @@ def main() -> int:
         VIGIE_ALLOW_PRIVATE_TARGETS="1",
         VIGIE_DIGEST_THRESHOLD="1000000",
         VIGIE_LOG_LEVEL=os.environ.get("VIGIE_LOG_LEVEL", "WARNING"),
-        **{
-            name: "0"
-            for name in (
-                "VIGIE_STATUS_PORT",
-                "VIGIE_BROKER_METRICS_PORT",
-                "VIGIE_INGEST_METRICS_PORT",
-                "VIGIE_STREAMS_METRICS_PORT",
-                "VIGIE_ALERTS_METRICS_PORT",
-                "VIGIE_DEMO_FEEDS_PORT",
-            )
-        },
+        **dict.fromkeys(PORT_VARIABLES, "0"),
     )
     stack = subprocess.Popen(
         [

@@ -16,22 +16,14 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 
 from vigie.runtime import read_state
-
-PORT_SETTINGS = (
-    "VIGIE_STATUS_PORT",
-    "VIGIE_BROKER_METRICS_PORT",
-    "VIGIE_INGEST_METRICS_PORT",
-    "VIGIE_STREAMS_METRICS_PORT",
-    "VIGIE_ALERTS_METRICS_PORT",
-    "VIGIE_DEMO_FEEDS_PORT",
-)
+from vigie.settings import PORT_VARIABLES
 
 
 def vigie_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """Environment for a test stack: its own data dir, any free ports, short timeouts."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIE_")}
     env.pop("REDIS_URL", None)
-    env.update({name: "0" for name in PORT_SETTINGS})
+    env.update({name: "0" for name in PORT_VARIABLES})
     env.update(
         VIGIE_DATA_DIR=str(data_dir),
         VIGIE_ALLOW_PRIVATE_TARGETS="1",
