@@ -69,3 +69,20 @@ async def test_one_alert_for_two_languages_copies_skipped_redelivery_answered(
     assert again.verdict == "redelivered"
     assert [(a.id, a.revision) for a in again.alerts] == [(alert.id, 0)]
     await client.aclose()
+
+
+async def test_status_shows_every_wire_behind_one_alert(redis_url: str) -> None:
+    from vigie.web.status import gather_status
+
+    client = aioredis.from_url(redis_url)
+    processor = default_processor(client)
+    for item in (CAPTURE_FR, CAPTURE_EN):
+        for alert in (await processor.process(encode(item))).alerts:
+            await processor.record_alert(alert)
+    status = await gather_status(client)
+    await client.aclose()
+    [row] = status["alerts"]
+    assert {(source["source"], source["lang"]) for source in row["sources"]} == {
+        ("fil-fr", "fr"),
+        ("wire-en", "en"),
+    }

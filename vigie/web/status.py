@@ -130,15 +130,7 @@ def alert_row(alert: Mapping[str, Any]) -> dict[str, Any]:
     place = event.get("place") or {}
     casualties = event.get("casualties") or {}
     headline = alert.get("headline") or {}
-    sources = [
-        {
-            "source": str(source.get("source") or ""),
-            "lang": str(source.get("lang") or ""),
-            "url": str(source.get("url") or ""),
-        }
-        for source in alert.get("sources") or []
-        if isinstance(source, Mapping)
-    ]
+    sources = source_rows(s for s in alert.get("sources") or [] if isinstance(s, Mapping))
     return {
         "id": str(alert.get("id") or ""),
         "revision": int(alert.get("revision") or 0),
@@ -155,6 +147,36 @@ def alert_row(alert: Mapping[str, Any]) -> dict[str, Any]:
         "first_seen": alert.get("first_seen"),
         "updated_at": alert.get("updated_at"),
     }
+
+
+def source_rows(sources: Iterable[Any]) -> list[dict[str, str]]:
+    """``source``, ``lang`` and ``url`` of each source (dicts or ``AlertSource``s)."""
+    rows = []
+    for source in sources:
+        get = (
+            source.get
+            if isinstance(source, Mapping)
+            else lambda name, s=source: getattr(s, name, "")
+        )
+        rows.append({name: str(get(name) or "") for name in ("source", "lang", "url")})
+    return rows
+
+
+async def with_current_sources(redis: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each alert row with every source its event has now, not only those of the last revision.
+
+    A report that only confirms an event adds a source without a new revision; the page shows
+    it all the same, so an operator sees the French and the English wire behind one alert.
+    """
+    from streams.dedup import DedupPolicy
+    from streams.store import RedisDedupStore
+
+    store = RedisDedupStore(redis, DedupPolicy())
+    for row in rows:
+        state = await store.event_state(row["id"])
+        if state is not None and state.sources:
+            row["sources"] = source_rows(state.sources)
+    return rows
 
 
 def latest_alerts(
@@ -241,6 +263,8 @@ async def gather_status(
         "feeds": await read_feeds(redis, now),
         "throughput": throughput(series),
         "lag": lag_summary(lag),
-        "alerts": latest_alerts(await read_recent(redis, RECENT_ALERTS)),
+        "alerts": await with_current_sources(
+            redis, latest_alerts(await read_recent(redis, RECENT_ALERTS))
+        ),
         "dead": [dead_row(entry) for entry in await read_recent(redis, RECENT_DEAD, DEAD_SHOWN)],
     }
