@@ -1,9 +1,8 @@
 """The demo feed server: serves the bundled sample feeds on 127.0.0.1, no internet needed.
 
-The sample items carry fixed dates; the server moves every date forward by the same amount
-so the newest item is as old as it was when the feeds were written relative to one another,
-ending a few minutes before the server started. Stories stay in order, and they are never
-too old for the dedup windows however long ago the feeds were written.
+The sample items carry fixed dates; the server maps them onto the last two hours, the newest
+a few minutes before the server started. Stories keep their order, read as fresh news on the
+status page, and are never too old for the dedup windows however long ago they were written.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +24,8 @@ _RSS_DATE = re.compile(rb"<(pubDate|lastBuildDate)>([^<]+)</\1>")
 _ATOM_DATE = re.compile(rb"<(updated|published)>([^<]+)</\1>")
 #: How long before the server started the newest demo item appears to have been published.
 NEWEST_AGE = timedelta(minutes=5)
+#: The longest span the demo items are spread over.
+SPAN = timedelta(hours=2)
 
 
 def demo_dir() -> Path:
@@ -40,16 +42,16 @@ def _dates(document: bytes) -> list[datetime]:
     return found
 
 
-def shift_dates(document: bytes, delta: timedelta) -> bytes:
-    """The feed with every RSS and Atom date moved by ``delta`` (formats preserved)."""
+def move_dates(document: bytes, move: Callable[[datetime], datetime]) -> bytes:
+    """The feed with every RSS and Atom date replaced by ``move(date)`` (formats preserved)."""
 
     def rss(match: re.Match[bytes]) -> bytes:
-        moved = parsedate_to_datetime(match.group(2).decode().strip()) + delta
+        moved = move(parsedate_to_datetime(match.group(2).decode().strip()))
         return b"<%s>%s</%s>" % (match.group(1), format_datetime(moved).encode(), match.group(1))
 
     def atom(match: re.Match[bytes]) -> bytes:
         text = match.group(2).decode().strip().replace("Z", "+00:00")
-        moved = (datetime.fromisoformat(text) + delta).astimezone(UTC)
+        moved = move(datetime.fromisoformat(text)).astimezone(UTC)
         stamp = moved.isoformat().replace("+00:00", "Z")
         return b"<%s>%s</%s>" % (match.group(1), stamp.encode(), match.group(1))
 
@@ -57,13 +59,19 @@ def shift_dates(document: bytes, delta: timedelta) -> bytes:
 
 
 def load_demo_feeds(folder: Path, now: datetime | None = None) -> dict[str, bytes]:
-    """Every ``*.xml`` of ``folder`` by file name, with dates moved to end just before ``now``."""
+    """Every ``*.xml`` of ``folder`` by file name, dates mapped onto the ``SPAN`` before ``now``."""
     documents = {path.name: path.read_bytes() for path in sorted(folder.glob("*.xml"))}
-    newest = max((date for body in documents.values() for date in _dates(body)), default=None)
-    if newest is None:
+    dates = [date for body in documents.values() for date in _dates(body)]
+    if not dates:
         return documents
-    delta = (now or datetime.now(UTC)) - NEWEST_AGE - newest
-    return {name: shift_dates(body, delta) for name, body in documents.items()}
+    newest, oldest = max(dates), min(dates)
+    end = (now or datetime.now(UTC)) - NEWEST_AGE
+    scale = min(1.0, SPAN / (newest - oldest)) if newest > oldest else 1.0
+
+    def move(date: datetime) -> datetime:
+        return end - (newest - date) * scale
+
+    return {name: move_dates(body, move) for name, body in documents.items()}
 
 
 class DemoFeedServer:
