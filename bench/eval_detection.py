@@ -1,9 +1,12 @@
 """Print detection quality: P/R/F1 per kind and language on the labelled and held-out sets, then UCDP.
 
-    .venv/bin/python bench/eval_detection.py [--mistakes] [--holdout]
+    .venv/bin/python bench/eval_detection.py [--mistakes] [--holdout] [--blind2]
 
 The held-out set (tests/data/detection_holdout_*.jsonl) was written blind, before its author read
 the rules, so it is the honest in-house figure; ``--holdout`` prints only that table.
+The second blind batch (tests/data/detection_blind2_*.jsonl: datelines, multi-sentence
+summaries, tolls mid-sentence, many hard negatives) was scored once and not used for tuning;
+``--blind2`` prints only that table. The default run prints it after the UCDP section.
 
 The UCDP GED subset (../shared/data/ucdp/, real English headlines) has no per-headline label,
 so it is scored with silver labels read off each headline by a deliberately simple rule:
@@ -53,6 +56,8 @@ _DIGITS = re.compile(r"\b\d[\d,]*\b")
 
 LABELLED = (DATA / "detection_fr.jsonl", DATA / "detection_en.jsonl")
 HOLDOUT = (DATA / "detection_holdout_fr.jsonl", DATA / "detection_holdout_en.jsonl")
+BLIND2 = (DATA / "detection_blind2_fr.jsonl", DATA / "detection_blind2_en.jsonl")
+BLIND2_TITLE = "Second blind batch (tests/data/detection_blind2_{fr,en}.jsonl)"
 
 
 def labelled_set(detector: Detector, show_mistakes: bool) -> None:
@@ -71,6 +76,12 @@ def holdout_set(detector: Detector, show_mistakes: bool) -> None:
         HOLDOUT,
         show_mistakes,
     )
+
+
+def blind2_set(detector: Detector, show_mistakes: bool) -> None:
+    """Score the second blind FR/EN batch (scored once, not used for tuning) and print one table."""
+    print()
+    score_files(detector, BLIND2_TITLE, BLIND2, show_mistakes)
 
 
 def score_files(
@@ -218,6 +229,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mistakes", action="store_true", help="list every miss and false alarm")
     parser.add_argument("--holdout", action="store_true", help="print only the held-out table")
+    parser.add_argument(
+        "--blind2", action="store_true", help="print only the second blind batch table"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     detector = Detector.load()
@@ -230,9 +244,13 @@ def main() -> None:
             args.mistakes,
         )
         return
+    if args.blind2:
+        score_files(detector, BLIND2_TITLE, BLIND2, args.mistakes)
+        return
     labelled_set(detector, args.mistakes)
     holdout_set(detector, args.mistakes)
     ucdp(detector, args.mistakes)
+    blind2_set(detector, args.mistakes)
 
 
 if __name__ == "__main__":
