@@ -26,8 +26,11 @@ from streams.detectors.modality import (
     is_dated,
     is_denial,
     is_election,
+    is_game,
+    is_holdout,
     is_sport,
 )
+from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS, Count, parse_number
 from streams.detectors.text import Sentence, item_sentences, normalise
 from streams.events import Casualties, DetectedEvent, Place
 
@@ -56,7 +59,12 @@ CAPTURE_STEMS = (
     "aux mains", "les mains", "main sur", "chass", "expuls", "delog", "chute", "takeover",
     "bascul", "libéré", "libéra", "libèr", "délog", "contrôle d", "contrôle total",
     "contrôle complet", "its control", "their control", "son contrôle", "leur contrôle",
-    "son controle", "leur controle",
+    "son controle", "leur controle", "marched into", "marches into", "march into",
+    "moved into", "moves into", "rolled into", "swept into", "poured into", "entered$",
+    "enters$", "enter$", "re-enter", "reenter", "were back in", "are back in", "is back in",
+    "was back in", "entrés$", "entrées$", "entré dans", "entrée dans", "leur entrée",
+    "son entrée", "investi$", "investit$", "investissent$", "réinvesti$", "reinvesti$",
+    "contrôlent", "controlent", "maître", "maitre", "occupied", "occupé",
 )  # fmt: skip
 _CASUALTY, _CAPTURE = 1, 2
 
@@ -155,12 +163,17 @@ class Detector:
         denied = any(is_denial(sentence.text) for sentence in sentences)
         dated = any(has_year(sentence.text) for sentence in sentences)
         election = any(is_election(sentence.text) for sentence in sentences)
+        # A video game's players "retake" cities; an obituary recalls "the fall of Saigon".
+        game = election or (
+            any(kind & _CAPTURE for kind in kinds)
+            and any(is_game(sentence.text) for sentence in sentences)
+        )
         captures: list[_Finding] = []
         tolls: list[_Finding] = []
         for sentence, found, kind in zip(sentences, mentions, kinds, strict=True):
             if not kind:
                 continue
-            told = find_captures(sentence.text, found) if kind & _CAPTURE and not election else []
+            told = find_captures(sentence.text, found) if kind & _CAPTURE and not game else []
             toll = find_toll(sentence.text) if kind & _CASUALTY else None
             if toll is not None and is_dated(_clause_of(sentence.text, toll.start)):
                 # "who killed two people in Halle in October 2019": a past toll, not news.
@@ -171,21 +184,37 @@ class Detector:
             if modality.background or modality.sport:
                 continue
             for capture in told:
-                if capture.nominal and dated:
+                if capture.nominal and (dated or _recalled(sentences)):
                     # "the fall of Constantinople" in an item that names a year is history.
                     continue
                 captures.append(self._capture(sentence, capture, modality, countries, denied))
-            if toll is not None:
-                place, precision = self._toll_place(sentence.text, found, toll, countries)
+            if toll is None:
+                continue
+            status = _status(modality.toll_claimed, denied)
+            for part, near in _per_city(sentence.text, found, toll):
+                place, precision = self._toll_place(sentence.text, near, part, countries)
+                if precision == 0:
+                    # "the Kenya Red Cross said": a country named by the source; the city
+                    # the item names in that country places the toll better.
+                    city = self._fallback_place(mentions, countries)
+                    if (
+                        city is not None
+                        and city.lat is not None
+                        and (place is None or place.country == city.country)
+                    ):
+                        place, precision = city, 1
                 if place is None:
                     place = self._fallback_place(mentions, countries)
                     precision = _precision(place, label=True)
-                status = _status(modality.toll_claimed, denied)
                 finding = _Finding(
-                    "casualty_report", place, sentence, status, modality.attribution, toll=toll
+                    "casualty_report", place, sentence, status, modality.attribution, toll=part
                 )
                 finding.precision = precision
                 tolls.append(finding)
+        if captures and not denied and any(is_holdout(sentence.text) for sentence in sentences):
+            # "its forces still held parts of the city": the other side disputes the capture.
+            for finding in captures:
+                finding.status = "disputed"
         findings = _merge(captures) + _merge_tolls(tolls)
         moment = now or utcnow()
         return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
@@ -286,6 +315,32 @@ class Detector:
 
 
 _CLAUSE_BOUNDARY = re.compile(r"[,;()]")
+#: "killed 31 people in Gaza City and 19 in Jabalia": a second figure with its own city.
+_SECOND_TOLL = re.compile(
+    rf"\s+(?:and|et)\s+(?P<count>{NUMBER_DIGITS}|{NUMBER_WORDS})\s+(?:(?:others|more|autres|"
+    r"de\s+plus)\s+)?(?:in|at|à|au|dans)\s+(?:(?:the\s+)?(?:city|town)\s+of\s+|la\s+ville\s+de\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _per_city(
+    sentence: str, mentions: list[Mention], toll: Toll
+) -> list[tuple[Toll, list[Mention]]]:
+    """A sentence's toll split by city when it gives one figure per city ("31 in Gaza City and
+    19 in Jabalia"), each part with the place names it may take; else the toll whole."""
+    cities = {mention.start: mention for mention in mentions if mention.is_city}
+    for match in _SECOND_TOLL.finditer(sentence, toll.start):
+        second = cities.get(match.end())
+        value = parse_number(match.group("count"))
+        if second is None or value is None:
+            continue
+        first = find_toll(sentence[: match.start()])
+        earlier = [mention for mention in mentions if mention.end <= match.start()]
+        if first is None or not any(mention.is_city for mention in earlier):
+            continue
+        part = Toll(Count(value, False), None, None, toll.group, match.start("count"))
+        return [(first, earlier), (part, [second])]
+    return [(toll, mentions)]
 
 
 def _clause_of(sentence: str, position: int) -> str:
@@ -293,6 +348,11 @@ def _clause_of(sentence: str, position: int) -> str:
     starts = [match.end() for match in _CLAUSE_BOUNDARY.finditer(sentence, 0, position)]
     end = _CLAUSE_BOUNDARY.search(sentence, position)
     return sentence[starts[-1] if starts else 0 : end.start() if end else len(sentence)]
+
+
+def _recalled(sentences: list[Sentence]) -> bool:
+    """Whether an item reads as background (an obituary, an anniversary) anywhere."""
+    return any(assess(sentence.text).background for sentence in sentences)
 
 
 def _status(claimed: bool, denied: bool) -> str:

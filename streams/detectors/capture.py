@@ -27,7 +27,7 @@ _WHEN = (
 #: "la libération totale de", "the full recapture of", "l'ensemble d'Alep", "the whole of".
 _WHOLE = (
     r"(?:(?:totale?|complète|complet|entière|définitive|full|complete|total|entire)\s*)?"
-    r"(?:(?:de\s+|d')?(?:l'ensemble|ensemble|la\s+totalité|totalité|the\s+whole|all)\s*(?:of|de|d'|du)\s*)?"
+    r"(?:(?:de\s+|d')?(?:l'ensemble|ensemble|la\s+(?:quasi-)?totalité|(?:quasi-)?totalité|the\s+whole|all)\s*(?:of|de|d'|du)\s*)?"
 )
 
 # Active voice: the city follows the verb ("ont repris Raqqa", "recaptured Palmyra").
@@ -43,9 +43,9 @@ _ACTIVE = re.compile(
     r"\b(?P<verb>"
     r"(?:took|takes?|taken|seized|seizes?|gained|gains?|wrested|wrests?|wrest|secured|"
     r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?)\s+"
-    r"(?:(?:full|complete|total|effective|firm)\s+)?control\s+(?:of|over)"
+    r"(?:(?:full|complete|total|effective|firm|operational|military)\s+)?control\s+(?:of|over)"
     r"|(?:pris|repris|prend|prennent|reprend|reprennent|prenaient|reprenaient)\s+"
-    rf"(?:{_WHEN}\s+)?(?:le\s+)?contrôle\s+(?:(?:total|complet|entier)\s+)?d"
+    rf"(?:{_WHEN}\s+)?(?:le\s+)?contrôle\s+(?:(?:total|complet|entier|opérationnel|militaire|effectif)\s+)?d"
     + _ELIDED
     + r"|(?:took|takes?|taken|won|wins?|win)\s+back|(?:took|takes?|taken)\s+over"
     r"|took|takes?|taken|seized|seizes?|captured|captures?|recaptured|recaptures?|retook|"
@@ -81,7 +81,9 @@ _PASSIVE = re.compile(
     r"freed|conquered"
     r"|tomb(?:ée?s?|e|ent|ait|aient)"
     r"|(?:pass(?:e|ent|ée?s?)|bascul(?:e|ent|ée?s?))\s+sous\s+(?:le\s+)?contrôle"
+    rf"|pass(?:e|ent|ée?s?)\s+(?:{_WHEN}\s+)?(?:aux|entre\s+les)\s+mains"
     r"|sous\s+(?:le\s+)?(?:contrôle|coupe)|aux\s+mains|entre\s+les\s+mains"
+    r"|occupied|occupée?s?"
     r"|reprise?s?|prise?s?|libérée?s?|reconquise?s?|conquise?s?|capturée?s?"
     r")\b",
     _I,
@@ -92,6 +94,59 @@ _NOMINAL = re.compile(
     r"liberation|seizure|takeover|reconquest)\b",
     _I,
 )
+# Armed forces entering or holding a city: "M23 fighters marched into Bukavu", "les rebelles
+# contrôlent désormais Bukavu", "ont fait leur entrée dans Izioum", "ont investi Bambari". These
+# verbs name a capture only with an armed subject ("entered the talks", "marched into Kyiv"
+# said of protesters are not one), which ``_ARMED`` checks in the clause before the verb.
+_ENTRY = re.compile(
+    r"\b(?P<verb>"
+    r"(?:marched|marches|march|moved|moves|rolled|rolls|swept|sweeps|poured|pour)\s+into"
+    r"|re-?enter(?:ed|s)?|enter(?:ed|s)"
+    r"|(?:were|are|is|was)\s+back\s+in(?:\s+the\s+(?:centre|center|heart)\s+of)?"
+    r"|(?:(?:were|are|is|was)\s+(?:now\s+)?)?in\s+(?:(?:full|complete|total)\s+)?control\s+of"
+    rf"|(?:sont|être|étaient|est|sont\s+désormais)\s+(?:re)?entrée?s?\s+(?:{_WHEN}\s+)?dans"
+    rf"|(?:fait|font|faire)\s+(?:leur|son)\s+entrée\s+(?:{_WHEN}\s+)?dans"
+    r"|(?:ré)?investi(?:t|ssent|ssaient)?"
+    r"|contrôle(?:nt)?\s+(?:désormais|maintenant|dorénavant)"
+    rf"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait)\s+rendue?s?\s+maîtres?\s+(?:{_WHEN}\s+)?d"
+    + _ELIDED
+    + r")\b",
+    _I,
+)
+#: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
+_ENTRY_HINTS = ("into", "enter", "back in", "control of", "entr", "investi", "contrôl", "maître")
+_ARMED = re.compile(
+    r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
+    r"fighters|combattants|"
+    r"militants|jihadists?|djihadistes?|jihadistes?|insurgents|insurgés|militias?|milices?|"
+    r"miliciens|militiamen|paramilitar(?:y|ies)|paramilitaires|units|unités|troupes|"
+    r"militaires|marines|gunmen|separatists|séparatistes|tanks|chars|M23|brigades?)\b",
+    _I,
+)
+_STILL_BEFORE = re.compile(r"\b(?:still|remains?|remained|toujours|encore)\s+$", _I)
+#: "the city had been liberated", "declared the city liberated": a city taken up before a
+#: passive participle.
+_ANAPHOR_BEFORE = re.compile(
+    r"\b(?:the|la|l')\s*(?!old\b|vieille\b)(?:[a-zà-ÿ-]+\s+)?(?:town|city|ville|cité)\s*$", _I
+)
+_DENIAL_BEFORE = re.compile(
+    r"\b(?:den(?:y|ies|ied)|dismiss(?:ed|es)?|rejected|rejects|dément\w*|démenti|nie(?:nt)?|"
+    r"rejet\w*)\b",
+    _I,
+)
+#: A weekday set before a French pluperfect makes it this week's news, not background:
+#: "Samedi, des combattants avaient pris le contrôle de Djibo".
+_RECENT_DAY = re.compile(
+    r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b",
+    _I,
+)
+_DECLARED_BEFORE = re.compile(
+    r"\b(?:declar(?:e|es|ed|ing)|proclaim(?:s|ed|ing)?|déclar\w*|proclam\w*)\s+$", _I
+)
+#: "Raqqa reprise à l'EI par les FDS", "retaken from IS by": the loser, then the agent.
+_FROM_THEN_AGENT = re.compile(r"\s*(?:à|aux|au|from)\s+[^,;.]{1,40}?(?=\s+(?:par|by)\s)", _I)
+
 # Driving a force out: "drove IS out of Mosul", "ont chassé l'EI de Raqqa".
 _EXPEL = re.compile(
     r"\b(?P<verb>drove|drive[sn]?|pushed|ousted|ousts?|expelled|expels?|flushed|routed|"
@@ -136,13 +191,15 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
     r"manœuvres?|scenario|scénario)\b[^,;]{0,30}$",
     _I,
 )
-_STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under)", _I)
+_STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under|occup)", _I)
 _STATE_OK = re.compile(
     r"\b(?:serait|seraient|désormais|maintenant|now|back|entièrement|totalement|complètement|"
     r"fully|completely|entirely|définitivement)\b",
     _I,
 )
-_STATE_STILL = re.compile(r"\b(?:toujours|still|encore|remains?|reste|restent|demeure\w*)\b", _I)
+_STATE_STILL = re.compile(
+    r"\b(?:toujours|still|encore|remains?|remained|reste|restent|demeure\w*)\b", _I
+)
 _PARTICIPLE = re.compile(
     r"^(?:taken|captured|seized|recaptured|retaken|liberated|overrun|freed|conquered|"
     r"reprise?s?|prise?s?|libérée?s?|reconquise?s?|conquise?s?|capturée?s?)$",
@@ -224,7 +281,8 @@ _PRONOUN = re.compile(
 )
 #: "seized the town", "de la ville": a city named earlier in the sentence, taken up again.
 _ANAPHOR = re.compile(
-    r"\s*(?:(?:the|la|l')\s*)?(?:(?:whole|entire)\s+)?(?:town|city|ville|cité|localité)\b"
+    r"\s*(?:(?:the|la|l')\s*(?!old\b|vieille\b|lower\b|upper\b)(?:[a-zà-ÿ-]+\s+)?)?"
+    r"(?:town|city|ville|cité|localité)\b"
     r"(?!\s*(?:of|de|d'|du)\b)",
     _I,
 )
@@ -302,6 +360,25 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
         if city is not None and not has_year(_clause(sentence, match.start(), city.end)):
             actor = _np_after(sentence, city.end, _AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
+    lowered = sentence.lower()
+    entries = _ENTRY.finditer(sentence) if any(hint in lowered for hint in _ENTRY_HINTS) else ()
+    for match in entries:
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if (
+            _blocked(sentence, start, aux)
+            or _STILL_BEFORE.search(sentence, max(0, start - 20), start)
+            or _in_spans(match.start(), titled)
+            or not _armed_subject(sentence, start)
+        ):
+            continue
+        city = _city_after(sentence, match.end(), cities) or _antecedent(
+            sentence, match.end(), start, cities
+        )
+        if city is None:
+            continue
+        capture = _active(sentence, city, _subject(sentence, start), None, start, aux)
+        if capture is not None:
+            found.setdefault(city.start, capture)
     for match in _EXPEL.finditer(sentence):
         if _blocked(sentence, match.start(), ""):
             continue
@@ -313,6 +390,15 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
             if capture is not None:
                 found.setdefault(city.start, capture)
     return list(found.values())
+
+
+def _armed_subject(sentence: str, start: int) -> bool:
+    """Whether the clause before a verb names armed forces as its subject."""
+    head = sentence[max(0, start - 90) : start]
+    cuts = list(_SUBJECT_CUT.finditer(head))
+    if cuts:
+        head = head[cuts[-1].end() :] or head
+    return bool(_ARMED.search(head))
 
 
 def _antecedent(
@@ -358,7 +444,10 @@ def _active(
         return None
     reported = bool(_REPORTED_SPEECH.search(sentence, 0, start))
     pluperfect = _PLUPERFECT.search(aux) or _PLUPERFECT.search(sentence, max(0, start - 12), start)
-    if pluperfect and not reported:
+    recent = _RECENT_DAY.search(_clause(sentence, start, city.end)) or _RECENT_DAY.match(
+        sentence.lstrip()
+    )
+    if pluperfect and not reported and not recent:
         return None
     from_actor = from_actor or _np_after(sentence, city.end, _FROM)
     return CaptureMatch(city, actor, from_actor, False, reported)
@@ -374,15 +463,39 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     start, aux = _auxiliary(_PASSIVE_AUX, sentence, match.start())
     verb = match.group("verb")
     city = _city_before(sentence, start, cities)
+    city_end = city.end if city is not None else start
+    lead = city.start if city is not None else start
     if city is None:
-        return None
-    before_aux = sentence[city.end : start]
+        taken_up = _ANAPHOR_BEFORE.search(sentence, max(0, start - 40), start)
+        if taken_up is None:
+            return None
+        city = next(
+            (
+                other
+                for other in reversed(cities)
+                if other.end <= taken_up.start() and not _SAYS_AFTER.match(sentence, other.end)
+            ),
+            None,
+        )
+        if (
+            city is None
+            or not _usable_city(sentence, city)
+            or _DENIAL_BEFORE.search(sentence, 0, taken_up.start())
+        ):
+            # "denied the city had fallen": the capture told here is the one denied.
+            return None
+        city_end = lead = taken_up.start()
+    declared = bool(_DECLARED_BEFORE.search(sentence, max(0, lead - 30), lead))
+    before_aux = sentence[city_end:start]
     if _STATE_STILL.search(before_aux + aux):
         return None
     if _STATE_VERB.match(verb) and not _STATE_OK.search(aux + before_aux):
         return None
     agent = _np_after(sentence, match.end(), _AGENT)
-    if _PARTICIPLE.match(verb):
+    loser = _FROM_THEN_AGENT.match(sentence, match.end())
+    if agent is None and loser is not None:
+        agent = _np_after(sentence, loser.end(), _AGENT)
+    if _PARTICIPLE.match(verb) and not declared:
         # "Raqqa reprise par les FDS" is passive; "Nice a repris la gestion" is not.
         if not aux.strip() and agent is None:
             return None
@@ -390,7 +503,7 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
             return None
     if _blocked(sentence, city.start, "") or has_year(_clause(sentence, city.start, match.end())):
         return None
-    reported = bool(_REPORTED_SPEECH.search(sentence, 0, city.start))
+    reported = bool(_REPORTED_SPEECH.search(sentence, 0, lead))
     if _PLUPERFECT.search(aux) and not reported:
         return None
     return CaptureMatch(city, agent, None, False, reported)

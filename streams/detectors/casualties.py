@@ -15,7 +15,7 @@ _KILLED = (
     r"lives|drowned|drowns?|se\s+noient|shot\s+dead|gunned\s+down|fatalities|bodies|lives\s+lost|"
     r"lost\s+their\s+lives|"
     r"victims|tuée?s?|morte?s?|décès|décédée?s?|ont\s+péri|péri|périssent|victimes|"
-    r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|perdu\s+la\s+vie|"
+    r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|(?:ont|a|avaient|avait)\s+perdu\s+la\s+vie|perdu\s+la\s+vie|"
     r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort"
 )
 _WOUNDED = r"wounded|injured|hurt|blessée?s?"
@@ -38,7 +38,9 @@ _UNITS = (
     r"(?:hours?|heures?|days?|jours?|weeks?|semaines?|months?|mois|years?|ans|années?|km|"
     r"kilomètres?|kilometres?|kilometers?|miles?|mètres?|metres?|meters?|tonnes?|tons?|kg|"
     r"kilos?|euros?|dollars?|livres|pounds|millions?|milliards?|billions?|percent|per\s+cent|"
-    r"pour\s+cent|points?|votes?|seats?|sièges|goals|buts|minutes?|secondes?|seconds|times|fois)"
+    r"pour\s+cent|points?|votes?|seats?|sièges|goals|buts|minutes?|secondes?|seconds|times|fois|"
+    r"nairas?|rupees?|roupies|shillings?|francs?|dinars?|dirhams?|rands?|yuans?|yens?|pesos?|"
+    r"hryvnias?|roubles?|rubles?|lires?|liras?|cedis?|\$|€|£|usd|eur)"
 )
 _FREE = rf"(?:\s+(?!{_NOT_VICTIMS}\b)(?!(?:{_KILLED}|{_WOUNDED}|{_MISSING})\b)[\w'-]+)"
 _AUX = (
@@ -77,9 +79,10 @@ _VERB_FIRST = re.compile(
 #: "death toll rises to 40", "le bilan s'alourdit à 40 morts".
 _TOLL = re.compile(
     r"\b(?:death\s+toll|toll|bilan|nombre\s+de\s+(?:morts|victimes|tués|décès)|number\s+of\s+"
-    r"(?:dead|deaths|people\s+killed|victims|fatalities)|body\s+count)\b[^.;!?]{0,80}?"
+    r"(?:dead|deaths|people\s+killed|victims|fatalities)|body\s+count)\b[^.;!?]{0,120}?"
     r"(?:\b(?:to|at|of|à|de|hit|hits|reached|reaches|atteint|tops|topped|exceeds|exceeded|"
     r"dépasse|past|passes|passed|is|est|was|stands\s+at|stood\s+at)\b|:)\s*"
+    r"(?:(?:désormais|maintenant|now|already|déjà)\s+)?"
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+[\w'-]+){{0,2}})",
     _I,
 )
@@ -131,6 +134,26 @@ _NOT_PEOPLE = re.compile(
     _I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+#: Victims of a fraud, a scam or a cyber-attack lost money, not their lives.
+_NOT_DEATH_VICTIMS = re.compile(
+    r"\b(?:escroquer\w*|arnaques?|fraudes?|frauds?|scams?|swindles?|cyber\w*|piratages?|"
+    r"hacks?|hacking|phishing|hameçonnage|rançongiciels?|ransomware|vols?|theft|thefts|"
+    r"harcèlement|harassment|abus|abuse|discriminations?|préjudices?|placements?|"
+    r"investments?|ponzi|pyramid|pyramidale|usurpations?|identity)\b",
+    _I,
+)
+_VICTIMS = re.compile(r"^(?:victims|victimes)$", _I)
+#: "l'attentat de 2016, qui avait tué 86 personnes": a toll recalled in a pluperfect relative.
+_RECALLED = re.compile(
+    r"\b(?:qui|which|that|who|lequel|laquelle)\s+(?:avait|avaient|had)\s+(?:[\w'-]+\s+)?$",
+    _I,
+)
+#: "A policeman and two civilians were killed": one named victim before the count.
+_ONE_AND = re.compile(
+    rf"(?:^|\b(?:a|an|one|un|une)\s+)(?:[\w'-]+\s+)?(?:{_SINGULAR}|{_OFFICE})"
+    rf"(?:\s+{_FRENCH_ADJECTIVE})?\s+(?:and|et)\s+$",
+    _I,
+)
 _NEGATED = re.compile(r"\b(?:no|not|nobody|aucune?|sans|ni)\s+$", _I)
 _UNIT_AFTER = re.compile(rf"\s+{_UNITS}\b|[-%]", _I)
 _WOUNDED_NEXT = re.compile(r"\s*(?:wounded|injured|blessée?s?)\b", _I)
@@ -162,12 +185,25 @@ def find_toll(sentence: str) -> Toll | None:
         if _NOT_PEOPLE.match(sentence, match.end("count"), match.start(match.lastgroup or "count")):
             continue
         role = next(name for name in ("killed", "wounded", "missing") if match.group(name))
-        figures[role].append(parse_count(match.group("count")))
+        if _VICTIMS.match(match.group(role)) and _NOT_DEATH_VICTIMS.search(sentence):
+            continue
+        if _UNIT_AFTER.match(sentence, match.end("count")):
+            continue
+        count = parse_count(match.group("count"))
+        if (
+            role == "killed"
+            and count.value is not None
+            and _ONE_AND.search(sentence, max(0, match.start() - 40), match.start())
+        ):
+            count = Count(count.value + 1, count.approximate)
+        figures[role].append(count)
         group = group or _group(match.group(0))
         start = min(start, match.start())
     for match in _VERB_FIRST.finditer(sentence):
-        if _UNIT_AFTER.match(sentence, match.end("count")) or _NOT_PEOPLE.match(
-            sentence, match.end("count")
+        if (
+            _UNIT_AFTER.match(sentence, match.end("count"))
+            or _NOT_PEOPLE.match(sentence, match.end("count"))
+            or _RECALLED.search(sentence, max(0, match.start() - 30), match.start())
         ):
             continue
         role = "killed" if match.group("vkilled") else "wounded"
@@ -182,7 +218,9 @@ def find_toll(sentence: str) -> Toll | None:
             start = min(start, match.start())
     for match in _TOLL.finditer(sentence):
         count = parse_count(match.group("count"))
-        if _YEAR.fullmatch(match.group("count").strip()):
+        if _YEAR.fullmatch(match.group("count").strip()) or _UNIT_AFTER.match(
+            sentence, match.end("count")
+        ):
             continue
         role = "wounded" if _WOUNDED_NEXT.match(match.group("tail")) else "killed"
         figures[role].append(count)

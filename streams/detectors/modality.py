@@ -24,7 +24,8 @@ _SOURCE_BEFORE = re.compile(
 )
 #: Verbs of saying and claiming ("said", "a annoncé à l'AFP", "revendique").
 _SAY = re.compile(
-    r"(?<!-)\b(?:said|says|say|saying|claimed|claims|claim|claiming|announced|announces|announce|"
+    r"(?<!-)\b(?!claim\w*\s+the\s+lives)"
+    r"(?:said|says|say|saying|claimed|claims|claim|claiming|announced|announces|announce|"
     r"declared|declares|stated|told|reported|reports|insisted|asserted|boasted|confirmed|"
     r"confirms|"
     r"(?:a|ont|avait|avaient)\s+(?:annoncé|affirmé|indiqué|déclaré|assuré|revendiqué|"
@@ -42,7 +43,9 @@ _OFFICIAL_SOURCE = re.compile(
     r"mayors?|maires?|préfet|préfecture|prefect|administration|hospitals?|hôpitals?|hôpitaux|"
     r"hospitaliers?|hospitalières?|medics|médecins|doctors|paramedics|health|santé|"
     r"rescuers|rescue\s+workers|secouristes|secours|civil\s+defen[cs]e|défense\s+civile|"
-    r"emergency\s+services?|services\s+d'urgence|coroners?|morgue|UN|ONU|United\s+Nations|"
+    r"emergency\s+(?:services?|officials?|agency|agencies|management|workers)|"
+    r"services\s+d'urgence|coroners?|morgue|UN|ONU|United\s+Nations|"
+    r"Red\s+Cross|Croix-Rouge|Red\s+Crescent|Croissant-Rouge|"
     r"Nations\s+unies|spokes(?:man|woman|person)|security\s+sources?|military\s+sources?|"
     r"sources?\s+(?:sécuritaires?|militaires?|médicales?|hospitalières?|policières?))\b",
     _I,
@@ -65,6 +68,22 @@ _DENIAL = re.compile(
     r"disputes|contradicted|dément(?:ent|i)?|démenti|démentent|nie(?:nt)?|(?:a|ont)\s+nié|"
     r"réfute(?:nt)?|conteste(?:nt)?|(?:a|ont)\s+contesté|rejette(?:nt)?|(?:a|ont)\s+rejeté|"
     r"fausses?\s+informations?|false\s+claims?|propaganda|propagande)\b",
+    _I,
+)
+#: The other side says it still holds the city or beat the assault back: a capture disputed
+#: without a denial verb ("its forces still held parts of the city", "tiennent toujours").
+_HOLDOUT = re.compile(
+    r"\b(?:(?:beaten|driven|fought|pushed)\s+back|repelled|repulsed|repoussée?s?|"
+    r"still\s+(?:holds?|held|controls?|controlled|in\s+(?:the\s+)?(?:city|town))|"
+    r"(?:tien(?:nent|t)|contrôle(?:nt)?|control(?:s)?)\s+toujours|"
+    r"toujours\s+(?:présente?s?\s+)?dans\s+la\s+ville|remained\s+in\s+place)\b",
+    _I,
+)
+#: Video and board games: players "retake Kherson" on a screen.
+_GAME = re.compile(
+    r"\b(?:video\s*games?|jeux?\s+vidéos?|(?:strategy|war|board|computer|mobile)\s+games?|"
+    r"jeux?\s+(?:de\s+(?:stratégie|guerre|société)|vidéo)|gamers|joueurs\s+doivent|"
+    r"les\s+joueurs|players\s+(?:can|must|storm|retake|take|liberate|capture))\b",
     _I,
 )
 #: Anniversaries, memories and obituaries: the event is old news.
@@ -158,6 +177,16 @@ def assess(sentence: str) -> Modality:
 def is_denial(sentence: str) -> bool:
     """Whether a sentence denies something ("Kinshasa dément", "the army denied")."""
     return bool(_DENIAL.search(sentence))
+
+
+def is_holdout(sentence: str) -> bool:
+    """Whether a sentence says a side still holds its ground ("still held", "repoussé")."""
+    return bool(_HOLDOUT.search(sentence))
+
+
+def is_game(sentence: str) -> bool:
+    """Whether a sentence is about a video or board game."""
+    return bool(_GAME.search(sentence))
 
 
 def is_sport(sentence: str) -> bool:
