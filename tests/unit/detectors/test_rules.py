@@ -20,6 +20,17 @@ def _detect(
     return detector.detect(item, now=NOW)
 
 
+def assert_one_capture_in(
+    detector: Detector, title: str, summary: str, lang: str, place: str
+) -> None:
+    """Exactly one capture, of ``place`` (canonical name or as written)."""
+    events = [
+        event for event in _detect(detector, title, summary, lang) if event.kind == "city_capture"
+    ]
+    assert len(events) == 1 and events[0].place is not None
+    assert place in (events[0].place.canonical, events[0].place.name)
+
+
 @pytest.mark.parametrize(
     ("title", "lang", "status"),
     [
@@ -116,11 +127,7 @@ def test_killed_counts(
 def test_capture_phrasings(
     detector: Detector, title: str, summary: str, lang: str, place: str
 ) -> None:
-    events = [
-        event for event in _detect(detector, title, summary, lang) if event.kind == "city_capture"
-    ]
-    assert len(events) == 1 and events[0].place is not None
-    assert place in (events[0].place.canonical, events[0].place.name)
+    assert_one_capture_in(detector, title, summary, lang, place)
 
 
 @pytest.mark.parametrize(
@@ -220,11 +227,7 @@ def test_hard_negatives(detector: Detector, title: str, summary: str, lang: str)
 def test_capture_phrasings_blind2(
     detector: Detector, title: str, summary: str, lang: str, place: str
 ) -> None:
-    events = [
-        event for event in _detect(detector, title, summary, lang) if event.kind == "city_capture"
-    ]
-    assert len(events) == 1 and events[0].place is not None
-    assert place in (events[0].place.canonical, events[0].place.name)
+    assert_one_capture_in(detector, title, summary, lang, place)
 
 
 @pytest.mark.parametrize(
