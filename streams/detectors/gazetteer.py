@@ -95,6 +95,9 @@ class Mention:
     cities: tuple[tuple[City, bool], ...]
     country: str | None
     region: bool = False
+    #: A proper name no gazetteer lists and no settlement noun vouches for: a place only where
+    #: a capture verb's object slot puts it.
+    weak: bool = False
 
     @property
     def is_city(self) -> bool:
@@ -247,6 +250,12 @@ class Gazetteer:
             _REGION_AFTER.match(text, end) or _REGION_BEFORE.search(text, max(0, start - 40), start)
         )
         return Mention(start, end, written, cities, entry.country, region)
+
+    def named(self, key: str) -> list[tuple[City, bool]]:
+        """The cities filed under a folded name key (see ``fold``), each with whether it is
+        the city's main name."""
+        entry = self._entries.get(key)
+        return list(entry.cities) if entry is not None else []
 
     def resolve(self, mention: Mention, countries: set[str]) -> City | None:
         """The city a mention stands for: a country named nearby wins, then main name, then size."""

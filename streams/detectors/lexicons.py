@@ -70,6 +70,20 @@ COMMON_WORD_PLACES = words(
     """
 )
 
+#: Capitalised words that start sentences or name people, bodies and times, never a town.
+NOT_TOWN_NAMES = words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi
+    vendredi samedi dimanche january february march april may june july august september
+    october november december janvier fevrier mars avril mai juin juillet aout septembre
+    octobre novembre decembre army armee forces force troops rebels rebelles militants
+    islamic state etat islamique president minister ministre general colonel police
+    government gouvernement officials reuters afp ap bbc un onu nato otan eu ue
+    the a an this that these those some les des une un ce cette ces after before when while
+    on in at by for with from of to and but or as since until
+    """
+)
+
 #: Words that end a place name's run in title case, e.g. "Manchester City", "Real Madrid".
 SPORT_SUFFIXES = frozenset(["city", "united", "fc", "saint-germain", "rovers", "athletic", "sc"])
 SPORT_PREFIXES = frozenset(["real", "atletico", "ac", "inter", "bayern", "olympique", "stade"])
@@ -164,8 +178,10 @@ REGION_NOUNS = (
 
 #: Nouns before "of <city>" that keep the mention a city: "the town of", "la ville de".
 CITY_NOUNS = (
-    "town|city|ville|villes|cité|localité|bourg|capital|capitale|stronghold|bastion|fief|"
-    "port|hub|chef-lieu|municipality|commune|agglomération|metropolis|métropole|enclave"
+    "town|towns|city|cities|village|villages|hamlet|settlement|ville|villes|ville-forteresse|"
+    "cité|localité|localités|bourgade|bourg|hameau|capital|capitals|capitale|capitales|"
+    "stronghold|bastion|fief|port|hub|chef-lieu|municipality|commune|agglomération|metropolis|"
+    "métropole|enclave"
 )
 
 #: Parts of a city written after its name ("Kandahar airport"): partial control, no capture.

@@ -1,0 +1,185 @@
+"""Places the main gazetteer does not scan for: small towns and settlements the text names as such.
+
+The gazetteer's automaton finds cities of 15,000 people and more anywhere in a text. Wires also
+report captures of towns of a few thousand people and of villages GeoNames does not list. A name
+is taken here only where the sentence itself makes it a place: a settlement noun says so ("the
+town of Boulkessi", "Boulkessi village", "la localité de Tin-Akoff", "the district capital Nassir"),
+or the name resolves in the small-town index to a town of a country the item names. The capture
+rules then decide, as for any city, whether the sentence tells its capture.
+"""
+
+from __future__ import annotations
+
+import re
+
+from streams.detectors.gazetteer import City, Gazetteer, Mention, fold
+from streams.detectors.lexicons import (
+    COMMON_WORD_PLACES,
+    NOT_TOWN_NAMES,
+    STOPWORDS_EN,
+    STOPWORDS_FR,
+)
+from streams.detectors.towns import TownIndex, variants
+
+#: Stands for a settlement the text names but no gazetteer lists: the event keeps the name as
+#: written, no GeoNames id, and the country of the item.
+UNLISTED_ID = -1
+
+_I = re.IGNORECASE
+_PARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|de|du|des|la|le|di|da|bin|ben|ibn|abu|ould)"
+#: A proper name: capitalised words, with Arabic articles and particles between them.
+_NAME = (
+    r"(?:(?-i:al|el|ad|ar|as|ash|at|az|an)-)?(?-i:[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*)"
+    rf"(?:\s+(?:(?-i:{_PARTICLE})[\s'’-]+)?(?-i:[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*)){{0,3}}"
+)
+_SETTLEMENT = (
+    r"(?:town|towns|village|villages|hamlet|settlement|locality|municipality|commune|"
+    r"district\s+capital|provincial\s+capital|regional\s+capital|county\s+seat|"
+    r"ville|villes|localité|localités|bourgade|bourg|village|hameau|agglomération|"
+    r"chef-lieu(?:\s+de\s+(?:district|cercle|province|département|commune))?)"
+)
+#: "the town of X", "la localité de X", "the district capital X", "les villages de A, B et C".
+_BEFORE_NAME = re.compile(
+    rf"\b{_SETTLEMENT}(?:\s+(?:voisine?s?|frontali(?:er|ère)s?|stratégiques?|strategic|"
+    rf"border|key|nearby|northern|southern|eastern|western|small|tiny|remote|mainly\s+\w+|"
+    rf"[a-zé]+(?:ienne|ien|aise|ais|ine|in|ane|an|ese|i)s?))?\s*(?:(?:of|de|d'|du)\s*|\s)"
+    rf"(?P<name>{_NAME})",
+    _I,
+)
+#: "Halgan, a junction town on the highway", "Rubaya, localité minière du territoire".
+_APPOSED = re.compile(
+    rf"(?P<name>{_NAME})\s*,\s*(?:(?:a|an|the|une|la|le|cette|petite|small)\s+)?"
+    rf"(?:[\w'-]+\s+){{0,3}}?{_SETTLEMENT}\b"
+)
+#: "Boulkessi village", "X town" (not "X City", a name of its own).
+_AFTER_NAME = re.compile(rf"(?P<name>{_NAME})\s+(?-i:village|town|locality)\b")
+#: A capitalised name anywhere, for the small-town index.
+_ANY_NAME = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})")
+_NOT_NAMES = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR | NOT_TOWN_NAMES
+
+
+def extra_mentions(
+    text: str,
+    known: list[Mention],
+    gazetteer: Gazetteer,
+    towns: TownIndex | None,
+    countries: set[str],
+    *,
+    unknown: bool = False,
+) -> list[Mention]:
+    """Settlements of ``text`` that ``known`` (the gazetteer's finds) misses, as mentions.
+
+    With ``towns``, any name of the small-town index in the item's countries counts; with
+    ``unknown``, so does any other proper name, as an unlisted settlement (for the place slot
+    of a capture verb, which then decides).
+    """
+    taken = [(mention.start, mention.end) for mention in known]
+    found: list[Mention] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= left or start >= right for left, right in taken)
+
+    for pattern in (_BEFORE_NAME, _AFTER_NAME, _APPOSED):
+        for match in pattern.finditer(text):
+            start, end = match.span("name")
+            written = _trim(text[start:end])
+            end = start + len(written)
+            if not written or not free(start, end) or fold(written) in _NOT_NAMES:
+                continue
+            city = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
+            found.append(Mention(start, end, written, ((city, True),), None))
+            taken.append((start, end))
+    if towns is None and not unknown:
+        return sorted(found, key=lambda mention: mention.start)
+    for match in _ANY_NAME.finditer(text):
+        start, end = match.span("name")
+        written = _trim(text[start:end])
+        end = start + len(written)
+        if (
+            not written
+            or not free(start, end)
+            or fold(written) in _NOT_NAMES
+            or _PERSON_BEFORE.search(text, max(0, start - 30), start)
+            or _PERSON_AFTER.match(text, end)
+            or _CITY_PART.search(written)
+        ):
+            continue
+        city = towns.lookup(written, countries) if towns is not None and countries else None
+        weak = city is None
+        if weak and (
+            not unknown
+            or start == 0
+            or written.isupper()
+            or fold(written.split()[0]) in _NOT_NAMES
+            or _FEATURE.search(written)
+        ):
+            continue
+        city = city or _unlisted(written, countries)
+        found.append(Mention(start, end, written, ((city, True),), None, weak=weak))
+        taken.append((start, end))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+#: Seas, rivers and mountains are not towns: "the Dead Sea fell".
+_FEATURE = re.compile(
+    r"\b(?:sea|river|lake|mount|mountains?|bay|gulf|ocean|desert|valley|plain|island|islands|"
+    r"province|state|region|county|district|mer|fleuve|rivière|lac|mont|montagnes?|golfe|"
+    r"océan|désert|vallée|plaine|île|îles|région|état|street|road|avenue|square|rue|place)\b",
+    re.IGNORECASE,
+)
+#: "Alep-Est", "Mosul West": a part of a city, never a town of its own.
+_CITY_PART = re.compile(
+    r"[\s-](?:est|ouest|nord|sud|east|west|north|south|centre|center|ville)$", re.IGNORECASE
+)
+#: A name after a title or a role is a person's: "commander Abu Bakr", "le général Haftar".
+_PERSON_BEFORE = re.compile(
+    r"\b(?:commander|leader|chief|general|colonel|major|captain|president|minister|mr|mrs|ms|"
+    r"dr|spokesman|spokeswoman|sheikh|emir|imam|commandant|chef|général|colonel|président|"
+    r"ministre|porte-parole|cheikh|émir|m\.|mme)\.?\s+$",
+    re.IGNORECASE,
+)
+#: "Ahmed Ali, a senior commander", "X, porte-parole de": an apposition that names a person.
+_PERSON_AFTER = re.compile(
+    r"\s*,\s*(?:(?:a|an|the|un|une|le|la)\s+)?(?:[\w-]+\s+){0,2}?(?:commander|leader|chief|"
+    r"spokes\w+|official|member|head|emir|militant|fighter|officer|general|minister|"
+    r"journalist|reporter|commandant|chef|responsable|membre|porte-parole|dirigeant|"
+    r"ministre|journaliste|président)\b",
+    re.IGNORECASE,
+)
+
+
+def is_unlisted(city: City) -> bool:
+    """Whether a mention's city stands for a settlement no gazetteer lists."""
+    return city.geoname_id == UNLISTED_ID
+
+
+def _listed(
+    written: str, gazetteer: Gazetteer, towns: TownIndex | None, countries: set[str]
+) -> City | None:
+    """A written settlement name in the main gazetteer (any spelling variant), else a small town."""
+    city = None
+    for key in variants(written):
+        named = [(c, main) for c, main in gazetteer.named(key) if not countries or c.country in countries]
+        if named:
+            city = max(named, key=lambda candidate: candidate[0].population * (3 if candidate[1] else 1))[0]
+            break
+    if city is None and towns is not None:
+        city = towns.lookup(written, countries)
+    return city
+
+
+def _unlisted(written: str, countries: set[str]) -> City:
+    country = sorted(countries)[0] if len(countries) == 1 else ""
+    return City(UNLISTED_ID, written, country, None, None, 0)
+
+
+_TRAILING = re.compile(r"(?:[\s'’-]+(?:(?-i:" + _PARTICLE + r")))+$")
+
+
+def _trim(written: str) -> str:
+    """A name without a dangling particle ("Tin-Akoff de" -> "Tin-Akoff") or possessive."""
+    written = _TRAILING.sub("", written.strip())
+    for suffix in ("'s", "’s"):
+        if written.endswith(suffix):
+            written = written[: -len(suffix)]
+    return written.strip(" '’-")
