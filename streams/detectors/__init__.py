@@ -190,22 +190,18 @@ class Detector:
             if not kind:
                 continue
             text = sentences[index].text
-            mentions[index] = _merged(
-                mentions[index],
-                extra_mentions(text, mentions[index], self.gazetteer, None, lookup_countries),
+            mentions[index] = extra_mentions(
+                text, mentions[index], self.gazetteer, None, lookup_countries
             )
             capture_mentions[index] = mentions[index]
             if kind & _CAPTURE:
-                capture_mentions[index] = _merged(
+                capture_mentions[index] = extra_mentions(
+                    text,
                     mentions[index],
-                    extra_mentions(
-                        text,
-                        mentions[index],
-                        self.gazetteer,
-                        self.towns,
-                        lookup_countries,
-                        unknown=conflict,
-                    ),
+                    self.gazetteer,
+                    self.towns,
+                    lookup_countries,
+                    unknown=conflict,
                 )
         # "On 23 October 2022, ...": the date of the event itself, not a year of history.
         texts = [_LEADING_DATE.sub(_blank, sentence.text, count=1) for sentence in sentences]
@@ -424,10 +420,6 @@ def _blank(match: re.Match[str]) -> str:
     start, end = match.span("year")
     text = match.group(0)
     return text[: start - match.start()] + " " * (end - start) + text[end - match.start() :]
-
-
-def _merged(first: list[Mention], more: list[Mention]) -> list[Mention]:
-    return sorted(first + more, key=lambda mention: mention.start) if more else first
 
 
 def _clause_of(sentence: str, position: int) -> str:

@@ -89,7 +89,9 @@ _PASSIVE_AUX = re.compile(
     r"(?:\b(?:has|have|had|was|were|is|are|been|being|now|est|sont|serait|seraient|"
     r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|désormais|maintenant|finally|"
     r"officially|fully|completely|entirely|reportedly|finalement|officiellement|entièrement|"
-    r"totalement|complètement|définitivement|back|bel\s+et\s+bien)\s+)+$",
+    r"totalement|complètement|définitivement|back|bel\s+et\s+bien|again|de\s+nouveau|"
+    r"à\s+nouveau|totally|once\s+again)\s+|"
+    rf"{_WHEN}\s+|[«\"“'’]\s*)+$",
     _I,
 )
 _PASSIVE = re.compile(
@@ -174,7 +176,7 @@ _STILL_BEFORE = re.compile(r"\b(?:still|remains?|remained|toujours|encore)\s+$",
 #: passive participle.
 _ANAPHOR_BEFORE = re.compile(
     r"\b(?:the|la|l'|le|this|that|cette|ce)\s*(?!old\b|vieille\b)(?:[a-zà-ÿ-]+\s+)?"
-    r"(?:town|city|village|ville|cité|localité|bourgade|commune)\s*$",
+    r"(?:town|city|village|ville|cité|localité|bourgade|commune)(?:\s*,[^,;]{1,150}?,)?\s*$",
     _I,
 )
 _DENIAL_BEFORE = re.compile(
@@ -589,7 +591,7 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     city_end = city.end if city is not None else start
     lead = city.start if city is not None else start
     if city is None:
-        taken_up = _ANAPHOR_BEFORE.search(sentence, max(0, start - 40), start)
+        taken_up = _ANAPHOR_BEFORE.search(sentence, max(0, start - 200), start)
         if taken_up is None:
             return None
         city = next(

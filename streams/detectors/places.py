@@ -35,7 +35,7 @@ _NAME = (
 _SETTLEMENT = (
     r"(?:town|towns|village|villages|hamlet|settlement|locality|municipality|commune|"
     r"district\s+capital|provincial\s+capital|regional\s+capital|county\s+seat|"
-    r"ville|villes|localité|localités|bourgade|bourg|village|hameau|agglomération|"
+    r"ville|villes|cité|localité|localités|bourgade|bourg|village|hameau|agglomération|"
     r"chef-lieu(?:\s+de\s+(?:district|cercle|province|département|commune))?)"
 )
 #: "the town of X", "la localité de X", "the district capital X", "les villages de A, B et C".
@@ -67,47 +67,57 @@ def extra_mentions(
     *,
     unknown: bool = False,
 ) -> list[Mention]:
-    """Settlements of ``text`` that ``known`` (the gazetteer's finds) misses, as mentions.
+    """``known`` (the gazetteer's finds in ``text``) with the settlements it misses added.
 
-    With ``towns``, any name of the small-town index in the item's countries counts; with
-    ``unknown``, so does any other proper name, as an unlisted settlement (for the place slot
-    of a capture verb, which then decides).
+    A settlement noun vouches for any name ("the town of X"); with ``towns``, a name of the
+    small-town index in the item's countries counts too; with ``unknown``, so does any other
+    proper name, as a weak mention (for the object slot of a capture verb, which then
+    decides). A longer name that holds a shorter known one ("Tal Abyad" over "Tal") wins.
     """
-    taken = [(mention.start, mention.end) for mention in known]
-    found: list[Mention] = []
+    mentions = list(known)
 
-    def free(start: int, end: int) -> bool:
-        return all(end <= left or start >= right for left, right in taken)
+    def place(start: int, end: int, mention: Mention, *, vouched: bool) -> bool:
+        inside = [m for m in mentions if m.start < end and start < m.end]
+        if any(m.start < start or m.end > end or m.end - m.start == end - start for m in inside):
+            return False
+        if inside and not (vouched or any(m.is_city for m in inside)):
+            return False
+        for m in inside:
+            mentions.remove(m)
+        mentions.append(mention)
+        return True
 
     for pattern in (_BEFORE_NAME, _AFTER_NAME, _APPOSED):
         for match in pattern.finditer(text):
-            start, end = match.span("name")
-            written = _trim(text[start:end])
-            end = start + len(written)
-            if not written or not free(start, end) or fold(written) in _NOT_NAMES:
+            start = match.start("name")
+            written = _trim(match.group("name"))
+            if not written or fold(written) in _NOT_NAMES:
                 continue
             city = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
-            found.append(Mention(start, end, written, ((city, True),), None))
-            taken.append((start, end))
+            end = start + len(written)
+            place(start, end, Mention(start, end, written, ((city, True),), None), vouched=True)
     if towns is None and not unknown:
-        return sorted(found, key=lambda mention: mention.start)
+        return sorted(mentions, key=lambda mention: mention.start)
     for match in _ANY_NAME.finditer(text):
-        start, end = match.span("name")
-        written = _trim(text[start:end])
+        start = match.start("name")
+        written = _trim(match.group("name"))
         end = start + len(written)
         if (
             not written
-            or not free(start, end)
             or fold(written) in _NOT_NAMES
             or _PERSON_BEFORE.search(text, max(0, start - 30), start)
             or _PERSON_AFTER.match(text, end)
             or _CITY_PART.search(written)
         ):
             continue
-        city = towns.lookup(written, countries) if towns is not None and countries else None
+        contains = any(start <= m.start and m.end <= end for m in mentions)
+        city = _listed(written, gazetteer, towns, countries) if contains else None
+        if city is None and not contains:
+            city = towns.lookup(written, countries) if towns is not None and countries else None
         weak = city is None
         if weak and (
-            not unknown
+            contains
+            or not unknown
             or start == 0
             or written.isupper()
             or fold(written.split()[0]) in _NOT_NAMES
@@ -115,9 +125,8 @@ def extra_mentions(
         ):
             continue
         city = city or _unlisted(written, countries)
-        found.append(Mention(start, end, written, ((city, True),), None, weak=weak))
-        taken.append((start, end))
-    return sorted(found, key=lambda mention: mention.start)
+        place(start, end, Mention(start, end, written, ((city, True),), None, weak=weak), vouched=False)
+    return sorted(mentions, key=lambda mention: mention.start)
 
 
 #: Seas, rivers and mountains are not towns: "the Dead Sea fell".
@@ -177,8 +186,12 @@ _TRAILING = re.compile(r"(?:[\s'’-]+(?:(?-i:" + _PARTICLE + r")))+$")
 
 
 def _trim(written: str) -> str:
-    """A name without a dangling particle ("Tin-Akoff de" -> "Tin-Akoff") or possessive."""
-    written = _TRAILING.sub("", written.strip())
+    """A name without a dangling particle ("Tin-Akoff de" -> "Tin-Akoff"), a trailing day or
+    month ("Kidal Saturday"), or a possessive."""
+    words = written.strip().split(" ")
+    while len(words) > 1 and fold(words[-1]) in _NOT_NAMES:
+        words.pop()
+    written = _TRAILING.sub("", " ".join(words))
     for suffix in ("'s", "’s"):
         if written.endswith(suffix):
             written = written[: -len(suffix)]
