@@ -281,7 +281,7 @@ class Detector:
         denied: bool,
     ) -> _Finding:
         city = self.gazetteer.resolve(capture.mention, countries)
-        claimed = modality.claimed or capture.reported_speech
+        claimed = modality.capture_claimed or (capture.reported_speech and not modality.witnessed)
         return _Finding(
             kind="city_capture",
             place=_place(capture.mention, city, self.gazetteer),

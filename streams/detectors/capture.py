@@ -288,6 +288,7 @@ _MAY_FOLLOW_CITY = (
     | STOPWORDS_FR
     | words(
         """
+    town village locality hamlet
     amid early late overnight yesterday today tonight back entirely fully completely again
     once following without within despite near around since until before after during
     outright quickly swiftly easily itself lundi mardi mercredi jeudi vendredi samedi

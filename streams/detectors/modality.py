@@ -62,6 +62,18 @@ _SELF_CLAIM = re.compile(
     r"(?:attentat|attaque|assaut))",
     _I,
 )
+#: Onlookers rather than parties: a capture they report is the news, not a side's claim.
+_WITNESS = re.compile(
+    r"\b(?:residents?|witness(?:es)?|eyewitness(?:es)?|elders?|locals|inhabitants|villagers|"
+    r"local\s+(?:sources?|officials?|media|journalists?|leaders?|chiefs?)|community\s+leaders?|"
+    r"(?:a|an|one|two|three)\s+(?:local|regional|provincial)\s+(?:official|lawmaker|elder|"
+    r"administrator|leader)|lawmakers?|journalists?|reporters?|correspondents?|"
+    r"habitants?|témoins?|notables?|élus?\s+locaux|(?:un|deux|trois)\s+élus?|élu\s+local|"
+    r"sources?\s+locales?|médias?\s+locaux|journalistes?|correspondants?|chefs?\s+coutumiers?|"
+    r"rescapés|déplacés|(?:a|an|un|une)\s+(?:doctor|médecin)|sources?\s+administratives?|"
+    r"société\s+civile|civil\s+society|maire|mayor|(?:a|one|two)\s+(?:security|military)\s+sources?)\b",
+    _I,
+)
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ial|ials)|rejected|rejects|dismissed|refuted|refutes|disputed|"
@@ -136,11 +148,17 @@ class Modality:
     sport: bool
     official: bool = False
     self_claim: bool = False
+    witnessed: bool = False
 
     @property
     def claimed(self) -> bool:
         """Told as someone's word (conditional, "selon", "said") rather than as fact."""
         return self.hearsay or self.attribution is not None
+
+    @property
+    def capture_claimed(self) -> bool:
+        """A capture told as a side's word; what residents or witnesses saw is the news."""
+        return self.hearsay or (self.attribution is not None and not self.witnessed)
 
     @property
     def toll_claimed(self) -> bool:
@@ -171,6 +189,7 @@ def assess(sentence: str) -> Modality:
         sport=is_sport(sentence),
         official=bool(source_text and _OFFICIAL_SOURCE.search(source_text)),
         self_claim=bool(_SELF_CLAIM.search(sentence)),
+        witnessed=bool(source_text and _WITNESS.search(source_text)),
     )
 
 
