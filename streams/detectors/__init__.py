@@ -226,7 +226,9 @@ class Detector:
                 earlier = named or earlier
                 continue
             told = find_captures(text, places, earlier) if kind & _CAPTURE and not game else []
-            earlier = named or earlier
+            # A town whose capture a sentence tells is what "the town" means next.
+            captured = next((c.mention for c in reversed(told) if c.mention.start >= 0), None)
+            earlier = captured or named or earlier
             toll = find_toll(sentence.text) if kind & _CASUALTY else None
             if toll is not None and is_dated(_clause_of(sentence.text, toll.start)):
                 # "who killed two people in Halle in October 2019": a past toll, not news.

@@ -87,7 +87,7 @@ _ACTIVE = re.compile(
 # Passive and intransitive: the city comes first ("Mosul fell to", "Raqqa est tombée aux mains").
 _PASSIVE_AUX = re.compile(
     r"(?:\b(?:has|have|had|was|were|is|are|been|being|now|est|sont|serait|seraient|"
-    r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|désormais|maintenant|finally|"
+    r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|étant|désormais|maintenant|finally|"
     r"officially|fully|completely|entirely|reportedly|finalement|officiellement|entièrement|"
     r"totalement|complètement|définitivement|back|bel\s+et\s+bien|again|de\s+nouveau|"
     r"à\s+nouveau|totally|once\s+again)\s+|"
@@ -104,7 +104,8 @@ _PASSIVE = re.compile(
     r"|fallen|fell|falls|fall|taken|captured|seized|recaptured|retaken|liberated|overrun|"
     r"freed|conquered"
     r"|tomb(?:ée?s?|e|ent|ait|aient)"
-    r"|(?:pass(?:e|ent|ée?s?)|bascul(?:e|ent|ée?s?))\s+sous\s+(?:le\s+)?contrôle"
+    r"|(?:(?:re)?pass(?:e|ent|ée?s?)|bascul(?:e|ent|ée?s?))\s+"
+    rf"(?:{_WHEN}\s+)?(?:de\s+nouveau\s+)?sous\s+(?:le\s+)?contrôle"
     rf"|pass(?:e|ent|ée?s?)\s+(?:{_WHEN}\s+)?(?:aux|entre\s+les)\s+mains"
     r"|sous\s+(?:le\s+)?(?:contrôle|coupe)|aux\s+mains|entre\s+les\s+mains"
     r"|under\s+(?:[\w-]+\s+){0,2}control|in\s+(?:the\s+)?(?:[\w-]+\s+){1,2}hands"
@@ -149,6 +150,7 @@ _ENTRY = re.compile(
     r"|controlled|occupied|occupies|occupy"
     r"|(?:pushed|pushes|stormed|walked|broke|forced\s+(?:their|its|his)\s+way)\s+(?:back\s+)?into"
     r"|(?:were|are|is|was)\s+back\s+in\s+(?:full\s+)?control\s+of"
+    r"|(?:(?:sont|est|désormais)\s+)*maîtres?\s+d(?:es|u|e\s+la|e\s+l'|e|')"
     rf"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait)\s+rendue?s?\s+maîtres?\s+(?:{_WHEN}\s+)?d"
     + _ELIDED
     + r")\b",
@@ -226,7 +228,7 @@ _NOT_A_NAME = (
 )
 #: What may stand between a verb and its city: "the strategic town of", "la ville syrienne de".
 _GAP_AFTER = re.compile(
-    rf"\s*(?:(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,3}}{_WHOLE}(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
+    rf"[\s«»\"“”'’]*(?:(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,3}}{_WHOLE}(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
     rf"(?:(?:{_NOT_A_NAME}[\w'-]+\s+){{0,4}}?(?:{CITY_NOUNS})(?:\s+{_NOT_A_NAME}[\w'-]+){{0,4}}?"
     rf"(?:\s*(?:of|de|d'|du)\s*|\s*,\s*|\s+))?",
     _I,
@@ -272,6 +274,8 @@ _STATE_OK = re.compile(
     r"fully|completely|entirely|définitivement|again|nouveau|totally|depuis|since\s+\w+day)\b",
     _I,
 )
+#: A verbless headline: "Kombolcha aux mains des rebelles", "Syrie : Raqqa sous contrôle des FDS".
+_HEADLINE_STATE = re.compile(r"\s*(?:[^:]{1,40}\s*:\s*)?", _I)
 _STATE_STILL = re.compile(
     r"\b(?:toujours|still|encore|remains?|remained|reste|restent|demeure\w*)\b", _I
 )
@@ -436,7 +440,8 @@ def find_captures(
             continue
         capture = _passive(sentence, match, cities)
         if capture is not None:
-            found.setdefault(capture.mention.start, capture)
+            for place in _list_before(sentence, capture.mention, cities):
+                found.setdefault(place.start, replace(capture, mention=place))
     for match in _NOMINAL.finditer(sentence):
         if (
             _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, match.start() - 60), match.start())
@@ -615,7 +620,11 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     before_aux = sentence[city_end:start]
     if _STATE_STILL.search(before_aux + aux):
         return None
-    if _STATE_VERB.match(verb) and not _STATE_OK.search(aux + before_aux):
+    if (
+        _STATE_VERB.match(verb)
+        and not _STATE_OK.search(aux + before_aux)
+        and not _HEADLINE_STATE.fullmatch(sentence, 0, lead)
+    ):
         return None
     agent = _np_after(sentence, match.end(), _AGENT)
     loser = _FROM_THEN_AGENT.match(sentence, match.end())
@@ -714,6 +723,22 @@ def _with_list(sentence: str, city: Mention, cities: list[Mention]) -> list[Ment
         if _LIST_END.search(between):
             return listed
     return listed[:1]
+
+
+def _list_before(sentence: str, city: Mention, cities: list[Mention]) -> list[Mention]:
+    """The city and any listed right before it ("Farah, Pul-e-Khumri et Faizabad sont
+    tombées"); the list must join its last two with "and"/"et"."""
+    listed = [city]
+    for other in reversed(cities):
+        if other.end > listed[-1].start or other.start < 0:
+            continue
+        between = sentence[other.end : listed[-1].start]
+        if not _LIST_SEPARATOR.fullmatch(between) or not _usable_city(sentence, other):
+            break
+        if len(listed) == 1 and not _LIST_END.search(between):
+            break
+        listed.append(other)
+    return listed
 
 
 def _after_list(sentence: str, city: Mention, cities: list[Mention]) -> int:

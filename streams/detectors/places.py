@@ -54,7 +54,7 @@ _APPOSED = re.compile(
 #: "Boulkessi village", "X town" (not "X City", a name of its own).
 _AFTER_NAME = re.compile(rf"(?P<name>{_NAME})\s+(?-i:village|town|locality)\b")
 #: A capitalised name anywhere, for the small-town index.
-_ANY_NAME = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})")
+_ANY_NAME = re.compile(rf"(?:(?<![^\s(«\"“/])|(?<=\b[dlDL]['’]))(?P<name>{_NAME})")
 _NOT_NAMES = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR | NOT_TOWN_NAMES
 
 
@@ -110,8 +110,12 @@ def extra_mentions(
             or _CITY_PART.search(written)
         ):
             continue
-        contains = any(start <= m.start and m.end <= end for m in mentions)
+        held = [m for m in mentions if start <= m.start and m.end <= end]
+        contains = bool(held)
         city = _listed(written, gazetteer, towns, countries) if contains else None
+        if city is None and held and all(not any(main for _, main in m.cities) for m in held):
+            # "Khan Cheikhoun" is no alternate name "Khan" of a town elsewhere.
+            contains = False
         if city is None and not contains:
             city = towns.lookup(written, countries) if towns is not None and countries else None
         weak = city is None
