@@ -191,7 +191,7 @@ class Detector:
                 continue
             text = sentences[index].text
             mentions[index] = extra_mentions(
-                text, mentions[index], self.gazetteer, None, lookup_countries
+                text, mentions[index], self.gazetteer, self.towns, lookup_countries
             )
             capture_mentions[index] = mentions[index]
             if kind & _CAPTURE:
@@ -201,6 +201,7 @@ class Detector:
                     self.gazetteer,
                     self.towns,
                     lookup_countries,
+                    scan=True,
                     unknown=conflict,
                 )
         # "On 23 October 2022, ...": the date of the event itself, not a year of history.
@@ -469,7 +470,7 @@ def _merge(findings: list[_Finding]) -> list[_Finding]:
     headline over a body that says "the ministry said" is still that ministry's claim."""
     merged: dict[object, _Finding] = {}
     for finding in findings:
-        key = finding.place.geoname_id if finding.place else None
+        key = _capture_key(finding.place, merged)
         kept = merged.get(key)
         if kept is None:
             merged[key] = finding
@@ -481,6 +482,18 @@ def _merge(findings: list[_Finding]) -> list[_Finding]:
             kept.status = finding.status
             kept.attribution = finding.attribution
     return list(merged.values())
+
+
+def _capture_key(place: Place | None, merged: dict[object, _Finding]) -> object:
+    """One key per town of an item: its GeoNames id, else its folded name; a name already kept
+    under an id ("Harib" resolved in the title, unlisted in the body) takes that id."""
+    if place is None:
+        return None
+    name = fold(place.name)
+    for key, kept in merged.items():
+        if kept.place is not None and name in (fold(kept.place.name), fold(kept.place.canonical)):
+            return key
+    return place.geoname_id if place.geoname_id is not None else ("name", name)
 
 
 def _merge_tolls(findings: list[_Finding]) -> list[_Finding]:

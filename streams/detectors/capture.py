@@ -181,6 +181,11 @@ _ANAPHOR_BEFORE = re.compile(
     r"(?:town|city|village|ville|cité|localité|bourgade|commune)(?:\s*,[^,;]{1,150}?,)?\s*$",
     _I,
 )
+_DENIAL_ANYWHERE = re.compile(
+    r"\b(?:den(?:y|ies|ied)|dismiss(?:ed|es)?|rejected|rejects|dément\w*|démenti|nie(?:nt)?|"
+    r"rumou?rs?|rumeurs?)\b",
+    _I,
+)
 _DENIAL_BEFORE = re.compile(
     r"\b(?:den(?:y|ies|ied)|dismiss(?:ed|es)?|rejected|rejects|dément\w*|démenti|nie(?:nt)?|"
     r"rejet\w*)\b",
@@ -252,6 +257,20 @@ _BLOCK_BEFORE = re.compile(
     r"\s+(?:[\w'-]+\s+)?$",
     _I,
 )
+#: A noun inside a movement's name: "Front de libération de l'Azawad", "Liberation Army".
+_ORGANISATION_BEFORE = re.compile(
+    r"(?-i:\b(?:Front|Mouvement|Movement|Armée|Army|Forces?|Conseil|Council|Organi[sz]ation|"
+    r"Brigades?|Comité|Committee|Union|Alliance|Parti|Party|Coalition)\b)\s+(?:[\w']+\s+){0,2}$"
+)
+_ORGANISATION_AFTER = re.compile(
+    r"\s+(?-i:Front|Army|Movement|Forces|Organi[sz]ation|Tigers)\b|\s+nationale?\b", re.I
+)
+#: "la chute de Zaporijjia, si elle devait survenir", "the fall of X would": not told as news.
+_HYPOTHETICAL_AFTER = re.compile(
+    r"[^.;]{0,12}?(?:,\s*si\s+(?:elle|il)|\bif\s+it\b|\bwould\b|\bcould\b|\bpourrait\b|"
+    r"\bserait\s+un|\bwill\b)",
+    re.I,
+)
 #: Verbs of achievement before an infinitive: the capture happened.
 _ACHIEVED_BEFORE = re.compile(
     r"\b(?:managed|manage[sd]?|succeeded|succeeds?|(?:were|was|are|is)\s+(?:finally\s+)?able|"
@@ -271,7 +290,8 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
 _STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under|occup|h[oe]ld|tenue?|contrôlée?)", _I)
 _STATE_OK = re.compile(
     r"\b(?:serait|seraient|désormais|maintenant|now|back|entièrement|totalement|complètement|"
-    r"fully|completely|entirely|définitivement|again|nouveau|totally|depuis|since\s+\w+day)\b",
+    r"fully|completely|entirely|définitivement|again|nouveau|totally|"
+    rf"(?:depuis|since)\s+{_DAY})\b",
     _I,
 )
 #: A verbless headline: "Kombolcha aux mains des rebelles", "Syrie : Raqqa sous contrôle des FDS".
@@ -445,6 +465,8 @@ def find_captures(
     for match in _NOMINAL.finditer(sentence):
         if (
             _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, match.start() - 60), match.start())
+            or _ORGANISATION_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
+            or _ORGANISATION_AFTER.match(sentence, match.end())
             or _blocked(sentence, match.start(), "")
             or _in_spans(match.start(), titled)
         ):
@@ -452,7 +474,11 @@ def find_captures(
         city = _city_after(sentence, match.end(), cities) or _antecedent(
             sentence, match.end(), match.start(), cities
         )
-        if city is not None and not has_year(_clause(sentence, match.start(), city.end)):
+        if (
+            city is not None
+            and not has_year(_clause(sentence, match.start(), city.end))
+            and not _HYPOTHETICAL_AFTER.match(sentence, max(city.end, 0))
+        ):
             actor = _np_after(sentence, city.end, _AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
     lowered = sentence.lower()
@@ -620,6 +646,9 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     before_aux = sentence[city_end:start]
     if _STATE_STILL.search(before_aux + aux):
         return None
+    if _STATE_VERB.match(verb) and _DENIAL_ANYWHERE.search(sentence):
+        # "said Sake was in the hands of the army and dismissed rumours": a denial, not news.
+        return None
     if (
         _STATE_VERB.match(verb)
         and not _STATE_OK.search(aux + before_aux)
@@ -645,6 +674,10 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
 
 
 def _blocked(sentence: str, start: int, aux: str) -> bool:
+    clause = _CLAUSE.search(sentence, 0, start)
+    if clause is not None and _DENIAL_BEFORE.search(sentence, clause.start(), start):
+        # "l'armée dément la chute de Tessit", "denied reports that Lere had fallen".
+        return True
     if _ACHIEVED_BEFORE.search(sentence, max(0, start - 50), start):
         # "managed to retake", "sont parvenus à reprendre": done, not wished.
         return False

@@ -65,11 +65,12 @@ def extra_mentions(
     towns: TownIndex | None,
     countries: set[str],
     *,
+    scan: bool = False,
     unknown: bool = False,
 ) -> list[Mention]:
     """``known`` (the gazetteer's finds in ``text``) with the settlements it misses added.
 
-    A settlement noun vouches for any name ("the town of X"); with ``towns``, a name of the
+    A settlement noun vouches for any name ("the town of X"); with ``scan``, a name of the
     small-town index in the item's countries counts too; with ``unknown``, so does any other
     proper name, as a weak mention (for the object slot of a capture verb, which then
     decides). A longer name that holds a shorter known one ("Tal Abyad" over "Tal") wins.
@@ -96,7 +97,7 @@ def extra_mentions(
             city = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
             end = start + len(written)
             place(start, end, Mention(start, end, written, ((city, True),), None), vouched=True)
-    if towns is None and not unknown:
+    if not scan:
         return sorted(mentions, key=lambda mention: mention.start)
     for match in _ANY_NAME.finditer(text):
         start = match.start("name")
@@ -113,8 +114,9 @@ def extra_mentions(
         held = [m for m in mentions if start <= m.start and m.end <= end]
         contains = bool(held)
         city = _listed(written, gazetteer, towns, countries) if contains else None
-        if city is None and held and all(not any(main for _, main in m.cities) for m in held):
-            # "Khan Cheikhoun" is no alternate name "Khan" of a town elsewhere.
+        if city is None and held and all(_elsewhere(m, countries) for m in held):
+            # "Khan Cheikhoun" is not the town "Khan" of an alternate name, and "Marin Gubay"
+            # in Somalia is not Marín in Spain.
             contains = False
         if city is None and not contains:
             city = towns.lookup(written, countries) if towns is not None and countries else None
@@ -159,6 +161,13 @@ _PERSON_AFTER = re.compile(
     r"ministre|journaliste|président)\b",
     re.IGNORECASE,
 )
+
+
+def _elsewhere(mention: Mention, countries: set[str]) -> bool:
+    """Whether a mention holds only alternate names, or only towns outside ``countries``."""
+    if not any(main for _, main in mention.cities):
+        return True
+    return bool(countries) and all(city.country not in countries for city, _ in mention.cities)
 
 
 def is_unlisted(city: City) -> bool:
