@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vigie.cli._common import endpoints_or_exit, stop_event_on_signals
+from vigie.cli._common import egress_policy_or_exit, endpoints_or_exit, stop_event_on_signals
 
 
 def register(subparsers: Any) -> None:
@@ -37,7 +37,8 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     from alerts.worker import run_alert_worker
 
     endpoints = endpoints_or_exit(settings, "vigie alerts")
-    if endpoints is None:
+    egress = egress_policy_or_exit(settings, "vigie alerts")
+    if endpoints is None or egress is None:
         return 2
 
     async def main() -> None:
@@ -49,10 +50,12 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             console=settings.console if args.console is None else args.console,
             console_lang=settings.console_lang,
             allow_private_targets=settings.allow_private_targets,
+            egress=egress,
             subscriptions_file=args.subscriptions_file or settings.subscriptions_file,
             metrics_port=(
                 args.metrics_port if args.metrics_port is not None else settings.alerts_metrics_port
             ),
+            bind=settings.bind,
             session_timeout_s=settings.session_timeout_s,
             stop=stop,
         )
