@@ -128,7 +128,10 @@ class FeedPoller:
         """The streamed response at the end of ``url``'s redirects, followed one hop at a time."""
         seen = {url}
         for _ in range(MAX_REDIRECTS + 1):
-            request = self._http.build_request("GET", url, headers=headers)
+            try:
+                request = self._http.build_request("GET", url, headers=headers)
+            except httpx.InvalidURL as exc:
+                raise FeedError("bad_url", f"invalid URL {url!r}: {exc}") from None
             response = await self._http.send(request, stream=True, follow_redirects=False)
             location = response.headers.get("location")
             if response.status_code not in REDIRECT_STATUSES or not location:

@@ -94,6 +94,8 @@ class HttpChannel(Channel):
             response = await self.client.post(url, content=body, headers=headers)
         except EgressRefused as refused:
             raise unsafe_target(refused, self.kind) from None
+        except httpx.InvalidURL as exc:
+            raise PermanentDeliveryError(f"invalid target URL: {exc}", channel=self.kind) from exc
         except httpx.TimeoutException as exc:
             raise RetryableDeliveryError(
                 f"timed out ({type(exc).__name__})", channel=self.kind
