@@ -62,7 +62,7 @@ async def check_channel_target(
     host, port, is_network_name = target
     try:
         if not is_network_name:
-            policy.check_host(host)
+            policy.check_host(host, numeric_forms=False)
             return
         await resolve_checked(host, port, policy, resolver, ADD_TIME_RESOLVE_TIMEOUT_S)
     except EgressRefused as refused:

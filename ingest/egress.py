@@ -107,6 +107,13 @@ def parse_address(host: str) -> IPAddress | None:
     return None
 
 
+def _plain_address(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(normalise_host(host).split("%", 1)[0])
+    except ValueError:
+        return None
+
+
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 form carries (mapped, NAT64, 6to4, Teredo client), if any."""
     if ip.ipv4_mapped is not None:
@@ -217,9 +224,13 @@ class EgressPolicy:
             return None
         return rule
 
-    def check_host(self, host: str) -> None:
-        """Refuse ``host`` when its name or literal address alone breaks a rule (no DNS)."""
-        literal = parse_address(host)
+    def check_host(self, host: str, *, numeric_forms: bool = True) -> None:
+        """Refuse ``host`` when its name or literal address alone breaks a rule (no DNS).
+
+        ``numeric_forms=False`` reads only the usual notations (``127.0.0.1``, ``[::1]``), for
+        URLs whose "host" may be a token of digits (Apprise's ``tgram://123456:ABC/…``).
+        """
+        literal = parse_address(host) if numeric_forms else _plain_address(host)
         if literal is not None:
             self.check_address(host, literal)
             return

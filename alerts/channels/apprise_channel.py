@@ -36,7 +36,7 @@ class AppriseChannel(Channel):
         host = urlsplit(url).hostname
         try:
             if host:
-                self.egress.check_host(host)
+                self.egress.check_host(host, numeric_forms=False)
         except EgressRefused as refused:
             raise unsafe_target(refused, self.kind) from None
         notifier = apprise.Apprise()

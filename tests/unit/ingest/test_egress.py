@@ -95,6 +95,21 @@ def test_allowing_private_targets_still_refuses_metadata(target: str, rule: str 
 
 
 @pytest.mark.parametrize(
+    ("host", "rule"),
+    [("123456", None), ("0x7f000001", None), ("127.0.0.1", "loopback"), ("[::1]", "loopback")],
+)
+def test_token_like_hosts_can_be_read_in_the_usual_notations_only(
+    host: str, rule: str | None
+) -> None:
+    try:
+        PUBLIC_ONLY.check_host(host, numeric_forms=False)
+    except EgressRefused as refused:
+        assert refused.rule == rule
+    else:
+        assert rule is None
+
+
+@pytest.mark.parametrize(
     ("host", "address"),
     [
         ("0x7f000001", "127.0.0.1"),
