@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from vigie.runtime import Endpoints, StackNotFound, resolve_endpoints
 from vigie.settings import Settings
@@ -55,3 +55,11 @@ def egress_policy_or_exit(settings: Settings, command: str = "vigie") -> EgressP
     except ValueError as exc:
         print(f"{command}: VIGIE_ALLOWED_TARGETS: {exc}", file=sys.stderr)
         return None
+
+
+def refused_feeds(feeds: list[Any], egress: EgressPolicy) -> list[str]:
+    """``feeds[i] (name): why`` for each feed whose URL the egress guard would refuse."""
+    from ingest.egress_net import refused_urls
+
+    entries = [(f"feeds[{index}] ({feed.name})", feed.url) for index, feed in enumerate(feeds)]
+    return asyncio.run(refused_urls(entries, egress))

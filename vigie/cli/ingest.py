@@ -23,9 +23,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Poll the configured feeds until stopped."""
-    from ingest.egress_net import refused_urls
     from ingest.feeds import FeedConfigError, load_feeds
-    from vigie.cli._common import egress_policy_or_exit, endpoints_or_exit
+    from vigie.cli._common import egress_policy_or_exit, endpoints_or_exit, refused_feeds
 
     path = args.feeds or settings.feeds_file
     try:
@@ -37,12 +36,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if egress is None:
         return 2
     # A feed the guard would refuse at every poll is a configuration error: say so at start.
-    refused = asyncio.run(
-        refused_urls(
-            ((f"feeds[{index}] ({feed.name})", feed.url) for index, feed in enumerate(feeds)),
-            egress,
-        )
-    )
+    refused = refused_feeds(feeds, egress)
     if refused:
         print(f"vigie ingest: {path}: refused feed URL(s):", file=sys.stderr)
         for problem in refused:
