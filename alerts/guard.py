@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from alerts.channels import HTTP_KINDS, apprise_target, channel_kind, http_target
 from alerts.errors import UnsafeTargetError
+from alerts.subscriptions import Subscription
 from ingest.egress import EgressPolicy, EgressRefused
 from ingest.egress_net import Resolver, resolve_checked, system_resolver
 
@@ -69,3 +70,20 @@ async def check_channel_target(
         raise unsafe_target(refused, channel_kind(url)) from None
     except OSError:
         return
+
+
+async def refused_subscriptions(
+    subscriptions: list[Subscription],
+    policy: EgressPolicy,
+    *,
+    resolver: Resolver = system_resolver,
+) -> list[str]:
+    """``subscriptions[i] (name): why`` for each subscription whose channel is refused."""
+    problems = []
+    for index, subscription in enumerate(subscriptions):
+        try:
+            await check_channel_target(subscription.channel, policy, resolver=resolver)
+        except UnsafeTargetError as exc:
+            where = f"subscriptions[{index}] ({subscription.name or subscription.id})"
+            problems.append(f"{where}: channel: refused target: {exc.reason}")
+    return problems

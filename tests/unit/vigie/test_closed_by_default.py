@@ -92,3 +92,21 @@ def test_the_web_process_refuses_to_start_open(
 
 def test_every_process_listens_on_loopback_unless_told() -> None:
     assert Settings().bind == "127.0.0.1"
+
+
+def test_a_subscriptions_file_with_refused_channels_is_refused_at_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "subscriptions.yaml"
+    path.write_text(
+        "subscriptions:\n"
+        "  - name: newsroom\n"
+        "    channel: webhook+https://93.184.216.34/hook\n"
+        "  - name: sneaky\n"
+        "    channel: webhook+http://[::ffff:169.254.169.254]/latest\n",
+        encoding="utf-8",
+    )
+    assert main(["alerts", "--subscriptions-file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "subscriptions[1] (sneaky)" in err and "metadata" in err
+    assert "newsroom" not in err
