@@ -2,7 +2,8 @@
 
 Every route needs ``Authorization: Bearer <VIGIE_API_TOKEN>``; without a configured token the
 API answers 503 rather than run open. OpenAPI is served at ``/openapi.json`` and ``/docs``
-of the mounted app.
+of the mounted app, behind the same token. A subscription whose channel reaches an address the
+egress policy refuses (loopback, private, metadata …) is refused with 422 naming the rule.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from alerts.dead import RedisDeadLetterStore
+from alerts.errors import UnsafeTargetError
+from alerts.guard import check_channel_target
 from alerts.subscription_store import RedisSubscriptionStore
 from alerts.subscriptions import Subscription, SubscriptionSpec, build_subscription
+from ingest.egress import PUBLIC_ONLY, EgressPolicy
+from ingest.egress_net import Resolver, system_resolver
 
 #: The bearer credentials of a request, ``None`` when absent (checked by ``create_api``).
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))]
@@ -53,7 +59,14 @@ def _out(subscription: Subscription) -> SubscriptionOut:
     return SubscriptionOut.model_validate(subscription.public_dict())
 
 
-def create_api(redis_url: str, token: str | None, *, redis: Any = None) -> FastAPI:
+def create_api(
+    redis_url: str,
+    token: str | None,
+    *,
+    redis: Any = None,
+    egress: EgressPolicy = PUBLIC_ONLY,
+    resolver: Resolver = system_resolver,
+) -> FastAPI:
     """The API app (mount it under ``/api/v1``); ``redis`` may be an existing asyncio client."""
     if redis is None:
         import redis.asyncio as aioredis
@@ -84,7 +97,24 @@ def create_api(redis_url: str, token: str | None, *, redis: Any = None) -> FastA
         description="Manage alert subscriptions and inspect dead letters.",
         dependencies=[Depends(authorised)],
         responses=errors,  # type: ignore[arg-type]
+        # FastAPI's own docs routes skip the app's dependencies: served below, behind the token.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi_schema() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        # The schema is inlined: the browser would not send the bearer token for a second fetch.
+        return get_swagger_ui_html(
+            openapi_url="openapi.json",
+            title="Vigie API",
+            swagger_ui_parameters={"spec": app.openapi()},
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -111,8 +141,16 @@ def create_api(redis_url: str, token: str | None, *, redis: Any = None) -> FastA
         responses={422: {"model": Problem}},
         summary="Create a subscription",
     )
-    async def create_subscription(spec: SubscriptionSpec) -> SubscriptionOut:
+    async def create_subscription(spec: SubscriptionSpec) -> SubscriptionOut | JSONResponse:
         subscription = build_subscription(spec.model_dump())
+        try:
+            await check_channel_target(subscription.channel, egress, resolver=resolver)
+        except UnsafeTargetError as exc:
+            problem = f"channel: refused target: {exc.reason}"
+            return JSONResponse(
+                status_code=422,
+                content={"detail": "invalid subscription: " + problem, "errors": [problem]},
+            )
         await subscriptions.put(subscription)
         return _out(subscription)
 

@@ -3,7 +3,7 @@
     DeliveryError                   base: carries the channel, the reason and the HTTP status if any
     ├── RetryableDeliveryError      try again later; ``retry_after`` when the target said when
     └── PermanentDeliveryError      retrying cannot help (rejected body, bad URL, gone target)
-        └── UnsafeTargetError       the target resolves to a private address and that is refused
+        └── UnsafeTargetError       the target is a private or metadata address; ``rule`` says which
 
 A channel raises these from ``send``; the worker retries the first kind with backoff and
 dead-letters the second at once. A channel never lets any other exception escape on purpose.
@@ -52,3 +52,8 @@ class PermanentDeliveryError(DeliveryError):
 
 class UnsafeTargetError(PermanentDeliveryError):
     """The target resolves to a loopback, private, link-local or metadata address."""
+
+    def __init__(self, reason: str, *, channel: str = "", rule: str = "") -> None:
+        super().__init__(reason, channel=channel)
+        #: The egress rule the target broke (``loopback``, ``private``, ``metadata`` …).
+        self.rule = rule

@@ -1,62 +1,89 @@
-"""SSRF guard: refuse webhook and chat targets that resolve to non-public addresses.
+"""The channels' side of the egress guard (``ingest.egress``): which host a channel URL reaches,
+the check when a subscription is added, and the error a refused target becomes.
 
-A subscriber chooses the URL Vigie posts to, so without this guard a subscription could make
-the worker probe the operator's own network or a cloud metadata endpoint.
+A subscriber chooses the URL Vigie posts to, so without the guard a subscription could make the
+worker probe the operator's own network or a cloud metadata endpoint. At send time the
+connections themselves are guarded (``ingest.egress_net``); this module refuses such a URL
+before it is even stored.
 """
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import socket
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from alerts.errors import RetryableDeliveryError, UnsafeTargetError
+from alerts.channels import HTTP_KINDS, apprise_target, channel_kind, http_target
+from alerts.errors import UnsafeTargetError
+from alerts.subscriptions import Subscription
+from ingest.egress import EgressPolicy, EgressRefused
+from ingest.egress_net import Resolver, resolve_checked, system_resolver
 
-#: Resolves a host name to the addresses a connection could reach.
-Resolver = Callable[[str, int], Awaitable[list[str]]]
-
-
-async def system_resolver(host: str, port: int) -> list[str]:
-    """Every address the system resolver gives for ``host``."""
-    loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
+#: How long an add-time check waits for DNS; a name that does not resolve is checked at send time.
+ADD_TIME_RESOLVE_TIMEOUT_S = 3.0
 
 
-def is_public_address(address: str) -> bool:
-    """Whether ``address`` is globally routable (not loopback, private, link-local, metadata …)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    # is_global is False for loopback, RFC 1918, link-local (169.254.169.254 metadata),
-    # carrier-grade NAT (100.64/10, Alibaba metadata), ULA (fd00:ec2::254) and reserved ranges.
-    return ip.is_global and not ip.is_multicast
+def unsafe_target(refused: EgressRefused, channel: str = "") -> UnsafeTargetError:
+    """The permanent delivery error of a refused target, naming the rule it broke."""
+    return UnsafeTargetError(str(refused), channel=channel, rule=refused.rule)
 
 
-async def check_target(
-    url: str, *, allow_private: bool, resolver: Resolver = system_resolver
+def channel_host(url: str) -> tuple[str, int, bool] | None:
+    """The host and port a channel URL connects to, and whether that host is surely a network
+    name (``False`` for Apprise, whose "host" may be a token); ``None`` when there is none."""
+    kind = channel_kind(url)
+    if kind in HTTP_KINDS:
+        parts = urlsplit(http_target(url))
+        default = 443 if parts.scheme == "https" else 80
+        return (parts.hostname, parts.port or default, True) if parts.hostname else None
+    if kind == "email":
+        parts = urlsplit(url.strip())
+        default = 465 if parts.scheme.lower() == "smtps" else 587
+        return (parts.hostname, parts.port or default, True) if parts.hostname else None
+    if kind == "apprise":
+        parts = urlsplit(apprise_target(url))
+        try:
+            port = parts.port or 0
+        except ValueError:
+            port = 0
+        return (parts.hostname, port, False) if parts.hostname else None
+    return None
+
+
+async def check_channel_target(
+    url: str, policy: EgressPolicy, *, resolver: Resolver = system_resolver
 ) -> None:
-    """Raise ``UnsafeTargetError`` unless every address of ``url``'s host is public (or allowed)."""
-    if allow_private:
+    """Raise ``UnsafeTargetError`` when ``url`` reaches an address ``policy`` refuses.
+
+    Network names are resolved; one that does not resolve now passes (DNS may be down), since
+    every connection is checked again when it is made. Apprise hosts are checked as written
+    only: for many services that "host" is a token that must not leak into DNS queries.
+    """
+    target = channel_host(url)
+    if target is None:
         return
-    parts = urlsplit(url)
-    host = parts.hostname
-    if not host:
-        raise UnsafeTargetError(f"target {url!r} has no host")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host, port, is_network_name = target
     try:
-        addresses = await resolver(host, port)
-    except OSError as exc:
-        # DNS outages pass; a name that never resolves ends in the dead letters after the retries.
-        raise RetryableDeliveryError(f"cannot resolve {host}: {exc}") from exc
-    refused = sorted({address for address in addresses if not is_public_address(address)})
-    if refused or not addresses:
-        raise UnsafeTargetError(
-            f"{host} resolves to non-public address {', '.join(refused) or '(none)'}; "
-            "set VIGIE_ALLOW_PRIVATE_TARGETS=1 to allow private targets"
-        )
+        if not is_network_name:
+            policy.check_host(host, numeric_forms=False)
+            return
+        await resolve_checked(host, port, policy, resolver, ADD_TIME_RESOLVE_TIMEOUT_S)
+    except EgressRefused as refused:
+        raise unsafe_target(refused, channel_kind(url)) from None
+    except OSError:
+        return
+
+
+async def refused_subscriptions(
+    subscriptions: list[Subscription],
+    policy: EgressPolicy,
+    *,
+    resolver: Resolver = system_resolver,
+) -> list[str]:
+    """``subscriptions[i] (name): why`` for each subscription whose channel is refused."""
+    problems = []
+    for index, subscription in enumerate(subscriptions):
+        try:
+            await check_channel_target(subscription.channel, policy, resolver=resolver)
+        except UnsafeTargetError as exc:
+            where = f"subscriptions[{index}] ({subscription.name or subscription.id})"
+            problems.append(f"{where}: channel: refused target: {exc.reason}")
+    return problems

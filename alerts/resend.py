@@ -12,6 +12,7 @@ from alerts.policy import DeliveryPolicy
 from alerts.subscription_store import RedisSubscriptionStore
 from alerts.subscriptions import CONSOLE_ID, console_subscription
 from alerts.worker import worker_owner
+from ingest.egress import EgressPolicy
 
 
 async def resend_dead_letters(
@@ -20,6 +21,7 @@ async def resend_dead_letters(
     *,
     policy: DeliveryPolicy,
     allow_private: bool = False,
+    egress: EgressPolicy | None = None,
     stdout: TextIO | None = None,
 ) -> list[dict[str, Any]]:
     """Deliver the given dead letters (all when ``letter_ids`` is ``None``) again; one result each.
@@ -32,7 +34,7 @@ async def resend_dead_letters(
     subscriptions = RedisSubscriptionStore(redis)
     idempotency = IdempotencyStore(redis, worker_owner(), ttl_s=policy.idempotency_ttl_s)
     channels = ChannelRegistry(
-        allow_private=allow_private, timeout_s=policy.timeout_s, stdout=stdout
+        egress=egress, allow_private=allow_private, timeout_s=policy.timeout_s, stdout=stdout
     )
     deliverer = Deliverer(redis, channels, idempotency, policy)
     ids = (

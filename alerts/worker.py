@@ -30,6 +30,7 @@ from alerts.offsets import OffsetTracker
 from alerts.policy import DeliveryPolicy
 from alerts.subscription_store import RedisSubscriptionStore, load_subscriptions_file
 from alerts.subscriptions import Subscription, console_subscription, matches
+from ingest.egress import EgressPolicy
 from streams.events import Alert
 from vigie.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS, TOPIC_DEAD
 
@@ -297,8 +298,10 @@ async def run_alert_worker(
     console: bool = True,
     console_lang: str = "en",
     allow_private_targets: bool = False,
+    egress: EgressPolicy | None = None,
     subscriptions_file: Path | str | None = None,
     metrics_port: int | None = None,
+    bind: str = "127.0.0.1",
     session_timeout_s: float = 6.0,
     stop: asyncio.Event | None = None,
     stdout: TextIO | None = None,
@@ -318,7 +321,10 @@ async def run_alert_worker(
     )
     redis = aioredis.Redis(connection_pool=pool)
     channels = ChannelRegistry(
-        allow_private=allow_private_targets, timeout_s=policy.timeout_s, stdout=stdout
+        egress=egress,
+        allow_private=allow_private_targets,
+        timeout_s=policy.timeout_s,
+        stdout=stdout,
     )
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", linger_ms=5)
 
@@ -361,7 +367,7 @@ async def run_alert_worker(
             log.info("alert worker assigned %d partition(s)", len(assigned))
 
     ops: contextlib.AbstractAsyncContextManager[Any] = (
-        serve_ops(metrics_port, process="alerts", ready=lambda: edge.assigned)
+        serve_ops(metrics_port, process="alerts", ready=lambda: edge.assigned, host=bind)
         if metrics_port is not None
         else contextlib.nullcontext()
     )

@@ -1,7 +1,8 @@
 """``FeedPoller``: polls feeds with conditional GET and publishes only new or changed items.
 
 Per feed, one loop: fetch (ETag / Last-Modified kept in Redis, connect and read timeouts,
-body size cap), parse the bytes with feedparser (it never fetches), normalise entries,
+body size cap; redirects followed hop by hop, each hop through the egress guard, at most
+``MAX_REDIRECTS``), parse the bytes with feedparser (it never fetches), normalise entries,
 drop those already produced unchanged (seen-set in Redis), publish the rest with
 ``acks=all``, then mark them seen. A failure backs off exponentially and is recorded in
 the feed's health hash; it never stops the other feeds.
@@ -14,13 +15,17 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import httpx
 
 from ingest import metrics
+from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
+from ingest.egress_net import GuardedTransport, Resolver, system_resolver
 from ingest.feeds import FeedSpec
 from ingest.items import WireItem, utcnow
 from ingest.normalize import content_hash, entry_to_item
@@ -30,6 +35,9 @@ from vigie.stats import FEEDS_KEY, STAT_ITEMS, bump, feed_items_stat, feed_key
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 3600.0
+#: Redirects one fetch follows; one more, or a URL seen twice, is a ``redirect_loop``.
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 class Publisher(Protocol):
@@ -93,23 +101,56 @@ class FeedPoller:
         publisher: Publisher,
         limits: FetchLimits | None = None,
         http: httpx.AsyncClient | None = None,
+        egress: EgressPolicy = PUBLIC_ONLY,
+        resolver: Resolver = system_resolver,
     ) -> None:
         self.feeds = feeds
         self.redis = redis
         self.publisher = publisher
         self.limits = limits or FetchLimits()
+        # Every connection, first URL and each redirect hop, goes through the egress guard.
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(
                 self.limits.read_timeout_s, connect=self.limits.connect_timeout_s
             ),
-            follow_redirects=True,
+            follow_redirects=False,
             headers={"User-Agent": self.limits.user_agent},
+            transport=GuardedTransport(egress, resolver=resolver),
         )
         self.polls_done = 0
 
     async def aclose(self) -> None:
         """Close the HTTP client."""
         await self._http.aclose()
+
+    @contextlib.asynccontextmanager
+    async def _open(self, url: str, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
+        """The streamed response at the end of ``url``'s redirects, followed one hop at a time."""
+        seen = {url}
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                request = self._http.build_request("GET", url, headers=headers)
+            except httpx.InvalidURL as exc:
+                raise FeedError("bad_url", f"invalid URL {url!r}: {exc}") from None
+            response = await self._http.send(request, stream=True, follow_redirects=False)
+            location = response.headers.get("location")
+            if response.status_code not in REDIRECT_STATUSES or not location:
+                try:
+                    yield response
+                finally:
+                    await response.aclose()
+                return
+            await response.aclose()
+            target = urljoin(url, location.strip())
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise FeedError("bad_redirect", f"redirect from {url} to a non-HTTP URL {target}")
+            if target in seen:
+                raise FeedError(
+                    "redirect_loop", f"redirect loop: {url} redirects to {target} again"
+                )
+            seen.add(target)
+            url = target
+        raise FeedError("redirect_loop", f"more than {MAX_REDIRECTS} redirects, last to {url}")
 
     async def _fetch(
         self, feed: FeedSpec, validators: dict[str, str]
@@ -120,7 +161,7 @@ class FeedPoller:
         if validators.get("last_modified"):
             headers["If-Modified-Since"] = validators["last_modified"]
         try:
-            async with self._http.stream("GET", feed.url, headers=headers) as response:
+            async with self._open(feed.url, headers) as response:
                 if response.status_code == 304:
                     return 304, b"", dict(response.headers)
                 if response.status_code >= 400:
@@ -141,6 +182,8 @@ class FeedPoller:
                         )
                     chunks.append(chunk)
                 return response.status_code, b"".join(chunks), dict(response.headers)
+        except EgressRefused as exc:
+            raise FeedError("unsafe_target", str(exc)) from None
         except httpx.TimeoutException as exc:
             raise FeedError("timeout", f"timed out: {type(exc).__name__}") from exc
         except httpx.TransportError as exc:

@@ -40,6 +40,8 @@ class StreamsConfig:
     partitions: int = 4
     session_timeout_s: float = 6.0
     metrics_port: int = 0
+    #: Address of the operator endpoints; loopback unless told otherwise (VIGIE_BIND).
+    bind: str = "127.0.0.1"
     app_id: str = STREAMS_APP_ID
 
 
@@ -101,7 +103,12 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
         from vigie.ops import serve_ops
 
         state["ready"] = True
-        async with serve_ops(config.metrics_port, process="streams", ready=lambda: state["ready"]):
+        async with serve_ops(
+            config.metrics_port,
+            process="streams",
+            ready=lambda: state["ready"],
+            host=config.bind,
+        ):
             await asyncio.Event().wait()
 
     app.conf.vigie_detect_agent = detect_agent  # keeps a handle for tests and introspection

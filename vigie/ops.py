@@ -89,9 +89,16 @@ def _ops_app(ready: Callable[[], bool], process: str) -> web.Application:
 
 @asynccontextmanager
 async def serve_ops(
-    port: int, *, process: str, ready: Callable[[], bool] = lambda: True, host: str = "0.0.0.0"
+    port: int,
+    *,
+    process: str,
+    ready: Callable[[], bool] = lambda: True,
+    host: str = "127.0.0.1",
 ) -> AsyncIterator[int]:
-    """Serve the operator endpoints on ``port`` (0: any free port) and yield the bound port."""
+    """Serve the operator endpoints on ``host:port`` (0: any free port); yield the bound port.
+
+    Loopback unless told otherwise: containers pass ``VIGIE_BIND=0.0.0.0`` for their scrapers.
+    """
     runner = web.AppRunner(_ops_app(ready, process), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -99,7 +106,7 @@ async def serve_ops(
     server = site._server
     sockets = getattr(server, "sockets", None) or []
     bound = sockets[0].getsockname()[1] if sockets else port
-    log.info("%s serves /metrics, /healthz, /readyz on port %s", process, bound)
+    log.info("%s serves /metrics, /healthz, /readyz on %s:%s", process, host, bound)
     try:
         yield bound
     finally:

@@ -67,9 +67,18 @@ class Settings(BaseSettings):
     revision_min_count: int = Field(default=3, ge=0)
     near_duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
 
+    # Egress: every outbound connection (feeds, their redirects, channels) goes to public
+    # addresses only, unless private ones are allowed (demo, tests) or listed here: comma-
+    # separated CIDRs, addresses and host names (".corp.example" covers its subdomains).
+    allow_private_targets: bool = False
+    allowed_targets: str = ""
+
+    # Listening: the address every Vigie process binds (0.0.0.0 inside containers).
+    bind: str = "127.0.0.1"
+
     # Delivery
     console: bool = True
-    allow_private_targets: bool = False
+    # Bearer token of the API and the status page; required when listening beyond loopback.
     api_token: SecretStr | None = None
     delivery_attempts: int = Field(default=6, ge=1)
     delivery_backoff_s: float = Field(default=1.0, ge=0)

@@ -1,16 +1,22 @@
 """``apprise+<scheme>://…`` or ``apprise://<apprise url>``: the long tail (Telegram, Matrix, ntfy …).
 
 Apprise reports only success or failure, so every failure is treated as retryable; a URL
-Apprise does not understand is permanent.
+Apprise does not understand is permanent. Apprise opens its own sockets in threads, so the
+egress guard watches them (``guarded_sockets``): a connection to a refused address fails and
+the delivery ends as ``UnsafeTargetError``. The host written in the URL is checked first.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from alerts.channels import apprise_target
 from alerts.channels.base import Channel, Message
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
+from alerts.guard import unsafe_target
+from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
+from ingest.egress_net import guarded_sockets
 
 
 class AppriseChannel(Channel):
@@ -18,18 +24,29 @@ class AppriseChannel(Channel):
 
     kind: ClassVar[str] = "apprise"
 
-    def __init__(self, timeout_s: float = 10.0) -> None:
+    def __init__(self, timeout_s: float = 10.0, *, egress: EgressPolicy = PUBLIC_ONLY) -> None:
         self.timeout_s = timeout_s
+        self.egress = egress
 
     async def send(self, message: Message) -> None:
-        """Notify through a one-URL Apprise object."""
+        """Notify through a one-URL Apprise object whose sockets obey the egress policy."""
         import apprise
 
+        url = apprise_target(message.subscription.channel)
+        host = urlsplit(url).hostname
+        try:
+            if host:
+                self.egress.check_host(host, numeric_forms=False)
+        except EgressRefused as refused:
+            raise unsafe_target(refused, self.kind) from None
         notifier = apprise.Apprise()
-        if not notifier.add(apprise_target(message.subscription.channel)):
+        if not notifier.add(url):
             raise PermanentDeliveryError("Apprise does not understand this URL", channel=self.kind)
         rendered = message.rendered
-        ok = await notifier.async_notify(body=rendered.text(), title=rendered.title)
+        with guarded_sockets(self.egress) as guard:
+            ok = await notifier.async_notify(body=rendered.text(), title=rendered.title)
+        if guard.refused:
+            raise unsafe_target(guard.refused[0], self.kind)
         if not ok:
             raise RetryableDeliveryError(
                 "Apprise reported a failed notification", channel=self.kind

@@ -1,5 +1,8 @@
 """What every channel shares: the ``Message`` it sends, the ``Channel`` interface and the HTTP
-plumbing (status classification, ``Retry-After``, SSRF guard) of the HTTP-based channels."""
+plumbing (status classification, ``Retry-After``, refused targets) of the HTTP-based channels.
+
+The HTTP client they share connects only to addresses the egress policy allows
+(``ingest.egress_net.GuardedTransport``); a refused target becomes ``UnsafeTargetError``."""
 
 from __future__ import annotations
 
@@ -14,10 +17,11 @@ import httpx
 
 from alerts.channels import http_target
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
-from alerts.guard import Resolver, check_target, system_resolver
+from alerts.guard import unsafe_target
 from alerts.render import RenderedMessage, render_message
 from alerts.retry import parse_retry_after
 from alerts.subscriptions import Subscription
+from ingest.egress import EgressRefused
 from streams.events import Alert
 
 USER_AGENT = "Vigie-Alerts/1"
@@ -66,16 +70,8 @@ class Channel(abc.ABC):
 class HttpChannel(Channel):
     """A channel that POSTs a JSON body to an HTTP(S) URL taken from the subscription."""
 
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        *,
-        allow_private: bool = False,
-        resolver: Resolver = system_resolver,
-    ) -> None:
+    def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
-        self.allow_private = allow_private
-        self.resolver = resolver
 
     @abc.abstractmethod
     def payload(self, message: Message) -> dict[str, Any]:
@@ -86,9 +82,8 @@ class HttpChannel(Channel):
         return {}
 
     async def send(self, message: Message) -> None:
-        """POST the payload after the SSRF check; classify the answer."""
+        """POST the payload through the guarded client; classify the answer."""
         url = http_target(message.subscription.channel)
-        await check_target(url, allow_private=self.allow_private, resolver=self.resolver)
         body = json.dumps(self.payload(message), ensure_ascii=False, separators=(",", ":")).encode()
         headers = {
             "Content-Type": "application/json; charset=utf-8",
@@ -97,6 +92,10 @@ class HttpChannel(Channel):
         }
         try:
             response = await self.client.post(url, content=body, headers=headers)
+        except EgressRefused as refused:
+            raise unsafe_target(refused, self.kind) from None
+        except httpx.InvalidURL as exc:
+            raise PermanentDeliveryError(f"invalid target URL: {exc}", channel=self.kind) from exc
         except httpx.TimeoutException as exc:
             raise RetryableDeliveryError(
                 f"timed out ({type(exc).__name__})", channel=self.kind

@@ -17,8 +17,11 @@ import aiosmtplib
 
 from alerts.channels.base import Channel, Message
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
+from alerts.guard import unsafe_target
 from alerts.markup import safe_url
 from alerts.render import RenderedMessage
+from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
+from ingest.egress_net import Resolver, open_checked_socket, system_resolver
 
 DEFAULT_SENDER = "vigie@localhost"
 
@@ -103,12 +106,24 @@ def build_email(message: Message, target: SmtpTarget) -> EmailMessage:
 
 
 class EmailChannel(Channel):
-    """Sends over SMTP with aiosmtplib; 4xx replies and network errors are retried, 5xx are not."""
+    """Sends over SMTP with aiosmtplib; 4xx replies and network errors are retried, 5xx are not.
+
+    The connection is opened by the egress guard to the address it checked, then handed to
+    aiosmtplib, which keeps the host name for TLS.
+    """
 
     kind: ClassVar[str] = "email"
 
-    def __init__(self, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        timeout_s: float = 10.0,
+        *,
+        egress: EgressPolicy = PUBLIC_ONLY,
+        resolver: Resolver = system_resolver,
+    ) -> None:
         self.timeout_s = timeout_s
+        self.egress = egress
+        self.resolver = resolver
 
     async def send(self, message: Message) -> None:
         """Connect, authenticate if asked, send, quit."""
@@ -116,10 +131,24 @@ class EmailChannel(Channel):
         if not target.recipients:
             raise PermanentDeliveryError("no recipients in ?to=", channel=self.kind)
         try:
+            sock = await open_checked_socket(
+                target.host,
+                target.port,
+                self.egress,
+                resolver=self.resolver,
+                timeout=self.timeout_s,
+            )
+        except EgressRefused as refused:
+            raise unsafe_target(refused, self.kind) from None
+        except OSError as exc:
+            raise RetryableDeliveryError(
+                f"cannot reach SMTP server {target.host}:{target.port}: {exc}", channel=self.kind
+            ) from exc
+        try:
             await aiosmtplib.send(
                 build_email(message, target),
                 hostname=target.host,
-                port=target.port,
+                sock=sock,
                 username=target.username,
                 password=target.password,
                 use_tls=target.use_tls,
@@ -135,3 +164,5 @@ class EmailChannel(Channel):
             ) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise RetryableDeliveryError(f"SMTP failed: {exc}", channel=self.kind) from exc
+        finally:
+            sock.close()

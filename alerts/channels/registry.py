@@ -10,33 +10,40 @@ import httpx
 from alerts.channels import CHANNEL_CLASSES, HTTP_KINDS, channel_kind
 from alerts.channels.base import Channel
 from alerts.errors import PermanentDeliveryError
-from alerts.guard import Resolver, system_resolver
+from ingest.egress import EgressPolicy
+from ingest.egress_net import GuardedTransport, Resolver, system_resolver
 
 DEFAULT_TIMEOUT_S = 10.0
 
 
 class ChannelRegistry:
-    """Hands out the channel for a URL; owns the shared ``httpx.AsyncClient``."""
+    """Hands out the channel for a URL; owns the shared ``httpx.AsyncClient``.
+
+    Every channel connects only where ``egress`` allows (public addresses by default;
+    ``allow_private`` is the short form of ``EgressPolicy(allow_private=True)``).
+    """
 
     def __init__(
         self,
         *,
+        egress: EgressPolicy | None = None,
         allow_private: bool = False,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         stdout: TextIO | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver = system_resolver,
     ) -> None:
-        self.allow_private = allow_private
+        self.egress = egress or EgressPolicy(allow_private=allow_private)
         self.timeout_s = timeout_s
         self.stdout = stdout
         self.resolver = resolver
-        # Redirects stay off: following one would bypass the SSRF check of the first URL.
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        # Redirects stay off: a channel answers the POST itself, it does not send us elsewhere.
         self.http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_s),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            limits=limits,
             follow_redirects=False,
-            transport=transport,
+            transport=transport or GuardedTransport(self.egress, resolver=resolver, limits=limits),
         )
         self._channels: dict[str, Channel] = {}
 
@@ -54,10 +61,12 @@ class ChannelRegistry:
         module_name, _, class_name = CHANNEL_CLASSES[kind].partition(":")
         cls: Any = getattr(import_module(module_name), class_name)
         if kind in HTTP_KINDS:
-            return cls(self.http, allow_private=self.allow_private, resolver=self.resolver)
+            return cls(self.http)
         if kind == "console":
             return cls(self.stdout)
-        return cls(timeout_s=self.timeout_s)
+        if kind == "email":
+            return cls(timeout_s=self.timeout_s, egress=self.egress, resolver=self.resolver)
+        return cls(timeout_s=self.timeout_s, egress=self.egress)
 
     async def aclose(self) -> None:
         """Close every channel and the shared HTTP client."""

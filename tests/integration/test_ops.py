@@ -29,7 +29,14 @@ from vigie.stats import (
     feed_key,
     push_recent,
 )
-from vigie.web.app import STATIC_DIR, WebConfig, create_app, serve_web
+from vigie.web.app import (
+    STATIC_DIR,
+    WebConfig,
+    WebConfigError,
+    create_app,
+    exposure_problem,
+    serve_web,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -210,7 +217,9 @@ async def test_web_health_and_metrics(web: httpx.AsyncClient) -> None:
 async def test_web_process_serves_the_page_and_mounts_the_subscriptions_api(
     kafka_bootstrap: str, redis_url: str
 ) -> None:
-    config = WebConfig(kafka_bootstrap, redis_url, host="127.0.0.1", api_token="t0ken")
+    token = "t0ken-long-enough-for-the-web-process"
+    auth = {"Authorization": f"Bearer {token}"}
+    config = WebConfig(kafka_bootstrap, redis_url, host="127.0.0.1", api_token=token)
     async with (
         serve_web(config) as port,
         httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client,
@@ -218,12 +227,80 @@ async def test_web_process_serves_the_page_and_mounts_the_subscriptions_api(
         assert (await client.get("/")).status_code == 200
         assert (await client.get("/readyz")).status_code == 200
         assert (await client.get("/api/v1/subscriptions")).status_code == 401
-        listed = await client.get(
-            "/api/v1/subscriptions", headers={"Authorization": "Bearer t0ken"}
-        )
+        listed = await client.get("/api/v1/subscriptions", headers=auth)
         assert listed.status_code == 200 and listed.json() == []
-        status = (await client.get("/api/status")).json()
+        status = (await client.get("/api/status", headers=auth)).json()
         assert status["lag"]["error"] in (None, "not measured")
+
+
+@pytest.mark.parametrize(
+    ("path", "open_without_token"),
+    [
+        ("/api/status", False),
+        ("/api/v1/subscriptions", False),
+        ("/api/v1/dead", False),
+        ("/api/v1/docs", False),
+        ("/api/v1/openapi.json", False),
+        ("/openapi.json", False),
+        ("/docs", False),
+        ("/", True),
+        ("/metrics", True),
+        ("/healthz", True),
+        ("/readyz", True),
+    ],
+)
+async def test_with_a_token_only_the_page_and_the_scraper_endpoints_are_open(
+    kafka_bootstrap: str, redis_url: str, path: str, open_without_token: bool
+) -> None:
+    await seed(redis_url)
+    token = "a-token-of-more-than-24-characters"
+    config = WebConfig(kafka_bootstrap, redis_url, host="127.0.0.1", api_token=token)
+    async with (
+        serve_web(config) as port,
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client,
+    ):
+        anonymous = await client.get(path)
+        wrong = await client.get(path, headers={"Authorization": "Bearer " + "x" * 30})
+        allowed = await client.get(path, headers={"Authorization": f"Bearer {token}"})
+    if open_without_token:
+        assert anonymous.status_code == 200
+        # Scrapers see counts and names, never the text of an item or an alert.
+        assert "Timbuktu" not in anonymous.text
+    elif path in ("/openapi.json", "/docs"):
+        assert (anonymous.status_code, allowed.status_code) == (404, 404)  # only under /api/v1
+    else:
+        assert (anonymous.status_code, wrong.status_code) == (401, 401)
+        assert allowed.status_code == 200
+        assert "Timbuktu" not in anonymous.text
+
+
+@pytest.mark.parametrize(
+    ("host", "token", "problem"),
+    [
+        ("127.0.0.1", None, None),
+        ("localhost", None, None),
+        ("::1", None, None),
+        ("0.0.0.0", None, "needs VIGIE_API_TOKEN"),
+        ("::", None, "needs VIGIE_API_TOKEN"),
+        ("192.168.1.10", None, "needs VIGIE_API_TOKEN"),
+        ("0.0.0.0", "short-token", "shorter than 24"),
+        ("127.0.0.1", "short-token", "shorter than 24"),
+        ("0.0.0.0", "change-me", "placeholder"),
+        ("0.0.0.0", "replace-with-a-long-random-token", "placeholder"),
+        ("0.0.0.0", "q0Jx8n2V-long-random-operator-token", None),
+    ],
+)
+async def test_the_web_process_refuses_to_run_open(
+    kafka_bootstrap: str, redis_url: str, host: str, token: str | None, problem: str | None
+) -> None:
+    found = exposure_problem(host, token)
+    if problem is None:
+        assert found is None
+        return
+    assert found is not None and problem in found
+    with pytest.raises(WebConfigError, match=problem):
+        async with serve_web(WebConfig(kafka_bootstrap, redis_url, host=host, api_token=token)):
+            pass
 
 
 def test_status_json_names_the_page_and_every_metrics_endpoint(

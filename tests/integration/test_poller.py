@@ -13,6 +13,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from kafka import KafkaConsumer
 
+from ingest.egress import EgressPolicy
 from ingest.feeds import FeedSpec
 from ingest.poller import FeedError, FeedPoller, FetchLimits
 from ingest.publisher import ItemPublisher
@@ -21,6 +22,9 @@ from vigie.embedded.ports import free_port
 from vigie.stats import feed_items_stat, feed_key, read_series
 
 pytestmark = pytest.mark.integration
+
+#: The test feed server's own address, allow-listed; every other private target stays refused.
+LOCAL_FEEDS = EgressPolicy.parse("127.0.0.1/32")
 
 
 def rss(items: list[tuple[str, str]]) -> bytes:
@@ -107,7 +111,9 @@ async def test_produces_only_new_or_changed_items(
 ) -> None:
     client, publisher = poller_parts
     feed = FeedSpec("wire", feed_server.url("wire.xml"), "en", 60)
-    poller = FeedPoller([feed], redis=client, publisher=publisher, limits=FetchLimits())
+    poller = FeedPoller(
+        [feed], redis=client, publisher=publisher, limits=FetchLimits(), egress=LOCAL_FEEDS
+    )
     feed_server.documents["wire.xml"] = rss([("a", "First story"), ("b", "Second story")])
 
     first = await poller.poll_once(feed)
@@ -162,7 +168,9 @@ async def test_bad_feeds_raise_a_reason(
     setup(feed_server)
     limits = FetchLimits(max_body_bytes=2000, read_timeout_s=0.5, connect_timeout_s=0.5)
     feed = FeedSpec("bad", feed_server.url(path), "en", 60)
-    poller = FeedPoller([feed], redis=client, publisher=publisher, limits=limits)
+    poller = FeedPoller(
+        [feed], redis=client, publisher=publisher, limits=limits, egress=LOCAL_FEEDS
+    )
     with pytest.raises(FeedError) as error:
         await poller.poll_once(feed)
     await poller.aclose()
@@ -179,7 +187,11 @@ async def test_a_failing_feed_is_recorded_and_never_stops_the_others(
     down = FeedSpec("down", f"http://127.0.0.1:{free_port()}/x.xml", "en", 60)
     good = FeedSpec("good", feed_server.url("good.xml"), "en", 60)
     poller = FeedPoller(
-        [down, good], redis=client, publisher=publisher, limits=FetchLimits(connect_timeout_s=0.5)
+        [down, good],
+        redis=client,
+        publisher=publisher,
+        limits=FetchLimits(connect_timeout_s=0.5),
+        egress=LOCAL_FEEDS,
     )
     stop = asyncio.Event()
     task = asyncio.create_task(poller.run(stop))

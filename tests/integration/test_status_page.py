@@ -1,8 +1,10 @@
-"""The status page in a real browser (Debian's Chromium, headless) during `vigie up --demo`:
-it shows the demo feeds and a recent alert, and its screenshot is kept as a test artifact."""
+"""The status page in a real browser (Debian's Chromium, headless) during `vigie up --demo`
+with an API token: it asks for the token once, then shows the demo feeds and a recent alert,
+and its screenshot is kept as a test artifact."""
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.integration.stack import RunningStack, start_stack, wait_until
+from tests.integration.stack import RunningStack, start_stack, vigie_env, wait_until
 from vigie.embedded.demo import demo_dir
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -30,6 +32,7 @@ CHROMIUM_ARGS = [
 ]
 #: Upper bound for the demo to be polled, detected and shown; the page refreshes every 5 s.
 SHOWN_WITHIN_MS = 90_000
+TOKEN = "status-page-test-token-0123456789"
 
 
 def demo_feed_names() -> set[str]:
@@ -45,10 +48,20 @@ def answers(url: str) -> bool:
         return False
 
 
+def status_code(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
 @pytest.fixture
 def demo_stack(tmp_path: Path) -> Iterator[RunningStack]:
     # --run-for only bounds a stack the test failed to stop; the test stops it itself.
-    stack = start_stack(tmp_path / "stack", "--demo", "--run-for", "600")
+    data_dir = tmp_path / "stack"
+    env = vigie_env(data_dir, VIGIE_API_TOKEN=TOKEN)
+    stack = start_stack(data_dir, "--demo", "--run-for", "600", env=env)
     try:
         yield stack
     finally:
@@ -72,13 +85,37 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def test_status_page_shows_the_feeds_and_a_recent_alert(
+def test_status_page_asks_for_the_token_then_shows_the_feeds_and_a_recent_alert(
     demo_stack: RunningStack, browser: Any
 ) -> None:
     status_url = demo_stack.state()["urls"]["status"]
     wait_until(lambda: answers(status_url + "healthz"), 60)
+    assert status_code(status_url + "api/status") == 401
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(status_url)
+
+    # Without the token the page shows nothing but the form; a wrong token is asked again.
+    page.wait_for_selector("#token-form:not([hidden])", timeout=30_000)
+    assert page.locator("#connection").get_attribute("data-state") == "locked"
+    assert page.locator("#feeds tr[data-feed]").count() == 0
+    page.fill("#token-input", "not-the-token-of-this-stack")
+    page.click("#token-form button[type=submit]")
+    page.wait_for_function(
+        "() => !document.getElementById('token-form').hidden"
+        " && document.getElementById('token-note').textContent.includes('refused')",
+        timeout=30_000,
+    )
+    page.fill("#token-input", TOKEN)
+    page.click("#token-form button[type=submit]")
+    page.wait_for_function(
+        "() => document.getElementById('connection').dataset.state === 'live'", timeout=30_000
+    )
+    # Asked once: a reload in the same session keeps the token.
+    page.reload()
+    page.wait_for_function(
+        "() => document.getElementById('connection').dataset.state === 'live'", timeout=30_000
+    )
+    assert page.locator("#token-form").is_hidden()
 
     expected_feeds = demo_feed_names()
     page.wait_for_function(

@@ -37,7 +37,10 @@ REQUIRED_ENV = (
     "VIGIE_ALERTS_METRICS_PORT",
     "VIGIE_STATUS_PORT",
     "VIGIE_API_TOKEN",
+    "VIGIE_BIND",
 )
+#: What an operator must export before `docker compose up` (``${NAME:?message}`` in the file).
+OPERATOR_ENV = {"VIGIE_API_TOKEN": "k3J9-operator-chosen-token-0123456789"}
 
 
 def _env(service: str) -> dict[str, str]:
@@ -129,7 +132,8 @@ def test_vigie_service_starts_after_kafka_topics_and_redis(service: str) -> None
 
 
 def _interpolate(value: str) -> str:
-    """Compose's ``${NAME:-default}`` with nothing set in the environment: the default."""
+    """Compose's interpolation with only ``OPERATOR_ENV`` set: defaults, required values."""
+    value = re.sub(r"\$\{([A-Z_]+):\?[^}]*\}", lambda match: OPERATOR_ENV[match[1]], value)
     return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", value)
 
 
@@ -151,7 +155,25 @@ def test_environment_is_read_by_the_settings(monkeypatch: pytest.MonkeyPatch) ->
         settings.status_port,
     ) == (9401, 9402, 9403, 8470)
     assert settings.api_token is not None
-    assert settings.api_token.get_secret_value() == "change-me"
+    assert settings.api_token.get_secret_value() == OPERATOR_ENV["VIGIE_API_TOKEN"]
+    assert settings.bind == "0.0.0.0"
+
+
+def test_the_api_token_has_no_default_and_must_be_strong() -> None:
+    from vigie.web.app import exposure_problem
+
+    raw = _env("web")["VIGIE_API_TOKEN"]
+    # ``${VIGIE_API_TOKEN:?…}``: compose refuses to start until the operator sets one.
+    assert re.fullmatch(r"\$\{VIGIE_API_TOKEN:\?[^}]+\}", raw), raw
+    token = _interpolate(raw)
+    assert exposure_problem(_env("web")["VIGIE_BIND"], token) is None
+    assert exposure_problem(_env("web")["VIGIE_BIND"], "change-me") is not None
+    assert exposure_problem(_env("web")["VIGIE_BIND"], None) is not None
+
+
+@pytest.mark.parametrize("service", VIGIE_SERVICES)
+def test_services_listen_on_every_interface_inside_their_container(service: str) -> None:
+    assert _env(service)["VIGIE_BIND"] == "0.0.0.0"
 
 
 @pytest.mark.parametrize("service", SCALABLE)

@@ -7,10 +7,13 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from vigie.runtime import Endpoints, StackNotFound, resolve_endpoints
 from vigie.settings import Settings
+
+if TYPE_CHECKING:
+    from ingest.egress import EgressPolicy
 
 
 def endpoints_or_exit(settings: Settings, command: str = "vigie") -> Endpoints | None:
@@ -39,3 +42,24 @@ def open_input(path: str) -> Iterator[TextIO]:
         return
     with open(path, encoding="utf-8") as handle:
         yield handle
+
+
+def egress_policy_or_exit(settings: Settings, command: str = "vigie") -> EgressPolicy | None:
+    """The egress policy the settings describe, or ``None`` after printing a bad entry."""
+    from ingest.egress import EgressPolicy
+
+    try:
+        return EgressPolicy.parse(
+            settings.allowed_targets, allow_private=settings.allow_private_targets
+        )
+    except ValueError as exc:
+        print(f"{command}: VIGIE_ALLOWED_TARGETS: {exc}", file=sys.stderr)
+        return None
+
+
+def refused_feeds(feeds: list[Any], egress: EgressPolicy) -> list[str]:
+    """``feeds[i] (name): why`` for each feed whose URL the egress guard would refuse."""
+    from ingest.egress_net import refused_urls
+
+    entries = [(f"feeds[{index}] ({feed.name})", feed.url) for index, feed in enumerate(feeds)]
+    return asyncio.run(refused_urls(entries, egress))

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vigie.cli._common import endpoints_or_exit, stop_event_on_signals
+from vigie.cli._common import egress_policy_or_exit, endpoints_or_exit, stop_event_on_signals
 
 
 def register(subparsers: Any) -> None:
@@ -37,7 +37,11 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
     from alerts.worker import run_alert_worker
 
     endpoints = endpoints_or_exit(settings, "vigie alerts")
-    if endpoints is None:
+    egress = egress_policy_or_exit(settings, "vigie alerts")
+    if endpoints is None or egress is None:
+        return 2
+    subscriptions_file = args.subscriptions_file or settings.subscriptions_file
+    if subscriptions_file and _refuses_declared(subscriptions_file, egress):
         return 2
 
     async def main() -> None:
@@ -49,10 +53,12 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             console=settings.console if args.console is None else args.console,
             console_lang=settings.console_lang,
             allow_private_targets=settings.allow_private_targets,
-            subscriptions_file=args.subscriptions_file or settings.subscriptions_file,
+            egress=egress,
+            subscriptions_file=subscriptions_file,
             metrics_port=(
                 args.metrics_port if args.metrics_port is not None else settings.alerts_metrics_port
             ),
+            bind=settings.bind,
             session_timeout_s=settings.session_timeout_s,
             stop=stop,
         )
@@ -65,3 +71,19 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
         )
         return 2
     return 0
+
+
+def _refuses_declared(path: Any, egress: Any) -> bool:
+    """Refuse a subscriptions file whose channels the egress guard would refuse, naming each."""
+    from alerts.guard import refused_subscriptions
+    from alerts.subscription_store import load_subscriptions_file, parse_declared
+    from alerts.subscriptions import SubscriptionInvalid
+
+    try:
+        declared = parse_declared(load_subscriptions_file(path))
+    except SubscriptionInvalid:
+        return False  # reported with every problem when the worker loads the file
+    refused = asyncio.run(refused_subscriptions(declared, egress))
+    for problem in refused:
+        print(f"vigie alerts: {path}: {problem}", file=sys.stderr)
+    return bool(refused)

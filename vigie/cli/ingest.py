@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Poll the configured feeds until stopped."""
     from ingest.feeds import FeedConfigError, load_feeds
-    from vigie.cli._common import endpoints_or_exit
+    from vigie.cli._common import egress_policy_or_exit, endpoints_or_exit, refused_feeds
 
     path = args.feeds or settings.feeds_file
     try:
@@ -32,16 +32,31 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except FeedConfigError as exc:
         print(f"vigie ingest: {exc}", file=sys.stderr)
         return 2
+    egress = egress_policy_or_exit(settings, "vigie ingest")
+    if egress is None:
+        return 2
+    # A feed the guard would refuse at every poll is a configuration error: say so at start.
+    refused = refused_feeds(feeds, egress)
+    if refused:
+        print(f"vigie ingest: {path}: refused feed URL(s):", file=sys.stderr)
+        for problem in refused:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
     endpoints = endpoints_or_exit(settings, "vigie ingest")
     if endpoints is None:
         return 2
     return asyncio.run(
-        _main(feeds, endpoints.kafka_bootstrap, endpoints.redis_url, settings, args.once)
+        _main(feeds, endpoints.kafka_bootstrap, endpoints.redis_url, settings, args.once, egress)
     )
 
 
 async def _main(
-    feeds: list[Any], bootstrap: str, redis_url: str, settings: Settings, once: bool
+    feeds: list[Any],
+    bootstrap: str,
+    redis_url: str,
+    settings: Settings,
+    once: bool,
+    egress: Any,
 ) -> int:
     import redis.asyncio as aioredis
 
@@ -60,9 +75,9 @@ async def _main(
         user_agent=settings.user_agent,
         seen_ttl_s=settings.seen_ttl_days * 86400,
     )
-    poller = FeedPoller(feeds, redis=client, publisher=publisher, limits=limits)
+    poller = FeedPoller(feeds, redis=client, publisher=publisher, limits=limits, egress=egress)
     try:
-        async with serve_ops(settings.ingest_metrics_port, process="ingest"):
+        async with serve_ops(settings.ingest_metrics_port, process="ingest", host=settings.bind):
             if once:
                 for feed in feeds:
                     result = await poller.poll_once(feed)

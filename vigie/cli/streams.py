@@ -29,6 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         partitions=settings.partitions,
         session_timeout_s=settings.session_timeout_s,
         metrics_port=settings.streams_metrics_port,
+        bind=settings.bind,
     )
     policy = DedupPolicy.from_settings(settings)
     run_worker(config, policy, loglevel=settings.log_level.lower())

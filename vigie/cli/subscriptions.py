@@ -116,6 +116,11 @@ def _guarded(
 
 @_guarded
 def _add(args: argparse.Namespace, settings: Any) -> int:
+    from alerts.errors import UnsafeTargetError
+    from alerts.guard import check_channel_target
+    from alerts.subscriptions import build_subscription
+    from vigie.cli._common import egress_policy_or_exit
+
     fields = {
         "channel": args.channel,
         "name": args.name,
@@ -129,7 +134,16 @@ def _add(args: argparse.Namespace, settings: Any) -> int:
         "lang": args.lang,
         "secret": args.secret,
     }
-    subscription = _with_store(settings, lambda store: store.add(fields))
+    egress = egress_policy_or_exit(settings, "vigie subscriptions")
+    if egress is None:
+        return 2
+    subscription = build_subscription(fields)
+    try:
+        asyncio.run(check_channel_target(subscription.channel, egress))
+    except UnsafeTargetError as exc:
+        print(f"vigie subscriptions: refused channel: {exc.reason}", file=sys.stderr)
+        return 2
+    _with_store(settings, lambda store: store.put(subscription))
     print(json.dumps(subscription.public_dict(), ensure_ascii=False), flush=True)
     return 0
 

@@ -54,6 +54,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.feeds is not None and not args.feeds.is_file():
         print(f"vigie up: feeds file {args.feeds} does not exist", file=sys.stderr)
         return 2
+    if not args.demo and _refuses_feeds(args.feeds or settings.feeds_file, settings):
+        return 2
     previous = read_state(settings.state_file)
     if previous and _alive(previous.get("pid")):
         print(
@@ -94,6 +96,27 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         stack.stop()
         print("vigie: stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _refuses_feeds(path: Path | None, settings: Settings) -> bool:
+    """Check the feeds file as the ingest process will, before starting anything."""
+    from ingest.feeds import FeedConfigError, load_feeds
+    from vigie.cli._common import egress_policy_or_exit, refused_feeds
+
+    egress = egress_policy_or_exit(settings, "vigie up")
+    if egress is None:
+        return True
+    if path is None:
+        return False
+    try:
+        feeds = load_feeds(path, settings.poll_interval_s)
+    except FeedConfigError as exc:
+        print(f"vigie up: {exc}", file=sys.stderr)
+        return True
+    refused = refused_feeds(feeds, egress)
+    for problem in refused:
+        print(f"vigie up: {path}: refused feed URL: {problem}", file=sys.stderr)
+    return bool(refused)
 
 
 def _alive(pid: Any) -> bool:

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from typing import Any
 
-from vigie.cli._common import endpoints_or_exit
+from vigie.cli._common import egress_policy_or_exit, endpoints_or_exit
 from vigie.runtime import StackNotFound, resolve_endpoints
 from vigie.settings import Settings
 
@@ -21,7 +21,12 @@ def register(subparsers: Any) -> None:
         "API under /api/v1, and /metrics, /healthz, /readyz, on VIGIE_STATUS_PORT (8470).",
     )
     parser.add_argument("--port", type=int, default=None, help="port (default $VIGIE_STATUS_PORT)")
-    parser.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")
+    parser.add_argument(
+        "--host",
+        default=None,
+        help="address to listen on (default $VIGIE_BIND, 127.0.0.1); beyond loopback it needs "
+        "VIGIE_API_TOKEN",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -50,18 +55,25 @@ def stack_urls(settings: Settings) -> dict[str, str]:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve until SIGINT or SIGTERM."""
-    from vigie.web.app import WebConfig, run_web
+    from vigie.web.app import WebConfig, WebConfigError, exposure_problem, run_web
 
-    endpoints = endpoints_or_exit(settings, "vigie web")
-    if endpoints is None:
-        return 2
+    host = args.host or settings.bind
     token = settings.api_token.get_secret_value() if settings.api_token else None
+    problem = exposure_problem(host, token)
+    if problem:
+        print(f"vigie web: refusing to start: {problem}", file=sys.stderr)
+        return 2
+    egress = egress_policy_or_exit(settings, "vigie web")
+    endpoints = endpoints_or_exit(settings, "vigie web")
+    if endpoints is None or egress is None:
+        return 2
     config = WebConfig(
         kafka_bootstrap=endpoints.kafka_bootstrap,
         redis_url=endpoints.redis_url,
         port=settings.status_port if args.port is None else args.port,
-        host=args.host,
+        host=host,
         api_token=token,
+        egress=egress,
         urls=lambda: stack_urls(settings),
     )
 
@@ -72,6 +84,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         asyncio.run(main())
+    except WebConfigError as exc:
+        print(f"vigie web: refusing to start: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"vigie web: {exc}", file=sys.stderr)
         return 1

@@ -5,13 +5,19 @@ Routes on one port (``VIGIE_STATUS_PORT``, 8470 by default):
 - ``/``             the status page (static files, no CDN: it works without the internet)
 - ``/api/status``   what the page shows, as one JSON object (``vigie.status/1``)
 - ``/api/v1/...``   the subscriptions API of ``alerts.api``, when that module is installed
-- ``/metrics``, ``/healthz``, ``/readyz``  as on every other Vigie process
+- ``/metrics``, ``/healthz``, ``/readyz``  as on every other Vigie process (open, no item text)
+
+Closed by default: it listens on 127.0.0.1 unless told otherwise, refuses to listen wider
+without an API token, and refuses a short or placeholder token. With a token, ``/api/status``
+and the API (its docs and schema included) need ``Authorization: Bearer <token>``; the page
+asks for it once and keeps it in the browser session.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -20,10 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from ingest.egress import PUBLIC_ONLY, EgressPolicy, parse_address
 from vigie.ops import (
     DEFAULT_LAG_INTERVAL_S,
     ConsumerLagReporter,
@@ -39,6 +46,60 @@ STATIC_DIR = Path(__file__).with_name("static")
 PROCESS = "web"
 #: How long ``/readyz`` waits for Redis before answering "not ready".
 READY_TIMEOUT_S = 2.0
+#: The shortest API token accepted: a token guessable in a day is no lock.
+MIN_TOKEN_LENGTH = 24
+#: Tokens shown in documentation and examples; a stack that keeps one is open to anyone.
+PLACEHOLDER_TOKENS = frozenset(
+    {
+        "change-me",
+        "changeme",
+        "change-this",
+        "replace-me",
+        "secret",
+        "token",
+        "vigie",
+        "set-a-long-random-token-here",
+        "replace-with-a-long-random-token",
+    }
+)
+
+
+class WebConfigError(ValueError):
+    """The web process would run open: the message says what to set."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether listening on ``host`` keeps the port on this machine."""
+    if host.strip().lower() == "localhost":
+        return True
+    address = parse_address(host)
+    return address is not None and address.is_loopback
+
+
+def exposure_problem(host: str, token: str | None) -> str | None:
+    """Why serving on ``host`` with ``token`` would leave the stack open, or ``None``."""
+    if token is not None:
+        if token.strip().lower() in PLACEHOLDER_TOKENS:
+            return (
+                "VIGIE_API_TOKEN is a documented placeholder; set a random one, "
+                "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        if len(token) < MIN_TOKEN_LENGTH:
+            return f"VIGIE_API_TOKEN is shorter than {MIN_TOKEN_LENGTH} characters"
+    elif not is_loopback(host):
+        return (
+            f"listening on {host} (beyond this machine) needs VIGIE_API_TOKEN "
+            f"({MIN_TOKEN_LENGTH}+ random characters); or listen on 127.0.0.1 (VIGIE_BIND)"
+        )
+    return None
+
+
+def bearer_matches(request: Request, token: str) -> bool:
+    """Whether the request carries ``Authorization: Bearer <token>``."""
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    )
 
 
 def _no_urls() -> dict[str, str]:
@@ -52,8 +113,10 @@ class WebConfig:
     kafka_bootstrap: str
     redis_url: str
     port: int = 0
-    host: str = "0.0.0.0"
+    host: str = "127.0.0.1"
     api_token: str | None = None
+    #: What the subscriptions API accepts as channel targets.
+    egress: EgressPolicy = PUBLIC_ONLY
     lag_interval_s: float = DEFAULT_LAG_INTERVAL_S
     #: The URLs of the running stack, read again on every request (they change on restarts).
     urls: Callable[[], Mapping[str, str]] = field(default=_no_urls)
@@ -65,8 +128,12 @@ def create_app(
     lag: ConsumerLagReporter | None = None,
     urls: Callable[[], Mapping[str, str]] = _no_urls,
     api: Any = None,
+    token: str | None = None,
 ) -> FastAPI:
-    """The web app over an asyncio Redis client; ``api`` is mounted under ``/api/v1``."""
+    """The web app over an asyncio Redis client; ``api`` is mounted under ``/api/v1``.
+
+    With a ``token``, ``/api/status`` needs it as a bearer token.
+    """
     app = FastAPI(title="Vigie", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/", include_in_schema=False)
@@ -74,7 +141,13 @@ def create_app(
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
     @app.get("/api/status")
-    async def status() -> JSONResponse:
+    async def status(request: Request) -> JSONResponse:
+        if token and not bearer_matches(request, token):
+            return JSONResponse(
+                {"error": "missing or wrong bearer token"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"},
+            )
         try:
             body = await gather_status(redis, lag=lag.reading if lag else None, urls=urls())
         except Exception as exc:  # Redis down: say so, the page shows it and keeps polling
@@ -106,7 +179,9 @@ def create_app(
     return app
 
 
-def subscriptions_api(redis_url: str, token: str | None, redis: Any = None) -> Any:
+def subscriptions_api(
+    redis_url: str, token: str | None, redis: Any = None, egress: EgressPolicy = PUBLIC_ONLY
+) -> Any:
     """The subscriptions API app of ``alerts.api``, or ``None`` (logged) when unavailable."""
     try:
         from alerts.api import create_api
@@ -115,14 +190,16 @@ def subscriptions_api(redis_url: str, token: str | None, redis: Any = None) -> A
         return None
     if token is None:
         log.warning("VIGIE_API_TOKEN is not set: the subscriptions API answers 503 until it is")
-    return create_api(redis_url, token, redis=redis)
+    return create_api(redis_url, token, redis=redis, egress=egress)
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    address = parse_address(host)
+    family = socket.AF_INET6 if address is not None and address.version == 6 else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        sock.bind((host.strip("[]"), port))
     except OSError as exc:
         sock.close()
         raise OSError(
@@ -135,7 +212,13 @@ def _bind(host: str, port: int) -> socket.socket:
 
 @asynccontextmanager
 async def serve_web(config: WebConfig) -> AsyncIterator[int]:
-    """Run the web process (server and lag reporter) and yield the port it listens on."""
+    """Run the web process (server and lag reporter) and yield the port it listens on.
+
+    ``WebConfigError`` when the configuration would leave the stack open (``exposure_problem``).
+    """
+    problem = exposure_problem(config.host, config.api_token)
+    if problem:
+        raise WebConfigError(problem)
     import redis.asyncio as aioredis
     import uvicorn
 
@@ -152,7 +235,8 @@ async def serve_web(config: WebConfig) -> AsyncIterator[int]:
         redis,
         lag=lag,
         urls=config.urls,
-        api=subscriptions_api(config.redis_url, config.api_token, redis),
+        api=subscriptions_api(config.redis_url, config.api_token, redis, config.egress),
+        token=config.api_token,
     )
     sock = _bind(config.host, config.port)
     port = int(sock.getsockname()[1])

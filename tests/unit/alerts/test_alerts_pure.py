@@ -1,4 +1,4 @@
-"""Pure pieces of delivery: backoff, Retry-After, SSRF decisions, URLs, escaping, offsets, rendering."""
+"""Pure pieces of delivery: backoff, Retry-After, URLs, escaping, offsets, rendering."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import pytest
 
 from alerts.channels import apprise_target, channel_kind, http_target, redact
 from alerts.channels.webhook import sign, verify
-from alerts.errors import RetryableDeliveryError, UnsafeTargetError
-from alerts.guard import check_target, is_public_address
 from alerts.markup import escape_markdown, escape_slack, neutralize_mentions, safe_url
 from alerts.offsets import OffsetTracker
 from alerts.render import console_record, render_message, toll_text
@@ -46,45 +44,6 @@ def test_retry_after_wins_but_is_capped() -> None:
 def test_parse_retry_after(header: str | None, expected: float | None) -> None:
     now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
     assert parse_retry_after(header, now) == expected
-
-
-@pytest.mark.parametrize(
-    ("address", "public"),
-    [
-        ("93.184.216.34", True),
-        ("2606:2800:220:1:248:1893:25c8:1946", True),
-        ("127.0.0.1", False),
-        ("10.1.2.3", False),
-        ("172.16.0.1", False),
-        ("192.168.1.1", False),
-        ("169.254.169.254", False),
-        ("100.100.100.200", False),
-        ("0.0.0.0", False),
-        ("::1", False),
-        ("fd00:ec2::254", False),
-        ("fe80::1%eth0", False),
-        ("::ffff:127.0.0.1", False),
-        ("224.0.0.1", False),
-        ("not an ip", False),
-    ],
-)
-def test_public_addresses(address: str, public: bool) -> None:
-    assert is_public_address(address) is public
-
-
-async def test_guard_refuses_private_resolutions_unless_allowed() -> None:
-    async def rebinding(host: str, port: int) -> list[str]:
-        return ["93.184.216.34", "127.0.0.1"]
-
-    with pytest.raises(UnsafeTargetError, match=r"127\.0\.0\.1"):
-        await check_target("https://evil.example/x", allow_private=False, resolver=rebinding)
-    await check_target("https://evil.example/x", allow_private=True, resolver=rebinding)
-
-    async def broken(host: str, port: int) -> list[str]:
-        raise OSError("no DNS")
-
-    with pytest.raises(RetryableDeliveryError):
-        await check_target("https://x.example/", allow_private=False, resolver=broken)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 "use strict";
 
 const REFRESH_MS = 5000;
+// The API token, when the stack has one: asked once, kept for this browser tab's session only.
+const TOKEN_KEY = "vigie.api_token";
 const STATS = [
   ["items", "items"],
   ["detections", "detections"],
@@ -202,9 +204,45 @@ function setConnection(state, text) {
   node.textContent = text;
 }
 
+function authHeaders() {
+  const token = window.sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+function askForToken(wrong) {
+  const form = document.getElementById("token-form");
+  document.getElementById("token-note").textContent = wrong
+    ? "That token was refused. Enter the stack's API token (VIGIE_API_TOKEN)."
+    : "This stack needs its API token (VIGIE_API_TOKEN) to show its status.";
+  form.hidden = false;
+  document.getElementById("token-input").focus();
+}
+
+function onTokenSubmitted(event) {
+  event.preventDefault();
+  const input = document.getElementById("token-input");
+  const token = input.value.trim();
+  if (!token) return;
+  window.sessionStorage.setItem(TOKEN_KEY, token);
+  input.value = "";
+  document.getElementById("token-form").hidden = true;
+  setConnection("connecting", "connecting…");
+  refresh();
+}
+
 async function refresh() {
+  let locked = false;
   try {
-    const response = await fetch("api/status", { cache: "no-store" });
+    const response = await fetch("api/status", { cache: "no-store", headers: authHeaders() });
+    if (response.status === 401) {
+      // Polling waits for the token: a refused one is forgotten and asked for again.
+      const hadToken = window.sessionStorage.getItem(TOKEN_KEY) !== null;
+      window.sessionStorage.removeItem(TOKEN_KEY);
+      locked = true;
+      setConnection("locked", "token needed");
+      askForToken(hadToken);
+      return;
+    }
     const data = await response.json();
     if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
     const now = data.generated_at;
@@ -220,8 +258,9 @@ async function refresh() {
   } catch (error) {
     setConnection("down", `unreachable: ${error.message}`);
   } finally {
-    window.setTimeout(refresh, REFRESH_MS);
+    if (!locked) window.setTimeout(refresh, REFRESH_MS);
   }
 }
 
+document.getElementById("token-form").addEventListener("submit", onTokenSubmitted);
 refresh();
