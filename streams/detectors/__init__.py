@@ -34,7 +34,7 @@ from streams.detectors.modality import (
 from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS, Count, parse_number
 from streams.detectors.places import extra_mentions, is_unlisted
 from streams.detectors.text import Sentence, item_sentences, normalise
-from streams.detectors.towns import TownIndex
+from streams.detectors.towns import TownIndex, skeleton
 from streams.events import Casualties, DetectedEvent, Place
 
 __all__ = ["Detector", "Gazetteer", "default_detector", "detect"]
@@ -491,7 +491,13 @@ def _capture_key(place: Place | None, merged: dict[object, _Finding]) -> object:
         return None
     name = fold(place.name)
     for key, kept in merged.items():
-        if kept.place is not None and name in (fold(kept.place.name), fold(kept.place.canonical)):
+        if kept.place is None:
+            continue
+        if name in (fold(kept.place.name), fold(kept.place.canonical)):
+            return key
+        unlisted = place.geoname_id is None or kept.place.geoname_id is None
+        if unlisted and skeleton(place.name) == skeleton(kept.place.name):
+            # "Maarat al-Numan" in the title, "Maaret al-Nouman" in the body: one town.
             return key
     return place.geoname_id if place.geoname_id is not None else ("name", name)
 

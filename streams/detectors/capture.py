@@ -204,6 +204,13 @@ _DECLARED_BEFORE = re.compile(
 #: "Raqqa reprise à l'EI par les FDS", "retaken from IS by": the loser, then the agent.
 _FROM_THEN_AGENT = re.compile(r"\s*(?:à|aux|au|from)\s+[^,;.]{1,40}?(?=\s+(?:par|by)\s)", _I)
 
+#: "succeeded on Tuesday in capturing Hifan", "after seizing Gao": a gerund told as done.
+_GERUND = re.compile(
+    rf"\b(?:in|after|by|upon|en)\s+(?:{_WHEN}\s+)?(?:capturing|seizing|retaking|recapturing|"
+    r"overrunning|liberating|taking\s+(?:full\s+)?control\s+of|regaining\s+control\s+of|"
+    r"prenant\s+le\s+contrôle\s+d(?:es|u|e\s+la|e\s+l'|e|')|s'emparant\s+d(?:es|u|e\s+la|e\s+l'|e|'))\b",
+    _I,
+)
 #: "declared Rawa free of the militants", "a déclaré Quissanga « libre de toute présence »".
 _DECLARED = re.compile(r"\b(?:declared|declares|declare|déclar\w+|proclam\w+)\s+", _I)
 _FREE_AFTER = re.compile(
@@ -234,6 +241,7 @@ _NOT_A_NAME = (
 #: What may stand between a verb and its city: "the strategic town of", "la ville syrienne de".
 _GAP_AFTER = re.compile(
     rf"[\s«»\"“”'’]*(?:(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,3}}{_WHOLE}(?:{_OF}\s*)?(?:(?:the|la|le|l'|les)\s*)?"
+    rf"(?:(?:[\w-]+\s+){{0,3}}?[\w-]+(?:'s|’s)\s+)?"
     rf"(?:(?:{_NOT_A_NAME}[\w'-]+\s+){{0,4}}?(?:{CITY_NOUNS})(?:\s+{_NOT_A_NAME}[\w'-]+){{0,4}}?"
     rf"(?:\s*(?:of|de|d'|du)\s*|\s*,\s*|\s+))?",
     _I,
@@ -287,6 +295,8 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
     r"manœuvres?|scenario|scénario)\b[^,;]{0,30}$",
     _I,
 )
+_CLAUSE_START = re.compile(r"(?:^|[,:;(]|\b(?:that|que|qu'|and|et))\s*$", _I)
+_STATE_OR_FALL = re.compile(r"^(?:sous|aux|entre|in\b|into|under|fell|fallen|falls|tomb|pass|came)", _I)
 _STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under|occup|h[oe]ld|tenue?|contrôlée?)", _I)
 _STATE_OK = re.compile(
     r"\b(?:serait|seraient|désormais|maintenant|now|back|entièrement|totalement|complètement|"
@@ -455,6 +465,15 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
+    for match in _GERUND.finditer(sentence):
+        city = _city_after(sentence, match.end(), cities)
+        if city is None or _blocked(sentence, match.start(), ""):
+            continue
+        actor = _subject(sentence, match.start())
+        for place in _with_list(sentence, city, cities):
+            capture = _active(sentence, place, actor, None, match.start(), "")
+            if capture is not None:
+                found.setdefault(place.start, capture)
     for match in _PASSIVE.finditer(sentence):
         if _in_spans(match.start(), titled) or _TO_A_FIGURE.match(sentence, match.end()):
             continue
@@ -508,7 +527,7 @@ def find_captures(
         )
         if (
             city is None
-            or not _usable_city(sentence, city)
+            or city.region
             or _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, city.start - 60), city.start)
             or _blocked(sentence, city.start, "")
             or has_year(_clause(sentence, city.start, match.end()))
@@ -619,7 +638,7 @@ def _auxiliary(pattern: re.Pattern[str], sentence: str, start: int) -> tuple[int
 def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> CaptureMatch | None:
     start, aux = _auxiliary(_PASSIVE_AUX, sentence, match.start())
     verb = match.group("verb")
-    city = _city_before(sentence, start, cities)
+    city = _city_before(sentence, start, cities, state=bool(_STATE_OR_FALL.match(verb)))
     city_end = city.end if city is not None else start
     lead = city.start if city is not None else start
     if city is None:
@@ -692,18 +711,27 @@ def _city_after(sentence: str, position: int, cities: list[Mention]) -> Mention 
             return None
         if _usable_city(sentence, city) and _object_city(sentence, city):
             return city
-        return None
+        if not city.region:
+            return None
+        # "the capital of Samangan province, Aybak": read past the province to its capital.
     return None
 
 
-def _city_before(sentence: str, position: int, cities: list[Mention]) -> Mention | None:
+def _city_before(
+    sentence: str, position: int, cities: list[Mention], *, state: bool = False
+) -> Mention | None:
+    """The city a passive or state verb at ``position`` tells of; a name no gazetteer knows
+    only for a state ("Al-Dinder ... was under its control"), never for "was taken"."""
     for city in reversed(cities):
-        if city.end > position or city.start < 0 or city.weak:
+        if city.end > position or city.start < 0 or (city.weak and not state):
             continue
         if _GAP_BEFORE.fullmatch(sentence, city.end, position) is None:
             # "Fallujah, a stronghold near Baghdad, was retaken": look past the apposition.
             continue
         head = sentence[max(0, city.start - 40) : city.start]
+        if city.weak and not _CLAUSE_START.search(head):
+            # An unknown name that opens its clause may be a town; "native city of Kadhafi" not.
+            continue
         if _PREPOSITION_BEFORE.search(head) and not _CITY_OF_BEFORE.search(head):
             if "," in sentence[city.end : position]:
                 # "..., a stronghold near Baghdad, was retaken": the end of an apposition.

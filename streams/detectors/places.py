@@ -15,6 +15,7 @@ import re
 from streams.detectors.gazetteer import City, Gazetteer, Mention, fold
 from streams.detectors.lexicons import (
     COMMON_WORD_PLACES,
+    GROUP_NAMES,
     NOT_TOWN_NAMES,
     STOPWORDS_EN,
     STOPWORDS_FR,
@@ -55,7 +56,7 @@ _APPOSED = re.compile(
 _AFTER_NAME = re.compile(rf"(?P<name>{_NAME})\s+(?-i:village|town|locality)\b")
 #: A capitalised name anywhere, for the small-town index.
 _ANY_NAME = re.compile(rf"(?:(?<![^\s(«\"“/])|(?<=\b[dlDL]['’]))(?P<name>{_NAME})")
-_NOT_NAMES = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR | NOT_TOWN_NAMES
+_NOT_NAMES = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR | NOT_TOWN_NAMES | GROUP_NAMES
 
 
 def extra_mentions(
