@@ -693,10 +693,6 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
 
 
 def _blocked(sentence: str, start: int, aux: str) -> bool:
-    clause = _CLAUSE.search(sentence, 0, start)
-    if clause is not None and _DENIAL_BEFORE.search(sentence, clause.start(), start):
-        # "l'armée dément la chute de Tessit", "denied reports that Lere had fallen".
-        return True
     if _ACHIEVED_BEFORE.search(sentence, max(0, start - 50), start):
         # "managed to retake", "sont parvenus à reprendre": done, not wished.
         return False

@@ -101,7 +101,7 @@ _GAME = re.compile(
 #: Anniversaries, memories and obituaries: the event is old news.
 _BACKGROUND = re.compile(
     r"\b(?:anniversary|anniversaire|commemorat\w*|commémor\w*|years?\s+ago|decades?\s+ago|"
-    r"il\s+y\s+a\s+\w+\s+ans|(?:ans|years)\s+(?:après|after|since|depuis|jour\s+pour\s+jour)|"
+    r"il\s+y\s+a\s+\w+\s+ans|(?:ans|years|decades?|décennies?|une\s+décennie)\s+(?:après|after|since|depuis|jour\s+pour\s+jour)|"
     r"jubilee|in\s+memory|en\s+mémoire|obituary|nécrologie|"
     r"(?:dies|died|meurt|décède|s'éteint|s'est\s+éteinte?|est\s+morte?|est\s+décédée?)\s+"
     r"(?:at|aged|à|à\s+l'âge\s+de)\s+\d+|hero\s+of|héros\s+de|veterans?\s+of|vétérans?\s+de|"
@@ -114,7 +114,7 @@ _SPORT = re.compile(
     r"tournoi|derby|stadium|football|soccer|rugby|tennis|basket\w*|cricket|olympi\w+|"
     r"championship|mercato|transfer|playoffs?|semi-final|demi-finale|"
     r"quarter-final|quart\s+de\s+finale|world\s+cup|coupe\s+du\s+monde|coupe\s+de\s+france|"
-    r"grand\s+prix|fc|psg|om|ol|premier\s+league|serie\s+a|bundesliga|liga|"
+    r"grand\s+prix|six\s+nations|fc|psg|om|ol|premier\s+league|serie\s+a|bundesliga|liga|"
     r"nba|nfl|podium|peloton|maillot|jersey|titre\s+de\s+champion|"
     r"\d-\d)\b",
     _I,
