@@ -28,7 +28,7 @@ from streams.detectors.modality import (
     is_denial,
     is_election,
     is_game,
-    is_holdout,
+    holdout_at,
     is_sport,
 )
 from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS, Count, parse_number
@@ -267,10 +267,15 @@ class Detector:
                 )
                 finding.precision = precision
                 tolls.append(finding)
-        if captures and not denied and any(is_holdout(sentence.text) for sentence in sentences):
-            # "its forces still held parts of the city": the other side disputes the capture.
+        if captures and not denied:
+            # "its forces still held parts of the city": the other side disputes the capture;
+            # "IS still holds half of the neighbouring province" is about another place.
             for finding in captures:
-                finding.status = "disputed"
+                if any(
+                    _holds_out(sentence.text, found, finding.place)
+                    for sentence, found in zip(sentences, mentions, strict=True)
+                ):
+                    finding.status = "disputed"
         findings = _merge(captures) + _merge_tolls(tolls)
         moment = now or utcnow()
         return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
@@ -423,6 +428,27 @@ def _blank(match: re.Match[str]) -> str:
     start, end = match.span("year")
     text = match.group(0)
     return text[: start - match.start()] + " " * (end - start) + text[end - match.start() :]
+
+
+_TOWN_WORD = re.compile(
+    r"\b(?:the|la|l'|this|cette)\s*(?:[a-zà-ÿ-]+\s+)?(?:town|city|village|ville|localité|cité)\b",
+    re.IGNORECASE,
+)
+
+
+def _holds_out(sentence: str, mentions: list[Mention], place: Place | None) -> bool:
+    """Whether a sentence says the other side still holds the captured town: in a clause that
+    names that town, says "the town", or names no other place."""
+    at = holdout_at(sentence)
+    if at is None:
+        return False
+    start = max((match.end() for match in _CLAUSE_BOUNDARY.finditer(sentence, 0, at)), default=0)
+    end_match = _CLAUSE_BOUNDARY.search(sentence, at)
+    end = end_match.start() if end_match else len(sentence)
+    clause = sentence[start:end]
+    if (place is not None and fold(place.name) in fold(clause)) or _TOWN_WORD.search(clause):
+        return True
+    return not any(start <= mention.start < end for mention in mentions)
 
 
 def _clause_of(sentence: str, position: int) -> str:

@@ -203,6 +203,12 @@ def is_holdout(sentence: str) -> bool:
     return bool(_HOLDOUT.search(sentence))
 
 
+def holdout_at(sentence: str) -> int | None:
+    """Where a sentence says a side still holds its ground, or None."""
+    found = _HOLDOUT.search(sentence)
+    return found.start() if found else None
+
+
 def is_game(sentence: str) -> bool:
     """Whether a sentence is about a video or board game."""
     return bool(_GAME.search(sentence))
