@@ -78,9 +78,7 @@ _ACTIVE = re.compile(
     + _ELIDED
     + r"|(?:se\s+sont|s'est|se\s+seraient|se\s+serait|s'était|s'étaient|s'étant|s'être)\s+"
     r"(?:(?:finalement|désormais|enfin|déjà)\s+)?emparée?s?\s*"
-    rf"{_SPAN}d"
-    + _ELIDED
-    + r"|(?:fait|font|faire)\s+tomber|(?:mis|mettent|met)\s+la\s+main\s+sur"
+    rf"{_SPAN}d" + _ELIDED + r"|(?:fait|font|faire)\s+tomber|(?:mis|mettent|met)\s+la\s+main\s+sur"
     r")\b",
     _I,
 )
@@ -296,7 +294,9 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
     _I,
 )
 _CLAUSE_START = re.compile(r"(?:^|[,:;(]|\b(?:that|que|qu'|and|et))\s*$", _I)
-_STATE_OR_FALL = re.compile(r"^(?:sous|aux|entre|in\b|into|under|fell|fallen|falls|tomb|pass|came)", _I)
+_STATE_OR_FALL = re.compile(
+    r"^(?:sous|aux|entre|in\b|into|under|fell|fallen|falls|tomb|pass|came)", _I
+)
 _STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under|occup|h[oe]ld|tenue?|contrôlée?)", _I)
 _STATE_OK = re.compile(
     r"\b(?:serait|seraient|désormais|maintenant|now|back|entièrement|totalement|complètement|"
@@ -347,7 +347,9 @@ _REPORTED_SPEECH = re.compile(
     _I,
 )
 _AGENT = re.compile(
-    rf"\s*(?:,\s*)?(?:(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,2}}(?:par|by|to|into\s+the\s+hands\s+of|of|aux\s+mains\s+d" + _ELIDED + r"|"
+    rf"\s*(?:,\s*)?(?:(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,2}}(?:par|by|to|into\s+the\s+hands\s+of|of|aux\s+mains\s+d"
+    + _ELIDED
+    + r"|"
     r"entre\s+les\s+mains\s+d" + _ELIDED + r"|sous\s+(?:le\s+)?contrôle\s+d" + _ELIDED + r"|"
     r"d" + _ELIDED + r")\s*",
     _I,

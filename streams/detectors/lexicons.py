@@ -87,10 +87,39 @@ NOT_TOWN_NAMES = words(
 #: Armed groups whose names look like towns' ("Al-Qaïda", "Al-Shabaab"), folded.
 GROUP_NAMES = frozenset(
     part.strip()
-    for part in """al qaida|al qaeda|al qaeda in the arabian peninsula|al shabaab|al shabab|shabaab|shebab|
-    boko haram|hezbollah|hamas|taliban|talibans|daesh|isis|isil|iswap|jnim|ansar dine|ansar al sharia|
-    houthis|ansar allah|wagner|africa corps|hayat tahrir al sham|jabhat al nosra|al nusra|
-    etat islamique|islamic state|fatah|al aqsa|azawad""".split("|")
+    for part in [
+        "al qaida",
+        "al qaeda",
+        "al qaeda in the arabian peninsula",
+        "al shabaab",
+        "al shabab",
+        "shabaab",
+        "shebab",
+        "\n    boko haram",
+        "hezbollah",
+        "hamas",
+        "taliban",
+        "talibans",
+        "daesh",
+        "isis",
+        "isil",
+        "iswap",
+        "jnim",
+        "ansar dine",
+        "ansar al sharia",
+        "\n    houthis",
+        "ansar allah",
+        "wagner",
+        "africa corps",
+        "hayat tahrir al sham",
+        "jabhat al nosra",
+        "al nusra",
+        "\n    etat islamique",
+        "islamic state",
+        "fatah",
+        "al aqsa",
+        "azawad",
+    ]
 )
 
 #: Words that end a place name's run in title case, e.g. "Manchester City", "Real Madrid".

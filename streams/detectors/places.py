@@ -27,7 +27,9 @@ from streams.detectors.towns import TownIndex, variants
 UNLISTED_ID = -1
 
 _I = re.IGNORECASE
-_PARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|de|du|des|la|le|di|da|bin|ben|ibn|abu|ould)"
+_PARTICLE = (
+    r"(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|ez|en|de|du|des|la|le|di|da|bin|ben|ibn|abu|ould)"
+)
 #: A proper name: capitalised words, with Arabic articles and particles between them.
 _NAME = (
     r"(?:(?-i:al|el|ad|ar|as|ash|at|az|an)-)?(?-i:[A-ZÀ-Þ][\w'’]*(?:-[\w'’]+)*)"
@@ -95,9 +97,9 @@ def extra_mentions(
             written = _trim(match.group("name"))
             if not written or fold(written) in _NOT_NAMES:
                 continue
-            city = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
+            named = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
             end = start + len(written)
-            place(start, end, Mention(start, end, written, ((city, True),), None), vouched=True)
+            place(start, end, Mention(start, end, written, ((named, True),), None), vouched=True)
     if not scan:
         return sorted(mentions, key=lambda mention: mention.start)
     for match in _ANY_NAME.finditer(text):
@@ -132,7 +134,12 @@ def extra_mentions(
         ):
             continue
         city = city or _unlisted(written, countries)
-        place(start, end, Mention(start, end, written, ((city, True),), None, weak=weak), vouched=False)
+        place(
+            start,
+            end,
+            Mention(start, end, written, ((city, True),), None, weak=weak),
+            vouched=False,
+        )
     return sorted(mentions, key=lambda mention: mention.start)
 
 
@@ -182,9 +189,13 @@ def _listed(
     """A written settlement name in the main gazetteer (any spelling variant), else a small town."""
     city = None
     for key in variants(written):
-        named = [(c, main) for c, main in gazetteer.named(key) if not countries or c.country in countries]
+        named = [
+            (c, main) for c, main in gazetteer.named(key) if not countries or c.country in countries
+        ]
         if named:
-            city = max(named, key=lambda candidate: candidate[0].population * (3 if candidate[1] else 1))[0]
+            city = max(
+                named, key=lambda candidate: candidate[0].population * (3 if candidate[1] else 1)
+            )[0]
             break
     if city is None and towns is not None:
         city = towns.lookup(written, countries)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import marshal
 import re
-from difflib import SequenceMatcher
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from streams.detectors.gazetteer import City, fold
@@ -185,7 +185,7 @@ def _read_cache(cache_dir: Path | None) -> _Tables | None:
         return None
     if not isinstance(tables, tuple) or len(tables) != 3:
         return None
-    return tables  # type: ignore[no-any-return]
+    return tables
 
 
 def _write_cache(cache_dir: Path | None, tables: _Tables) -> None:

@@ -1,0 +1,126 @@
+"""Findings of one item merged into events: one capture per town, one toll per place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from streams.detectors.casualties import Toll, largest
+from streams.detectors.gazetteer import fold
+from streams.detectors.text import Sentence
+from streams.detectors.towns import skeleton
+from streams.events import Casualties, Place
+
+_STATUS_RANK = {"reported": 2, "claimed": 1, "disputed": 0}
+
+
+@dataclass(slots=True)
+class Finding:
+    """An event being assembled from the sentences of one item."""
+
+    kind: str
+    place: Place | None
+    sentence: Sentence
+    status: str
+    attribution: str | None
+    actor: str | None = None
+    from_actor: str | None = None
+    toll: Toll | None = None
+    nominal: bool = False
+    precision: int = 2
+    tolls: list[Toll] = field(default_factory=list)
+
+
+def status_of(claimed: bool, denied: bool) -> str:
+    if denied:
+        return "disputed"
+    return "claimed" if claimed else "reported"
+
+
+def merge_captures(findings: list[Finding]) -> list[Finding]:
+    """One capture per city per item. A capture is as sure as its least sure telling: a plain
+    headline over a body that says "the ministry said" is still that ministry's claim."""
+    merged: dict[object, Finding] = {}
+    for finding in findings:
+        key = _capture_key(finding.place, merged)
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = finding
+            continue
+        kept.actor = kept.actor or finding.actor
+        kept.from_actor = kept.from_actor or finding.from_actor
+        kept.nominal = kept.nominal and finding.nominal
+        if _STATUS_RANK[finding.status] < _STATUS_RANK[kept.status]:
+            kept.status = finding.status
+            kept.attribution = finding.attribution
+    return list(merged.values())
+
+
+def _capture_key(place: Place | None, merged: dict[object, Finding]) -> object:
+    """One key per town of an item: its GeoNames id, else its folded name; a name already kept
+    under an id ("Harib" resolved in the title, unlisted in the body) takes that id."""
+    if place is None:
+        return None
+    name = fold(place.name)
+    for key, kept in merged.items():
+        if kept.place is None:
+            continue
+        if name in (fold(kept.place.name), fold(kept.place.canonical)):
+            return key
+        unlisted = place.geoname_id is None or kept.place.geoname_id is None
+        if unlisted and skeleton(place.name) == skeleton(kept.place.name):
+            # "Maarat al-Numan" in the title, "Maaret al-Nouman" in the body: one town.
+            return key
+    return place.geoname_id if place.geoname_id is not None else ("name", name)
+
+
+def merge_tolls(findings: list[Finding]) -> list[Finding]:
+    """One casualty report per city per item; a toll placed only by country (or not at all)
+    joins the first report, and a city named later makes that report more precise."""
+    merged: list[Finding] = []
+    for finding in findings:
+        kept = next((other for other in merged if _same_place(other, finding)), None)
+        if kept is None:
+            finding.tolls = [finding.toll] if finding.toll else []
+            merged.append(finding)
+            continue
+        if finding.toll is not None:
+            kept.tolls.append(finding.toll)
+        if finding.precision > kept.precision:
+            kept.place, kept.precision = finding.place, finding.precision
+        if _STATUS_RANK[finding.status] > _STATUS_RANK[kept.status]:
+            kept.status = finding.status
+            kept.attribution = finding.attribution
+    for finding in merged:
+        finding.toll = _combined(finding.tolls)
+    return merged
+
+
+def _same_place(kept: Finding, new: Finding) -> bool:
+    """Whether two tolls of one item tell the same event: only two precise cities part them."""
+    if kept.precision < 2 or new.precision < 2 or kept.place is None or new.place is None:
+        return True
+    return kept.place.geoname_id == new.place.geoname_id
+
+
+def _combined(tolls: list[Toll]) -> Toll | None:
+    """Several sentences' tolls of one event: the largest exact figure per role wins."""
+    if not tolls:
+        return None
+    return Toll(
+        killed=largest([toll.killed for toll in tolls if toll.killed]),
+        wounded=largest([toll.wounded for toll in tolls if toll.wounded]),
+        missing=largest([toll.missing for toll in tolls if toll.missing]),
+        group=next((toll.group for toll in tolls if toll.group), None),
+        start=tolls[0].start,
+    )
+
+
+def casualties_of(toll: Toll) -> Casualties:
+    figure = toll.figure()
+    return Casualties(
+        killed=toll.killed.value if toll.killed else None,
+        wounded=toll.wounded.value if toll.wounded else None,
+        missing=toll.missing.value if toll.missing else None,
+        approximate=bool(figure and figure.approximate),
+        group=toll.group,
+    )
