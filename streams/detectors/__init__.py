@@ -156,8 +156,11 @@ class Detector:
             if not told and toll is None:
                 continue
             modality = assess(sentence.text)
-            if modality.background or modality.sport:
+            if modality.sport:
                 continue
+            if modality.background:
+                # A recalled capture was dropped clause by clause; a toll here is history.
+                toll = None
             for capture in told:
                 if capture.nominal and (dated or _recalled(sentences)):
                     # "the fall of Constantinople" in an item that names a year is history.
@@ -253,7 +256,8 @@ class Detector:
 
 _CLAUSE_BOUNDARY = re.compile(r"[,;()]")
 _CONFLICT = re.compile(
-    r"\b(?:troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|fighters|combattants|"
+    r"\b(?:m23|rsf|fsr|sdf|fds|hts|isis|iswap|jnim|shabaab|shebab|taliban|talibans|houthis?|"
+    r"boko\s+haram|wagner|daesh|troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|fighters|combattants|"
     r"militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|milices?|gunmen|"
     r"town|village|ville|localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b",
     re.IGNORECASE,

@@ -13,7 +13,7 @@ from streams.detectors.lexicons import (
     STOPWORDS_FR,
     words,
 )
-from streams.detectors.modality import has_year
+from streams.detectors.modality import has_year, is_background
 from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS
 
 _I = re.IGNORECASE
@@ -72,6 +72,7 @@ _ACTIVE = re.compile(
     r"retakes?|retaken|liberated|liberates?|overran|overruns?|overrun|conquered|conquers?|"
     r"freed|frees|regained|regains?"
     r"|pris|repris|reconquis|conquis|libérée?s?|capturée?s?|prennent|prend|reprennent|"
+    r"prendre|reprendre|reconquérir|conquérir|libérer|capturer|"
     r"reprend|libèrent|libère|reconqui(?:ert|èrent)|conqui(?:ert|èrent)"
     r"|s'empar(?:e|ent|ait|aient)\s*"
     rf"{_SPAN}d"
@@ -140,7 +141,7 @@ _ENTRY = re.compile(
     rf"|(?:sont|être|étaient|est|sont\s+désormais)\s+(?:re)?entrée?s?\s+(?:{_WHEN}\s+)?dans"
     rf"|(?:fait|font|faire)\s+(?:leur|son)\s+entrée\s+(?:{_WHEN}\s+)?dans"
     r"|(?:ré)?investi(?:t|ssent|ssaient)?"
-    r"|(?:contrôl|occup|tienn?)(?:e|ent|aient|ait)\s+(?:(?:désormais|maintenant|dorénavant|"
+    r"|(?:contrôl|occup|tienn?)(?:e|ent|aient|ait|eraient|erait)\s+(?:(?:désormais|maintenant|dorénavant|"
     rf"de\s+nouveau|entièrement|totalement|complètement)\s+|{_WHEN}\s+)+"
     r"|(?:(?:now|then|later|subsequently|again|fully|completely|effectively)\s+)+"
     r"(?:(?:fully|completely|effectively)\s+)?(?:control(?:s|led)?|h[oe]ld|holds?|"
@@ -497,7 +498,7 @@ def find_captures(
         )
         if (
             city is not None
-            and not has_year(_clause(sentence, match.start(), city.end))
+            and not _recalled(_clause(sentence, match.start(), max(city.end, match.start())))
             and not _HYPOTHETICAL_AFTER.match(sentence, max(city.end, 0))
         ):
             actor = _np_after(sentence, city.end, _AGENT)
@@ -532,13 +533,13 @@ def find_captures(
             or city.region
             or _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, city.start - 60), city.start)
             or _blocked(sentence, city.start, "")
-            or has_year(_clause(sentence, city.start, match.end()))
+            or _recalled(_clause(sentence, city.start, match.end()))
         ):
             continue
         actor = _np_after(sentence, match.end(), _AGENT)
         found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
     for match in _DECLARED.finditer(sentence):
-        city = _city_after(sentence, match.end(), cities)
+        city = next((c for c in cities if c.start == match.end()), None)
         if city is None or _blocked(sentence, match.start(), ""):
             continue
         if _FREE_AFTER.match(sentence, city.end):
@@ -596,12 +597,21 @@ def _antecedent(
         # "the city council", "la ville basse": a part of the city, or not a city at all.
         return None
     for city in reversed(cities):
-        if city.end > verb_start or city.weak:
+        if city.end > verb_start or city.weak or _bracketed(sentence, city):
             continue
         if _speaks(sentence, city) or not _usable_city(sentence, city):
             return None
         return city
     return None
+
+
+def _bracketed(sentence: str, city: Mention) -> bool:
+    """Whether a name stands in brackets: "Dioura village (Tenenkou, Mopti)" names Mopti only
+    as the region the village is in."""
+    if city.start < 0:
+        return False
+    opened = sentence.rfind("(", 0, city.start)
+    return opened >= 0 and sentence.find(")", opened, city.start) < 0
 
 
 def _titled_spans(sentence: str) -> list[tuple[int, int]]:
@@ -615,10 +625,15 @@ def _in_spans(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
+def _recalled(clause: str) -> bool:
+    """Whether a clause dates what it tells by a year or recalls it ("a decade after")."""
+    return has_year(clause) or is_background(clause)
+
+
 def _active(
     sentence: str, city: Mention, actor: str | None, from_actor: str | None, start: int, aux: str
 ) -> CaptureMatch | None:
-    if has_year(_clause(sentence, start, city.end)):
+    if _recalled(_clause(sentence, start, max(city.end, start))):
         return None
     reported = bool(_REPORTED_SPEECH.search(sentence, 0, start))
     pluperfect = _PLUPERFECT.search(aux) or _PLUPERFECT.search(sentence, max(0, start - 12), start)
@@ -686,7 +701,9 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
             return None
         if aux.strip() and not _BE.search(aux):
             return None
-    if _blocked(sentence, city.start, "") or has_year(_clause(sentence, city.start, match.end())):
+    if _blocked(sentence, city.start, "") or _recalled(
+        _clause(sentence, max(city.start, 0), match.end())
+    ):
         return None
     reported = bool(_REPORTED_SPEECH.search(sentence, 0, lead))
     if _PLUPERFECT.search(aux) and not reported:

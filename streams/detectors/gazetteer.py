@@ -39,6 +39,7 @@ _REGION_BEFORE = re.compile(
     rf"(?<!islamic\s)\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$", re.IGNORECASE
 )
 _WORD_AFTER = re.compile(r"\s+([\w-]+)")
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 def _fold_table() -> dict[int, str]:
@@ -160,6 +161,12 @@ class Gazetteer:
                     for city, is_main in entry.cities
                     if is_main and city.country == entry.country and city.population >= floor
                 ]
+        # "Tal Afar" for "Tall 'Afar": doubled letters are spelt single as often as not.
+        self._squeezed: dict[str, list[str]] = {}
+        for key in self._entries:
+            squeezed = _DOUBLED.sub(r"\1", key)
+            if squeezed != key:
+                self._squeezed.setdefault(squeezed, []).append(key)
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
             self._automaton.add_word(key, key)
@@ -255,7 +262,13 @@ class Gazetteer:
         """The cities filed under a folded name key (see ``fold``), each with whether it is
         the city's main name."""
         entry = self._entries.get(key)
-        return list(entry.cities) if entry is not None else []
+        if entry is not None:
+            return list(entry.cities)
+        return [
+            city
+            for full in self._squeezed.get(_DOUBLED.sub(r"\1", key), ())
+            for city in self._entries[full].cities
+        ]
 
     def resolve(self, mention: Mention, countries: set[str]) -> City | None:
         """The city a mention stands for: a country named nearby wins, then main name, then size."""

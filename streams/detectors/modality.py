@@ -10,7 +10,7 @@ _I = re.IGNORECASE
 
 #: French conditional of report ("auraient pris", "serait sous le contrôle") and English hedges.
 _HEARSAY = re.compile(
-    r"\b(?:aurai(?:en)?t|serai(?:en)?t|reportedly|allegedly|purportedly|apparemment|"
+    r"\?\s*$|\b(?:\w+erai(?:en)?t|aurai(?:en)?t|serai(?:en)?t|reportedly|allegedly|purportedly|apparemment|"
     r"présumée?s?|supposedly|unconfirmed|non confirmée?s?)\b",
     _I,
 )
@@ -64,7 +64,8 @@ _SELF_CLAIM = re.compile(
 )
 #: Onlookers rather than parties: a capture they report is the news, not a side's claim.
 _WITNESS = re.compile(
-    r"\b(?:residents?|witness(?:es)?|eyewitness(?:es)?|elders?|locals|inhabitants|villagers|"
+    r"\b(?:tribal\s+(?:sources?|leaders?|elders?)|sources?\s+tribales?|aid\s+workers?|"
+    r"humanitarian\s+(?:sources?|workers?)|humanitaires|residents?|witness(?:es)?|eyewitness(?:es)?|elders?|locals|inhabitants|villagers|"
     r"local\s+(?:sources?|officials?|media|journalists?|leaders?|chiefs?)|community\s+leaders?|"
     r"(?:a|an|one|two|three)\s+(?:local|regional|provincial)\s+(?:official|lawmaker|elder|"
     r"administrator|leader)|lawmakers?|journalists?|reporters?|correspondents?|"
@@ -207,6 +208,11 @@ def holdout_at(sentence: str) -> int | None:
     """Where a sentence says a side still holds its ground, or None."""
     found = _HOLDOUT.search(sentence)
     return found.start() if found else None
+
+
+def is_background(text: str) -> bool:
+    """Whether ``text`` recalls the past: an anniversary, "years after", an obituary."""
+    return bool(_BACKGROUND.search(text))
 
 
 def is_game(sentence: str) -> bool:

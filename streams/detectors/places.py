@@ -106,13 +106,11 @@ def extra_mentions(
         start = match.start("name")
         written = _trim(match.group("name"))
         end = start + len(written)
-        if (
-            not written
-            or fold(written) in _NOT_NAMES
-            or _PERSON_BEFORE.search(text, max(0, start - 30), start)
-            or _PERSON_AFTER.match(text, end)
-            or _CITY_PART.search(written)
-        ):
+        if _PERSON_BEFORE.search(text, max(0, start - 30), start) or _PERSON_AFTER.match(text, end):
+            # "Abu Hamza, a senior commander": a person, whatever town "Abu" may name.
+            mentions = [m for m in mentions if not (start <= m.start and m.end <= end and m.cities)]
+            continue
+        if not written or fold(written) in _NOT_NAMES or _CITY_PART.search(written):
             continue
         held = [m for m in mentions if start <= m.start and m.end <= end]
         contains = bool(held)
@@ -127,7 +125,7 @@ def extra_mentions(
         if weak and (
             contains
             or not unknown
-            or start == 0
+            or (start == 0 and not _SUBJECT_VERB.match(text, end))
             or written.isupper()
             or fold(written.split()[0]) in _NOT_NAMES
             or _FEATURE.search(written)
@@ -143,11 +141,15 @@ def extra_mentions(
     return sorted(mentions, key=lambda mention: mention.start)
 
 
+#: A sentence's first word is a name only when a verb follows: "Kalehe is now held by".
+_SUBJECT_VERB = re.compile(
+    r"\s*(?:,|is|was|has|had|fell|falls|est|a|sont|serait|était|came|remains)\b", re.IGNORECASE
+)
 #: Seas, rivers and mountains are not towns: "the Dead Sea fell".
 _FEATURE = re.compile(
-    r"\b(?:sea|river|lake|mount|mountains?|bay|gulf|ocean|desert|valley|plain|island|islands|"
+    r"(?:^|\s)(?:sea|river|lake|mount|mountains?|bay|gulf|ocean|desert|valley|plain|island|islands|"
     r"province|state|region|county|district|mer|fleuve|rivière|lac|mont|montagnes?|golfe|"
-    r"océan|désert|vallée|plaine|île|îles|région|état|street|road|avenue|square|rue|place)\b",
+    r"océan|désert|vallée|plaine|île|îles|région|état|street|road|avenue|square|rue|place)(?:$|\s)",
     re.IGNORECASE,
 )
 #: "Alep-Est", "Mosul West": a part of a city, never a town of its own.
