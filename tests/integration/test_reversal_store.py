@@ -156,3 +156,25 @@ async def test_the_town_keeps_its_history(client: aioredis.Redis) -> None:
     holders = sorted(fields[2] for key, fields in entries.items() if key != "version")
     assert holders == ["gov:SY", "islamic_state"]
     assert 0 < await client.ttl(f"vigie:v1:dedup:town:g{town}") <= POLICY.event_ttl_seconds
+
+
+async def test_the_stream_worker_sends_the_reversal_a_late_report_reveals(
+    client: aioredis.Redis,
+) -> None:
+    # The whole stream decision with the real detector: the retake is read first, then the
+    # first capture; the worker's outcome carries both alerts of that item.
+    from streams.app import default_processor
+
+    processor = default_processor(client)
+    army = next(r for r in CORE if r.capture == "army" and r.item.lang == "en")
+    first = next(r for r in CORE if r.capture == "IS" and r.item.lang == "fr")
+    retake = (await processor.process(army.item.to_dict())).alerts
+    assert [(alert.revision, alert.reason) for alert in retake] == [(0, "new")]
+    outcome = await processor.process(first.item.to_dict())
+    assert [(alert.revision, alert.reason) for alert in outcome.alerts] == [
+        (0, "new"),
+        (1, "reversal"),
+    ]
+    seized, reversal = outcome.alerts
+    assert reversal.id == retake[0].id and reversal.supersedes == seized.id
+    assert seized.headline["en"].startswith("Palmyra (SY): city captured by IS")
