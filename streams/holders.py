@@ -35,8 +35,17 @@ HOLDER_ALIASES: dict[str, tuple[str, ...]] = {
         "forces pro-gouvernementales", "armee gouvernementale", "forces du regime",
         "troupes du regime", "forces loyalistes",
         # Whole names only (see _WHOLE_ONLY): "Arakan Army" is not a government.
-        "army", "military", "regime", "armed forces", "armee", "regime", "forces armees",
+        "army", "military", "regime", "armed forces", "armee", "forces armees",
     ),
+    # Soldiers and regular troops by nationality, beyond the headline table's spellings.
+    "syrian_army": (
+        "Syrian soldiers", "soldats syriens", "troupes syriennes", "Syrian Arab Army",
+        "armee arabe syrienne",
+    ),
+    "iraqi_forces": ("Iraqi soldiers", "soldats irakiens"),
+    "malian_army": ("Malian soldiers", "soldats maliens", "troupes maliennes"),
+    "russian_forces": ("Russian soldiers", "soldats russes", "troupes russes"),
+    "ukrainian_forces": ("Ukrainian soldiers", "soldats ukrainiens", "troupes ukrainiennes"),
     "free_syrian_army": ("Free Syrian Army", "FSA", "Armee syrienne libre", "ASL"),
     "syrian_national_army": ("Syrian National Army", "SNA", "Armee nationale syrienne", "ANS"),
     "lna": (
