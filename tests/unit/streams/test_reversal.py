@@ -41,6 +41,9 @@ HOLDERS = [
     ("Syrian government forces", "SY", "gov:SY"),
     ("l'armée", "SY", "gov:SY"),
     ("the army", "SY", "gov:SY"),
+    ("Syrian Arab Army", "SY", "gov:SY"),
+    ("les soldats ukrainiens", "UA", "gov:UA"),
+    ("Malian troops and their Russian allies", "ML", "gov:ML"),
     # A national army is the government only in its own country.
     ("the Syrian army", "IQ", "syrian_army"),
     ("government forces", "LY", "gov:LY"),
