@@ -16,6 +16,13 @@ decisions atomically. The rule, in short (docs/dedup.md has the long form and it
   report joins an incident only when its toll could be a restatement of that incident's
   (not under half the highest toll published before it: tolls grow, they are rarely halved)
   and when the kinds of incident named (bombing, shooting, airstrike ...) are not disjoint.
+* A capture's identity includes its **holder** (``streams.holders``: "IS", "Daesh" and
+  "l'EI" are one holder). A report joins the event of its holder (or one whose holder is not
+  known yet) unless a capture by another holder lies between them in event time; otherwise it
+  is a new event, and when another holder took the town within the window before it, a
+  ``reversal`` linking that event (``supersedes``). Reports naming no holder join the nearest
+  event in time and never split one. Decisions use event time, so arrival order does not
+  change which events exist; a late report of an earlier capture relinks the event after it.
 * A later report is **material** (a new revision) when the killed or wounded toll rises by at
   least ``max(revision_min_count, ceil(revision_min_ratio * alerted))`` over the toll of the
   last alert sent, when a claimed or
@@ -35,7 +42,8 @@ from typing import Any
 from ingest.items import WireItem
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
 from streams.fingerprint import fold, words
-from streams.headlines import actor_key, headlines
+from streams.headlines import headlines
+from streams.holders import holder_key
 
 CAPTURE = "city_capture"
 CASUALTY = "casualty_report"
@@ -49,6 +57,8 @@ REASON_TOLL = "toll_up"
 REASON_WOUNDED = "wounded_up"
 REASON_CONFIRMED = "confirmed"
 REASON_PLACE = "place_resolved"
+#: Another holder took the town within the window after an earlier capture.
+REASON_REVERSAL = "reversal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +125,13 @@ class EventState:
     actor: str | None = None
     from_actor: str | None = None
     sources: tuple[AlertSource, ...] = ()
+    #: Captures: who holds the town afterwards (``streams.holders``), ``None`` while unknown.
+    holder: str | None = None
+    #: Captures: event times of the earliest and latest report naming the holder.
+    held_since: datetime | None = None
+    held_until: datetime | None = None
+    #: Captures: alert id of the earlier capture by another holder that this one reverses.
+    supersedes: str | None = None
 
 
 # --- signatures ---------------------------------------------------------------------------
@@ -277,10 +294,117 @@ def _place_fits(state: EventState, place: Place | None, kind: str) -> bool:
     return same_country and (state.place.geoname_id is None or place.geoname_id is None)
 
 
-def _is_retake(state: EventState, event: DetectedEvent) -> bool:
-    # The force that lost the city taking it back is another event, not a restatement.
-    loser = actor_key(state.from_actor)
-    return loser is not None and actor_key(event.actor) == loser != actor_key(state.actor)
+# --- captures: who holds the town --------------------------------------------------------
+
+
+def report_holder(event: DetectedEvent) -> str | None:
+    """The holder a capture report names, normalised for the town's country; ``None``: unknown."""
+    return holder_key(event.actor, event.place.country if event.place else "")
+
+
+def anchor(state: EventState) -> datetime:
+    """When a capture happened as far as reports tell: its first report naming the holder."""
+    return state.held_since or state.first_seen
+
+
+def _held_span(state: EventState) -> tuple[datetime, datetime]:
+    since = state.held_since or state.first_seen
+    return since, state.held_until or since
+
+
+def _blocked(town: Iterable[EventState], state: EventState, seen_at: datetime, holder: str) -> bool:
+    # A capture by another holder between the report and the event means the report tells
+    # of another capture (the town changed hands in between).
+    since, until = _held_span(state)
+    low, high = min(seen_at, since), max(seen_at, until)
+    for other in town:
+        if other.alert_id == state.alert_id or other.holder in (None, holder):
+            continue
+        other_since, other_until = _held_span(other)
+        if other_until >= low and other_since <= high:
+            return True
+    return False
+
+
+def _choose_capture(
+    states: Iterable[EventState], event: DetectedEvent, seen_at: datetime, policy: DedupPolicy
+) -> EventState | None:
+    own = place_key(event.place)
+    window = policy.window(CAPTURE)
+    town = [state for state in states if state.kind == CAPTURE and place_key(state.place) == own]
+    near = [state for state in town if abs(seen_at - anchor(state)) <= window]
+    holder = report_holder(event)
+    if holder is None:
+        # No holder named: it cannot tell a capture apart, so it joins the nearest one in
+        # time; preferably not one by the side it says lost the town.
+        loser = holder_key(event.from_actor, event.place.country if event.place else "")
+        return min(
+            near,
+            key=lambda state: (
+                loser is not None and state.holder == loser,
+                abs(seen_at - anchor(state)),
+                anchor(state),
+                state.alert_id,
+            ),
+            default=None,
+        )
+    candidates = [
+        state
+        for state in near
+        if state.holder in (None, holder) and not _blocked(town, state, seen_at, holder)
+    ]
+    return min(
+        candidates,
+        key=lambda state: (state.holder != holder, abs(seen_at - anchor(state)), state.alert_id),
+        default=None,
+    )
+
+
+def _predecessor(town: Iterable[EventState], state: EventState) -> EventState | None:
+    """The latest capture with a known holder that ended before ``state`` began."""
+    since, _until = _held_span(state)
+    earlier = [
+        other
+        for other in town
+        if other.alert_id != state.alert_id
+        and other.holder is not None
+        and _held_span(other)[1] < since
+    ]
+    return max(earlier, key=lambda other: (_held_span(other)[1], other.alert_id), default=None)
+
+
+def reversal_of(town: Iterable[EventState], state: EventState, policy: DedupPolicy) -> str | None:
+    """Alert id of the capture by another holder that ``state`` reverses within the window."""
+    if state.kind != CAPTURE or state.holder is None:
+        return None
+    previous = _predecessor(town, state)
+    if previous is None or previous.holder == state.holder:
+        return None
+    if _held_span(state)[0] - _held_span(previous)[1] > policy.window(CAPTURE):
+        return None
+    return previous.alert_id
+
+
+def relinked(
+    town: Iterable[EventState], changed: EventState, policy: DedupPolicy
+) -> EventState | None:
+    """The capture right after ``changed`` with its new ``supersedes``, if that link changed.
+
+    Only the next capture's link can change when one capture is created or grows. A link
+    switches to a capture found in between; it never drops, so what subscribers were told
+    stays true."""
+    if changed.kind != CAPTURE or changed.holder is None:
+        return None
+    others = [state for state in town if state.alert_id != changed.alert_id]
+    since = _held_span(changed)[0]
+    later = [state for state in others if state.holder is not None and _held_span(state)[0] > since]
+    following = min(later, key=lambda state: (_held_span(state)[0], state.alert_id), default=None)
+    if following is None:
+        return None
+    link = reversal_of([*others, changed], following, policy)
+    if link is None or link == following.supersedes:
+        return None
+    return replace(following, supersedes=link, revision=following.revision + 1)
 
 
 def same_event(
@@ -296,7 +420,8 @@ def same_event(
     if not _place_fits(state, event.place, event.kind):
         return False
     if event.kind == CAPTURE:
-        return not _is_retake(state, event)
+        holder = report_holder(event)
+        return holder is None or state.holder in (None, holder)
     if incidents and state.incidents and incidents.isdisjoint(state.incidents):
         return False
     return _toll_fits(state, event.casualties, seen_at, policy)
@@ -316,6 +441,8 @@ def choose_event(
     incidents: frozenset[str] = frozenset(),
 ) -> EventState | None:
     """The event a report joins, or ``None`` for a new one; ties go to the closest match."""
+    if event.kind == CAPTURE:
+        return _choose_capture(states, event, seen_at, policy)
     own_place = place_key(event.place)
     matches = [state for state in states if same_event(state, event, seen_at, policy, incidents)]
     return min(
@@ -393,6 +520,7 @@ def new_state(
     """The state of an event at its first report."""
     seen_at = source.seen_at or event.detected_at
     casualties = event.casualties or Casualties()
+    holder = report_holder(event) if event.kind == CAPTURE else None
     return EventState(
         alert_id=alert_id,
         kind=event.kind,
@@ -411,6 +539,9 @@ def new_state(
         actor=event.actor,
         from_actor=event.from_actor,
         sources=(source,),
+        holder=holder,
+        held_since=seen_at if holder else None,
+        held_until=seen_at if holder else None,
     )
 
 
@@ -443,6 +574,15 @@ def merge(
         status = event.status
     place = event.place if _resolves_place(previous.place, event.place) else previous.place
     wounded = _higher(previous.wounded, casualties.wounded)
+    holder, held_since, held_until = previous.holder, previous.held_since, previous.held_until
+    actor, from_actor = previous.actor or event.actor, previous.from_actor or event.from_actor
+    stated = report_holder(event) if previous.kind == CAPTURE else None
+    if stated is not None and previous.holder is None:
+        # The first report naming the holder names the event: its actor, not a vaguer one.
+        holder, actor, from_actor = stated, event.actor, event.from_actor or previous.from_actor
+    if stated is not None and stated == holder:
+        held_since = min(held_since or seen_at, seen_at)
+        held_until = max(held_until or seen_at, seen_at)
     return replace(
         previous,
         first_seen=min(previous.first_seen, seen_at),
@@ -457,10 +597,73 @@ def merge(
         alerted_wounded=wounded if material else previous.alerted_wounded,
         incidents=previous.incidents | incidents,
         tolls=previous.tolls + _toll_report(seen_at, event.casualties),
-        actor=previous.actor or event.actor,
-        from_actor=previous.from_actor or event.from_actor,
+        actor=actor,
+        from_actor=from_actor,
         sources=_with_source(previous.sources, source),
+        holder=holder,
+        held_since=held_since,
+        held_until=held_until,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What one report does: the event it makes or joins, and the alerts that follow."""
+
+    #: The event after the report (new, or merged into the one it joins).
+    state: EventState
+    #: Reason of the alert the report causes on ``state`` (``new``, ``reversal``, ``toll_up``
+    #: ...), or ``None`` when it only adds a source.
+    reason: str | None
+    #: Whether the report started a new event.
+    created: bool
+    #: The next capture of the town with its new ``supersedes`` and revision, when this
+    #: report revealed an earlier capture by another holder: it alerts with ``reversal``.
+    relinked: EventState | None = None
+
+
+def decide(
+    states: Iterable[EventState],
+    event: DetectedEvent,
+    source: AlertSource,
+    claim: str,
+    policy: DedupPolicy,
+    incidents: frozenset[str] = frozenset(),
+) -> Decision:
+    """The whole decision for one report among the known events (``claim``: its observation)."""
+    states = list(states)
+    seen_at = source.seen_at or event.detected_at
+    target = choose_event(states, event, seen_at, policy, incidents)
+    reasons: list[str] = []
+    if target is None:
+        claimed = signature(event, seen_at, policy)
+        state = new_state(alert_id_for(claimed, claim), claimed, event, source, incidents)
+    else:
+        material = is_material(target, event, policy)
+        reasons = material.split(",") if material else []
+        state = merge(target, event, source, incidents)
+    following = None
+    if event.kind == CAPTURE:
+        town = [
+            other
+            for other in states
+            if other.alert_id != state.alert_id
+            and other.kind == CAPTURE
+            and place_key(other.place) == place_key(state.place)
+        ]
+        link = reversal_of(town, state, policy)
+        if link is not None and link != state.supersedes:
+            reasons.append(REASON_REVERSAL)
+            state = replace(state, supersedes=link)
+        following = relinked(town, state, policy)
+    if target is None:
+        return Decision(state, reasons[0] if reasons else REASON_NEW, True, following)
+    if reasons:
+        # Material: the revision grows and the tolls alerted are the merged ones.
+        state = replace(
+            merge(target, event, source, incidents, material=True), supersedes=state.supersedes
+        )
+    return Decision(state, ",".join(reasons) or None, False, following)
 
 
 def alert_event(state: EventState, event: DetectedEvent) -> DetectedEvent:
@@ -495,4 +698,5 @@ def build_alert(state: EventState, event: DetectedEvent, reason: str) -> Alert:
         headline=headlines(shown),
         updated_at=state.last_seen,
         reason=reason,
+        supersedes=state.supersedes,
     )

@@ -147,6 +147,9 @@ class Alert:
     updated_at: datetime = field(default_factory=utcnow)
     reason: str = "new"
     schema: str = SCHEMA_ALERT
+    #: A capture that reverses an earlier one (``reason`` has ``reversal``): the alert id of
+    #: the capture of the same town by another holder. Optional: absent from the JSON if none.
+    supersedes: str | None = None
 
     @property
     def kind(self) -> str:
@@ -160,7 +163,7 @@ class Alert:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form of the contract."""
-        return {
+        data: dict[str, Any] = {
             "schema": self.schema,
             "id": self.id,
             "revision": self.revision,
@@ -175,6 +178,9 @@ class Alert:
             "updated_at": format_time(self.updated_at),
             "headline": dict(self.headline),
         }
+        if self.supersedes:
+            data["supersedes"] = self.supersedes
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Alert:
@@ -189,6 +195,7 @@ class Alert:
             updated_at=parse_time(data.get("updated_at")) or utcnow(),
             reason=str(data.get("reason") or "new"),
             schema=str(data.get("schema") or SCHEMA_ALERT),
+            supersedes=str(data["supersedes"]) if data.get("supersedes") else None,
         )
 
 

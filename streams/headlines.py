@@ -121,6 +121,11 @@ def actor_key(actor: str | None) -> str | None:
     return _ACTOR_SPELLINGS.get(folded, folded) or None
 
 
+def actor_spellings() -> dict[str, str]:
+    """Every folded spelling of the actor table and the actor key it stands for (a copy)."""
+    return dict(_ACTOR_SPELLINGS)
+
+
 def actor_name(actor: str, lang: Language, written_in: str | None = None) -> str | None:
     """How a headline in ``lang`` names the actor: from the table when known, else as written
     when the report is in ``lang``; ``None`` rather than French words in an English line."""

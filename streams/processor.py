@@ -29,7 +29,7 @@ class DedupStore(Protocol):
 
     async def check_item(self, item: WireItem) -> str: ...
 
-    async def observe(self, item: WireItem, event: DetectedEvent) -> Alert | None: ...
+    async def observe_all(self, item: WireItem, event: DetectedEvent) -> list[Alert]: ...
 
 
 class BadItem(ValueError):
@@ -96,23 +96,25 @@ class ItemProcessor:
         outcome = Outcome(item=item, verdict=verdict, events=events)
         for event in events:
             metrics.DETECTIONS.labels(event.kind, event.lang, event.status).inc()
-            alert = await self.store.observe(item, event)
-            if alert is None:
+            # Usually one alert or none; a late report of an earlier capture also revises the
+            # capture after it (``reversal``).
+            alerts = await self.store.observe_all(item, event)
+            if not alerts:
                 metrics.DEDUP_HITS.labels(event.kind).inc()
                 log.info("%s in item %s joins an event already alerted", event.kind, item.id)
-                continue
-            outcome.alerts.append(alert)
-            if alert.revision == 0:
-                metrics.ALERTS_EMITTED.labels(alert.kind).inc()
-            else:
-                metrics.REVISIONS_EMITTED.labels(alert.kind).inc()
-            log.info(
-                "alert %s rev %d (%s): %s",
-                alert.id,
-                alert.revision,
-                alert.reason,
-                alert.headline.get("en", ""),
-            )
+            for alert in alerts:
+                outcome.alerts.append(alert)
+                if alert.revision == 0:
+                    metrics.ALERTS_EMITTED.labels(alert.kind).inc()
+                else:
+                    metrics.REVISIONS_EMITTED.labels(alert.kind).inc()
+                log.info(
+                    "alert %s rev %d (%s): %s",
+                    alert.id,
+                    alert.revision,
+                    alert.reason,
+                    alert.headline.get("en", ""),
+                )
         await bump(self.redis, STAT_DETECTIONS, len(events))
         return outcome
 

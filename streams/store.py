@@ -16,7 +16,12 @@ Keys (all under ``vigie:v1:``, all with a TTL):
 * ``dedup:sig:<signature>``: set of the alert ids of events registered under a signature.
 * ``dedup:event:<alert id>``: hash of one event: its merged state, ``version`` (bumped on
   every write), ``obs:<observation>`` -> revision it caused (``-1`` for none) and
-  ``alert:<revision>`` -> the alert JSON, so a redelivered report returns the same alert.
+  ``alert:<revision>`` -> the alert JSON, so a redelivered report returns the same alert;
+  ``relinked:<observation>`` -> ``<alert id> <revision>`` of the reversal it caused on the
+  next capture of the town.
+* ``dedup:town:<place>``: per-town history of captures: alert id -> ``first last holder
+  held_since held_until`` (event times), and ``version``, bumped on every capture written
+  there, so decisions about one town are serialised and see every capture of the town.
 
 Lua scripts name keys they derive from stored ids (events, fingerprints) through a prefix
 argument, which is fine on one Redis but not on Redis Cluster.
@@ -27,7 +32,7 @@ from __future__ import annotations
 import json
 import logging
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,21 +40,19 @@ import redis.asyncio as aioredis
 
 from ingest.items import WireItem, format_time, parse_time
 from streams.dedup import (
-    REASON_NEW,
+    CAPTURE,
+    REASON_REVERSAL,
     DedupPolicy,
     EventState,
-    alert_id_for,
     build_alert,
-    choose_event,
+    decide,
     event_incidents,
     index_signatures,
-    is_material,
     is_stale,
     lookup_signatures,
-    merge,
-    new_state,
     observation_key,
-    signature,
+    place_key,
+    report_holder,
     source_of,
 )
 from streams.events import Alert, AlertSource, DetectedEvent, Place
@@ -85,8 +88,16 @@ STATE_FIELDS: tuple[str, ...] = (
     "actor",
     "from_actor",
     "sources",
+    "holder",
+    "held_since",
+    "held_until",
+    "supersedes",
     "version",
 )
+
+#: Stored ``holder`` of a capture whose holder no report has named yet ("" is a state written
+#: before holders were kept: its holder is read from its actor).
+UNKNOWN_HOLDER = "?"
 
 _CHECK_ITEM = """
 local item_key, fp_key = KEYS[1], KEYS[2]
@@ -152,53 +163,113 @@ return {verdict, ''}
 """
 
 _READ_EVENTS = """
-local prefix, observed = ARGV[1], ARGV[2]
+local prefix, observed, sets = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local moment, reach = tonumber(ARGV[4]), tonumber(ARGV[5])
 local fields = {}
-for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
-local cardinalities, states, seen = {}, {}, {}
-for i = 1, #KEYS do
+for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+local cardinalities, states, seen, stale = {}, {}, {}, {}
+
+-- Candidates: members of the signature sets, and the town's captures near the report's time.
+local candidates = {}
+for i = 1, sets do
   cardinalities[i] = redis.call('SCARD', KEYS[i])
   for _, alert_id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
-    if not seen[alert_id] then
-      seen[alert_id] = true
-      local key = prefix .. alert_id
-      local caused = redis.call('HGET', key, observed)
-      if caused then
-        local alert = false
-        if caused ~= '-1' then alert = redis.call('HGET', key, 'alert:' .. caused) end
-        return {'replay', alert_id, caused, alert}
-      end
-      local values = redis.call('HMGET', key, unpack(fields))
-      if values[1] then
-        states[#states + 1] = alert_id
-        states[#states + 1] = values
+    candidates[#candidates + 1] = alert_id
+  end
+end
+local town_version = ''
+if #KEYS > sets then
+  local town = redis.call('HGETALL', KEYS[sets + 1])
+  for i = 1, #town, 2 do
+    local name, value = town[i], town[i + 1]
+    if name == 'version' then
+      town_version = value
+    else
+      local first, last = string.match(value, '^(%d+) (%d+)')
+      if redis.call('EXISTS', prefix .. name) == 0 then
+        stale[#stale + 1] = name
+      elseif tonumber(last) >= moment - reach and tonumber(first) <= moment + reach then
+        candidates[#candidates + 1] = name
       end
     end
   end
 end
-return {'states', cardinalities, states}
+
+for _, alert_id in ipairs(candidates) do
+  if not seen[alert_id] then
+    seen[alert_id] = true
+    local key = prefix .. alert_id
+    local caused = redis.call('HGET', key, observed)
+    if caused then
+      local alert = false
+      if caused ~= '-1' then alert = redis.call('HGET', key, 'alert:' .. caused) end
+      local relinked = false
+      local link = redis.call('HGET', key, 'relinked:' .. observed)
+      if link then
+        local other, revision = string.match(link, '^(%S+) (%S+)$')
+        relinked = redis.call('HGET', prefix .. other, 'alert:' .. revision)
+      end
+      return {'replay', alert_id, caused, alert, relinked}
+    end
+    local values = redis.call('HMGET', key, unpack(fields))
+    if values[1] then
+      states[#states + 1] = alert_id
+      states[#states + 1] = values
+    end
+  end
+end
+return {'states', cardinalities, states, town_version, stale}
 """
 
-_WRITE_EVENT = """
-local event_key = KEYS[1]
-local expected, checks = ARGV[1], tonumber(ARGV[2])
-if expected == '' then
-  if redis.call('EXISTS', event_key) == 1 then return 0 end
-elseif redis.call('HGET', event_key, 'version') ~= expected then
+_WRITE_EVENTS = """
+-- KEYS: town (or any key when there is none), the looked-up signature sets, then per event
+-- its key and the signature sets it is indexed under.
+-- ARGV: ttl, town version expected ('-': no town), number of sets and their sizes, number
+-- of events and per event (expected version or '' for a new one, member, number of index
+-- keys, number of hash values, the values), then town entries and stale town entries.
+local ttl, town_expected, checks = ARGV[1], ARGV[2], tonumber(ARGV[3])
+for i = 1, checks do
+  if redis.call('SCARD', KEYS[1 + i]) ~= tonumber(ARGV[3 + i]) then return 0 end
+end
+local town = KEYS[1]
+if town_expected ~= '-' and (redis.call('HGET', town, 'version') or '') ~= town_expected then
   return 0
 end
-for i = 1, checks do
-  if redis.call('SCARD', KEYS[1 + i]) ~= tonumber(ARGV[2 + i]) then return 0 end
+local at, key_at = 4 + checks, 2 + checks
+local events = tonumber(ARGV[at])
+at = at + 1
+local plan = {}
+for e = 1, events do
+  local expected, member = ARGV[at], ARGV[at + 1]
+  local indexes, values = tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
+  local event_key = KEYS[key_at]
+  if expected == '' then
+    if redis.call('EXISTS', event_key) == 1 then return 0 end
+  elseif redis.call('HGET', event_key, 'version') ~= expected then
+    return 0
+  end
+  plan[e] = {event_key, member, key_at + 1, indexes, at + 4, values}
+  at = at + 4 + values
+  key_at = key_at + 1 + indexes
 end
-local ttl, member = ARGV[3 + checks], ARGV[4 + checks]
-local pairs_ = {}
-for i = 5 + checks, #ARGV do pairs_[#pairs_ + 1] = ARGV[i] end
-redis.call('HSET', event_key, unpack(pairs_))
-redis.call('HINCRBY', event_key, 'version', 1)
-redis.call('EXPIRE', event_key, ttl)
-for i = 2 + checks, #KEYS do
-  redis.call('SADD', KEYS[i], member)
-  redis.call('EXPIRE', KEYS[i], ttl)
+for e = 1, events do
+  local event_key, member, first_index, indexes, first_value, values = unpack(plan[e])
+  redis.call('HSET', event_key, unpack(ARGV, first_value, first_value + values - 1))
+  redis.call('HINCRBY', event_key, 'version', 1)
+  redis.call('EXPIRE', event_key, ttl)
+  for i = first_index, first_index + indexes - 1 do
+    redis.call('SADD', KEYS[i], member)
+    redis.call('EXPIRE', KEYS[i], ttl)
+  end
+end
+if town_expected ~= '-' then
+  local entries = tonumber(ARGV[at])
+  if entries > 0 then redis.call('HSET', town, unpack(ARGV, at + 1, at + entries)) end
+  at = at + 1 + entries
+  local stale = tonumber(ARGV[at])
+  if stale > 0 then redis.call('HDEL', town, unpack(ARGV, at + 1, at + stale)) end
+  redis.call('HINCRBY', town, 'version', 1)
+  redis.call('EXPIRE', town, ttl)
 end
 return 1
 """
@@ -215,8 +286,13 @@ class _Snapshot:
     cardinalities: list[int] = field(default_factory=list)
     states: list[EventState] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
+    #: Version of the town's capture history ('' when it has none yet).
+    town_version: str = ""
+    #: Town history entries whose event expired: dropped by the next write.
+    stale: list[str] = field(default_factory=list)
     replayed: bool = False
     replay: Alert | None = None
+    relinked: list[Alert] = field(default_factory=list)
 
 
 def _text(value: Any) -> str:
@@ -259,6 +335,27 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def _epoch(moment: datetime | None) -> str:
+    return "" if moment is None else str(int(moment.timestamp()))
+
+
+def _from_epoch(text: str) -> datetime | None:
+    return datetime.fromtimestamp(int(text), UTC) if text else None
+
+
+def town_entry(state: EventState) -> str:
+    """One capture in its town's history: ``first last holder held_since held_until``."""
+    return " ".join(
+        (
+            _epoch(state.first_seen),
+            _epoch(state.last_seen),
+            state.holder or UNKNOWN_HOLDER,
+            _epoch(state.held_since) or "-",
+            _epoch(state.held_until) or "-",
+        )
+    )
+
+
 def _toll_entry(text: str) -> tuple[datetime, int | None, int | None]:
     seen_at, killed, wounded = text.split(":")
     return datetime.fromtimestamp(int(seen_at), UTC), _optional_int(killed), _optional_int(wounded)
@@ -291,6 +388,10 @@ def state_fields(state: EventState) -> dict[str, str]:
             ensure_ascii=False,
             separators=(",", ":"),
         ),
+        "holder": (state.holder or UNKNOWN_HOLDER) if state.kind == CAPTURE else "",
+        "held_since": _epoch(state.held_since),
+        "held_until": _epoch(state.held_until),
+        "supersedes": state.supersedes or "",
     }
 
 
@@ -300,7 +401,7 @@ def state_from_fields(alert_id: str, values: dict[str, str]) -> EventState:
     last_seen = parse_time(values["last_seen"]) or first_seen
     if first_seen is None or last_seen is None:
         raise ValueError(f"event {alert_id} has no first_seen")
-    return EventState(
+    state = EventState(
         alert_id=alert_id,
         kind=values["kind"],
         signature=values["sig"],
@@ -321,7 +422,24 @@ def state_from_fields(alert_id: str, values: dict[str, str]) -> EventState:
         sources=tuple(
             AlertSource.from_dict(source) for source in json.loads(values["sources"] or "[]")
         ),
+        holder=values.get("holder") or None,
+        held_since=_from_epoch(values.get("held_since", "")),
+        held_until=_from_epoch(values.get("held_until", "")),
+        supersedes=values.get("supersedes") or None,
     )
+    if state.kind != CAPTURE:
+        return state
+    if state.holder == UNKNOWN_HOLDER:
+        return replace(state, holder=None)
+    if state.holder is None:
+        # Written before holders were kept: its actor names the holder for all its reports.
+        holder = report_holder(
+            DetectedEvent(id="", kind=CAPTURE, item_id="", lang="", evidence="",
+                          place=state.place, actor=state.actor)
+        )  # fmt: skip
+        if holder is not None:
+            return replace(state, holder=holder, held_since=first_seen, held_until=last_seen)
+    return state
 
 
 def _encode_alert(alert: Alert) -> bytes:
@@ -345,7 +463,7 @@ class RedisDedupStore:
         self.max_attempts = max_attempts
         self._check_item = redis.register_script(_CHECK_ITEM)
         self._read_events = redis.register_script(_READ_EVENTS)
-        self._write_event = redis.register_script(_WRITE_EVENT)
+        self._write_events = redis.register_script(_WRITE_EVENTS)
 
     # --- items --------------------------------------------------------------------------
 
@@ -383,40 +501,58 @@ class RedisDedupStore:
     # --- events -------------------------------------------------------------------------
 
     async def observe(self, item: WireItem, event: DetectedEvent) -> Alert | None:
-        """A new alert (revision 0), a new revision, or ``None`` when the report adds no news."""
+        """A new alert (revision 0), a new revision, or ``None`` when the report adds no news.
+
+        Only the report's own event; ``observe_all`` also returns the reversal it may cause on
+        the next capture of the town, and is what the stream worker calls."""
+        own, _relinked = await self._observe(item, event)
+        return own
+
+    async def observe_all(self, item: WireItem, event: DetectedEvent) -> list[Alert]:
+        """Every alert one report causes: its own event's, then a reversal of the next capture."""
+        own, relinked = await self._observe(item, event)
+        return ([own] if own is not None else []) + relinked
+
+    async def _observe(
+        self, item: WireItem, event: DetectedEvent
+    ) -> tuple[Alert | None, list[Alert]]:
         if is_stale(item, self.policy):
             log.info(
                 "item %s tells of %s, older than events are kept: ignored", item.id, item.seen_at
             )
-            return None
+            return None, []
         seen_at = item.seen_at
         observed = "obs:" + observation_key(item, event, content_digest(item.text))
         lookup_keys = [
             self._signature_key(text) for text in lookup_signatures(event, seen_at, self.policy)
         ]
+        town_key = self._town_key(event) if event.kind == CAPTURE else None
         incidents = event_incidents(event, item.title)
         source = source_of(item)
         for _attempt in range(self.max_attempts):
-            snapshot = await self._read(lookup_keys, observed)
+            snapshot = await self._read(lookup_keys, town_key, observed, seen_at)
             if snapshot.replayed:
-                return snapshot.replay
-            target = choose_event(snapshot.states, event, seen_at, self.policy, incidents)
-            if target is None:
-                claimed = signature(event, seen_at, self.policy)
-                state = new_state(
-                    alert_id_for(claimed, observed), claimed, event, source, incidents
+                return snapshot.replay, snapshot.relinked
+            decision = decide(snapshot.states, event, source, observed, self.policy, incidents)
+            state = decision.state
+            alert = build_alert(state, event, decision.reason) if decision.reason else None
+            writes = [(state, "" if decision.created else snapshot.versions[state.alert_id])]
+            values: dict[str, str | bytes] = {observed: str(alert.revision) if alert else "-1"}
+            if alert is not None:
+                values[f"alert:{alert.revision}"] = _encode_alert(alert)
+            extra: list[dict[str, str | bytes]] = [values]
+            relinked: list[Alert] = []
+            following = decision.relinked
+            if following is not None:
+                reversal = build_alert(
+                    following, await self._last_event(following), REASON_REVERSAL
                 )
-                alert: Alert | None = build_alert(state, event, REASON_NEW)
-                expected = ""
-            else:
-                reason = is_material(target, event, self.policy)
-                state = merge(target, event, source, incidents, material=reason is not None)
-                alert = build_alert(state, event, reason) if reason else None
-                expected = snapshot.versions[target.alert_id]
-            if await self._write(
-                state, expected, lookup_keys, snapshot.cardinalities, observed, alert
-            ):
-                return alert
+                writes.append((following, snapshot.versions[following.alert_id]))
+                extra.append({f"alert:{reversal.revision}": _encode_alert(reversal)})
+                values[f"relinked:{observed}"] = f"{following.alert_id} {reversal.revision}"
+                relinked.append(reversal)
+            if await self._write(writes, extra, lookup_keys, snapshot, town_key):
+                return alert, relinked
         raise DedupConflict(
             f"event of item {item.id} kept changing under {self.max_attempts} attempts; retry the item"
         )
@@ -434,14 +570,34 @@ class RedisDedupStore:
     def _event_key(self, alert_id: str) -> str:
         return redis_key("dedup", "event", alert_id)
 
-    async def _read(self, lookup_keys: list[str], observed: str) -> _Snapshot:
+    def _town_key(self, event: DetectedEvent) -> str:
+        return redis_key("dedup", "town", place_key(event.place))
+
+    async def _read(
+        self, lookup_keys: list[str], town_key: str | None, observed: str, seen_at: datetime
+    ) -> _Snapshot:
+        # A town's captures matter up to a window away, and so do theirs: read two, plus one.
+        reach = int(3 * self.policy.window(CAPTURE).total_seconds())
         reply = await self._read_events(
-            keys=lookup_keys, args=[self._event_key(""), observed, *STATE_FIELDS]
+            keys=[*lookup_keys, *([town_key] if town_key else [])],
+            args=[
+                self._event_key(""),
+                observed,
+                len(lookup_keys),
+                int(seen_at.timestamp()),
+                reach,
+                *STATE_FIELDS,
+            ],
         )
         if _text(reply[0]) == "replay":
             alert = _decode_alert(reply[3]) if reply[3] else None
-            return _Snapshot(replayed=True, replay=alert)
-        snapshot = _Snapshot(cardinalities=[int(count) for count in reply[1]])
+            relinked = [_decode_alert(reply[4])] if reply[4] else []
+            return _Snapshot(replayed=True, replay=alert, relinked=relinked)
+        snapshot = _Snapshot(
+            cardinalities=[int(count) for count in reply[1]],
+            town_version=_text(reply[3]),
+            stale=[_text(name) for name in reply[4]],
+        )
         flat = reply[2]
         for position in range(0, len(flat), 2):
             alert_id = _text(flat[position])
@@ -450,30 +606,55 @@ class RedisDedupStore:
             snapshot.versions[alert_id] = values["version"]
         return snapshot
 
+    async def _last_event(self, state: EventState) -> DetectedEvent:
+        """The detection behind an event's last alert: what a reversal revision shows again."""
+        stored = await self.redis.hget(
+            self._event_key(state.alert_id), f"alert:{state.revision - 1}"
+        )
+        if isinstance(stored, bytes):
+            return _decode_alert(stored).event
+        # Not kept (should not happen): the event as its state knows it.
+        last = state.sources[-1] if state.sources else None
+        return DetectedEvent(
+            id=f"{state.alert_id}#{state.revision}",
+            kind=state.kind,
+            item_id=last.item_id if last else "",
+            lang=last.lang if last else "en",
+            evidence="",
+            place=state.place,
+            actor=state.actor,
+            from_actor=state.from_actor,
+            status=state.status,
+        )
+
     async def _write(
         self,
-        state: EventState,
-        expected: str,
+        writes: list[tuple[EventState, str]],
+        extra: list[dict[str, str | bytes]],
         lookup_keys: list[str],
-        cardinalities: list[int],
-        observed: str,
-        alert: Alert | None,
+        snapshot: _Snapshot,
+        town_key: str | None,
     ) -> bool:
-        index_keys = [self._signature_key(text) for text in index_signatures(state, self.policy)]
-        values: dict[str, str | bytes] = {**state_fields(state)}
-        values[observed] = str(alert.revision) if alert else "-1"
-        if alert is not None:
-            values[f"alert:{alert.revision}"] = _encode_alert(alert)
-        flat = [part for pair in values.items() for part in pair]
-        written = await self._write_event(
-            keys=[self._event_key(state.alert_id), *lookup_keys, *index_keys],
-            args=[
-                expected,
-                len(lookup_keys),
-                *cardinalities,
-                self.policy.event_ttl_seconds,
-                state.alert_id,
-                *flat,
-            ],
-        )
+        """Apply a decision if nothing it read has changed; ``writes``: (state, version read)."""
+        keys: list[str] = [town_key or self._event_key(writes[0][0].alert_id), *lookup_keys]
+        args: list[str | bytes | int] = [
+            self.policy.event_ttl_seconds,
+            snapshot.town_version if town_key else "-",
+            len(lookup_keys),
+            *snapshot.cardinalities,
+            len(writes),
+        ]
+        for (state, expected), more in zip(writes, extra, strict=True):
+            index_keys = [
+                self._signature_key(text) for text in index_signatures(state, self.policy)
+            ]
+            values: dict[str, str | bytes] = {**state_fields(state), **more}
+            keys += [self._event_key(state.alert_id), *index_keys]
+            args += [expected, state.alert_id, len(index_keys), len(values) * 2]
+            args += [part for pair in values.items() for part in pair]
+        if town_key:
+            entries = {state.alert_id: town_entry(state) for state, _ in writes}
+            args += [len(entries) * 2, *(part for pair in entries.items() for part in pair)]
+            args += [len(snapshot.stale), *snapshot.stale]
+        written = await self._write_events(keys=keys, args=args)
         return bool(written)

@@ -185,6 +185,10 @@ SAME_EVENT_TABLE = [
     ("a capture across the 72 h window", capture(MOSUL), capture(MOSUL), 73, False),
     ("the loser takes the city back", capture(MOSUL, actor="Iraqi forces", from_actor="l'EI"), capture(MOSUL, actor="Islamic State"), 20, False),
     ("another report of the same winner", capture(MOSUL, actor="Iraqi forces", from_actor="l'EI"), capture(MOSSOUL, actor="les forces irakiennes"), 20, True),
+    ("another holder, the loser not named", capture(MOSUL, actor="Iraqi forces"), capture(MOSUL, actor="Daesh"), 20, False),
+    ("a holder no alias resolves never splits", capture(MOSUL, actor="Iraqi forces"), capture(MOSSOUL, actor="les djihadistes"), 20, True),
+    ("no holder named never splits", capture(MOSUL, actor="Islamic State"), capture(MOSUL), 40, True),
+    ("government words name the government", capture(MOSUL, actor="Iraqi forces"), capture(MOSSOUL, actor="les forces gouvernementales"), 5, True),
 ]  # fmt: skip
 
 
