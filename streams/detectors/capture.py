@@ -296,7 +296,9 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
 )
 _CLAUSE_START = re.compile(r"(?:^|[,:;(]|\b(?:that|que|qu'|and|et))\s*$", _I)
 _STATE_OR_FALL = re.compile(
-    r"^(?:sous|aux|entre|in\b|into|under|fell|fallen|falls|tomb|pass|came)", _I
+    r"^(?:sous|aux|entre|in\b|into|under|fell|fallen|falls|tomb|pass|repass|came|h[oe]ld|tenue?|"
+    r"contrôlée?)",
+    _I,
 )
 _STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under|occup|h[oe]ld|tenue?|contrôlée?)", _I)
 _STATE_OK = re.compile(
@@ -447,7 +449,7 @@ def find_captures(
     before): "the town" or "la localité" with no city in the sentence stands for it.
     """
     cities = [mention for mention in mentions if mention.is_city]
-    if not cities and earlier is None:
+    if (not cities and earlier is None) or _recalled_sentence(sentence):
         return []
     if earlier is not None:
         # Placed before the sentence so that "the town" finds it last among earlier names.
@@ -628,6 +630,13 @@ def _in_spans(position: int, spans: list[tuple[int, int]]) -> bool:
 def _recalled(clause: str) -> bool:
     """Whether a clause dates what it tells by a year or recalls it ("a decade after")."""
     return has_year(clause) or is_background(clause)
+
+
+def _recalled_sentence(sentence: str) -> bool:
+    """Whether a sentence opens by recalling the past ("Ten years ago, ..."): all it tells is
+    background, whereas "..., a decade after X fell" recalls only its last clause."""
+    opening = _CLAUSE_AFTER.match(sentence)
+    return is_background(opening.group(0)) if opening else False
 
 
 def _active(
