@@ -21,3 +21,11 @@ DEAD_LETTERS = Counter("vigie_dead_letters_total", "Deliveries sent to vigie.dea
 DUPLICATES_SUPPRESSED = Counter(
     "vigie_deliveries_suppressed_total", "Deliveries skipped because already done", ["channel"]
 )
+DELIVERIES_QUEUED = Counter(
+    "vigie_deliveries_queued_total",
+    "Deliveries put in their target's backlog to be retried",
+    ["channel"],
+)
+BREAKER_OPENED = Counter(
+    "vigie_circuit_opened_total", "Targets paused by their circuit breaker", ["channel"]
+)

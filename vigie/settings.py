@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     delivery_backoff_s: float = Field(default=1.0, ge=0)
     delivery_backoff_max_s: float = Field(default=300.0, ge=0)
     delivery_timeout_s: float = Field(default=10.0, gt=0)
+    # How long the alert worker retries a failing delivery before dead-lettering it (24 h).
+    delivery_retry_horizon_s: float = Field(default=24 * 3600.0, gt=0)
+    # Consecutive failures that pause a target (circuit breaker) until a probe succeeds.
+    delivery_breaker_threshold: int = Field(default=5, ge=1)
     channel_concurrency: int = Field(default=4, ge=1)
     digest_threshold: int = Field(default=5, ge=1)
     digest_window_s: float = Field(default=300.0, ge=0)
