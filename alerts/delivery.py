@@ -13,6 +13,7 @@ retry``), it retries in place up to ``policy.attempts`` tries.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -145,7 +146,6 @@ class Deliverer:
         if settled is not None:
             return settled
         target = target_id(subscription.channel)
-        breaker = self.breaker(await backlog.breaker_state(target))
         entry = BacklogEntry(
             id=delivery_id(delivery.keys[0]),
             subscription_id=subscription.id,
@@ -154,6 +154,21 @@ class Deliverer:
             queued_at=self.clock(),
             produced_at=delivery.produced_at,
         )
+        # Decide and try under the target's slot: a burst for a failing target makes at most
+        # ``channel_concurrency`` inline attempts, the rest see the failure and wait in line.
+        async with self._limit(subscription.channel):
+            return await self._first_attempt(delivery, backlog, target, entry, kind)
+
+    async def _first_attempt(
+        self,
+        delivery: Delivery,
+        backlog: RedisBacklog,
+        target: str,
+        entry: BacklogEntry,
+        kind: str,
+    ) -> Outcome:
+        subscription = delivery.subscription
+        breaker = self.breaker(await backlog.breaker_state(target))
         waiting = await backlog.length(target)
         if waiting or breaker.state is not CircuitState.CLOSED or breaker.backing_off:
             # Behind older deliveries, or the target is paused: wait in line, do not try it now.
@@ -167,7 +182,7 @@ class Deliverer:
                 breaker.state.value,
             )
             return Outcome.QUEUED
-        error = await self._attempt(delivery, kind, 1)
+        error = await self._attempt(delivery, kind, 1, limited=False)
         if error is None:
             await self._settle_sent(delivery.keys)
             await self._delivered(delivery, kind, 1)
@@ -394,7 +409,9 @@ class Deliverer:
                 log.warning("cannot record a sent delivery yet (%s); retrying", exc)
                 await self.sleep(min(5.0, 0.05 * 2**failures))
 
-    async def _attempt(self, delivery: Delivery, kind: str, attempt: int) -> DeliveryError | None:
+    async def _attempt(
+        self, delivery: Delivery, kind: str, attempt: int, *, limited: bool = True
+    ) -> DeliveryError | None:
         subscription = delivery.subscription
         metrics.DELIVERY_ATTEMPTS.labels(kind).inc()
         try:
@@ -405,7 +422,10 @@ class Deliverer:
                 delivery_id=delivery_id(delivery.keys[0]),
                 attempt=attempt,
             )
-            async with self._limit(subscription.channel):
+            limit = (
+                self._limit(subscription.channel) if limited else contextlib.nullcontext()
+            )
+            async with limit:
                 async with asyncio.timeout(self.policy.timeout_s):
                     await channel.send(message)
         except DeliveryError as exc:

@@ -327,7 +327,8 @@ class KafkaAlertConsumer:
         for task in left:
             task.cancel()
         # Let cancelled deliveries release their leases and locks before the clients close.
-        await asyncio.wait(left, timeout=5.0) if left else None
+        if left:
+            await asyncio.wait(left, timeout=5.0)
         await self.commit()
 
 
