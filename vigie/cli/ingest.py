@@ -56,6 +56,7 @@ async def _main(
     limits = FetchLimits(
         connect_timeout_s=settings.connect_timeout_s,
         read_timeout_s=settings.read_timeout_s,
+        deadline_s=settings.fetch_deadline_s,
         max_body_bytes=settings.max_body_bytes,
         user_agent=settings.user_agent,
         seen_ttl_s=settings.seen_ttl_days * 86400,
