@@ -422,9 +422,7 @@ class Deliverer:
                 delivery_id=delivery_id(delivery.keys[0]),
                 attempt=attempt,
             )
-            limit = (
-                self._limit(subscription.channel) if limited else contextlib.nullcontext()
-            )
+            limit = self._limit(subscription.channel) if limited else contextlib.nullcontext()
             async with limit:
                 async with asyncio.timeout(self.policy.timeout_s):
                     await channel.send(message)

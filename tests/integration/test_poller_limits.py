@@ -61,7 +61,9 @@ async def server() -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def parts(kafka_bootstrap: str, redis_url: str) -> AsyncIterator[tuple[aioredis.Redis, ItemPublisher]]:
+async def parts(
+    kafka_bootstrap: str, redis_url: str
+) -> AsyncIterator[tuple[aioredis.Redis, ItemPublisher]]:
     client = aioredis.from_url(redis_url)
     publisher = ItemPublisher(kafka_bootstrap)
     yield client, publisher
