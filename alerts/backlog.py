@@ -185,6 +185,14 @@ class RedisBacklog:
         """How many targets have a backlog."""
         return int(await self.redis.zcard(DUE_KEY))
 
+    async def gate(self, target: str) -> tuple[int, dict[str, Any] | None]:
+        """The backlog length and breaker state of ``target`` in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.llen(queue_key(target))
+        pipe.hget(BREAKER_KEY, target)
+        length, raw = await pipe.execute()
+        return int(length), (json.loads(raw) if raw else None)
+
     async def breaker_state(self, target: str) -> dict[str, Any] | None:
         """The persisted breaker state of ``target``."""
         raw = await self.redis.hget(BREAKER_KEY, target)

@@ -168,8 +168,8 @@ class Deliverer:
         kind: str,
     ) -> Outcome:
         subscription = delivery.subscription
-        breaker = self.breaker(await backlog.breaker_state(target))
-        waiting = await backlog.length(target)
+        waiting, state = await backlog.gate(target)
+        breaker = self.breaker(state)
         if waiting or breaker.state is not CircuitState.CLOSED or breaker.backing_off:
             # Behind older deliveries, or the target is paused: wait in line, do not try it now.
             await self._queue(backlog, target, entry, kind, max(breaker.retry_at, self.clock()))
