@@ -98,6 +98,8 @@ class Deliverer:
         self.clock = clock
         self.dead_letters = RedisDeadLetterStore(redis)
         self._limits: dict[str, asyncio.Semaphore] = {}
+        #: Targets whose last inline attempt from this process failed (see ``_deliver_or_queue``).
+        self._suspect: set[str] = set()
 
     def _limit(self, target: str) -> asyncio.Semaphore:
         # One semaphore per target URL: a slow or failing target fills only its own slots.
@@ -154,35 +156,20 @@ class Deliverer:
             queued_at=self.clock(),
             produced_at=delivery.produced_at,
         )
-        # Decide and try under the target's slot: a burst for a failing target makes at most
-        # ``channel_concurrency`` inline attempts, the rest see the failure and wait in line.
-        async with self._limit(subscription.channel):
-            return await self._first_attempt(delivery, backlog, target, entry, kind)
-
-    async def _first_attempt(
-        self,
-        delivery: Delivery,
-        backlog: RedisBacklog,
-        target: str,
-        entry: BacklogEntry,
-        kind: str,
-    ) -> Outcome:
-        subscription = delivery.subscription
         waiting, state = await backlog.gate(target)
         breaker = self.breaker(state)
         if waiting or breaker.state is not CircuitState.CLOSED or breaker.backing_off:
             # Behind older deliveries, or the target is paused: wait in line, do not try it now.
-            await self._queue(backlog, target, entry, kind, max(breaker.retry_at, self.clock()))
-            log.info(
-                "delivery %s of %s to %s queued behind %d (target %s)",
-                entry.id,
-                delivery.alerts[0].id,
-                subscription.log_name(),
-                waiting,
-                breaker.state.value,
-            )
-            return Outcome.QUEUED
-        error = await self._attempt(delivery, kind, 1, limited=False)
+            return await self._wait_in_line(delivery, backlog, target, entry, kind, breaker)
+        async with self._limit(subscription.channel):
+            if target in self._suspect:
+                # An attempt of this burst just failed: do not pile more onto the target.
+                return await self._wait_in_line(delivery, backlog, target, entry, kind, breaker)
+            error = await self._attempt(delivery, kind, 1, limited=False)
+            if error is not None and error.retryable:
+                self._suspect.add(target)
+            else:
+                self._suspect.discard(target)
         if error is None:
             await self._settle_sent(delivery.keys)
             await self._delivered(delivery, kind, 1)
@@ -190,7 +177,7 @@ class Deliverer:
         if not error.retryable:
             await self._dead(delivery, kind, 1, error)
             return Outcome.DEAD
-        retry_at = await self._failed(backlog, target, breaker, error, kind)
+        retry_at = await self._failed(backlog, target, error, kind)
         await self._queue(backlog, target, entry.failed(str(error)), kind, retry_at)
         log.info(
             "delivery %s of %s to %s failed, retry in %.1fs: %s",
@@ -202,20 +189,45 @@ class Deliverer:
         )
         return Outcome.QUEUED
 
+    async def _wait_in_line(
+        self,
+        delivery: Delivery,
+        backlog: RedisBacklog,
+        target: str,
+        entry: BacklogEntry,
+        kind: str,
+        breaker: CircuitBreaker,
+    ) -> Outcome:
+        due_at = max(breaker.retry_at, self.clock())
+        length = await self._queue(backlog, target, entry, kind, due_at)
+        log.info(
+            "delivery %s of %s to %s waits in line (%d queued, target %s)",
+            entry.id,
+            delivery.alerts[0].id,
+            delivery.subscription.log_name(),
+            length,
+            breaker.state.value,
+        )
+        return Outcome.QUEUED
+
     async def _queue(
         self, backlog: RedisBacklog, target: str, entry: BacklogEntry, kind: str, due_at: float
-    ) -> None:
-        await backlog.push(target, entry, due_at)
+    ) -> int:
+        length = await backlog.push(target, entry, due_at)
         metrics.DELIVERIES_QUEUED.labels(kind).inc()
+        return length
 
     async def _failed(
         self,
         backlog: RedisBacklog,
         target: str,
-        breaker: CircuitBreaker,
         error: DeliveryError,
         kind: str,
+        breaker: CircuitBreaker | None = None,
     ) -> float:
+        if breaker is None:
+            # Read afresh: other attempts of the same burst may have failed meanwhile.
+            breaker = self.breaker(await backlog.breaker_state(target))
         was_closed = breaker.state is CircuitState.CLOSED
         retry_after = error.retry_after if isinstance(error, RetryableDeliveryError) else None
         retry_at = breaker.record_failure(str(error), retry_after)
@@ -301,6 +313,7 @@ class Deliverer:
         if error is None or not error.retryable:
             # Any definitive answer shows the target is up again.
             breaker.record_success()
+            self._suspect.discard(target)
             await backlog.save_breaker(target, breaker.to_dict())
             if error is None:
                 await self._settle_sent(entry.keys)
@@ -310,7 +323,7 @@ class Deliverer:
                 await self._dead(delivery, kind, attempts, error)
                 await backlog.pop(target, entry, self.clock())
             return True
-        retry_at = await self._failed(backlog, target, breaker, error, kind)
+        retry_at = await self._failed(backlog, target, error, kind, breaker)
         failed = entry.failed(str(error))
         log.info(
             "retry %d of delivery %s to %s failed, next in %.1fs: %s",
