@@ -98,8 +98,9 @@ class Deliverer:
         self.clock = clock
         self.dead_letters = RedisDeadLetterStore(redis)
         self._limits: dict[str, asyncio.Semaphore] = {}
-        #: Targets whose last inline attempt from this process failed (see ``_deliver_or_queue``).
-        self._suspect: set[str] = set()
+        #: When an inline attempt from this process last failed, per target (monotonic clock;
+        #: infinite until the failure is recorded in Redis). See ``_deliver_or_queue``.
+        self._failed_at: dict[str, float] = {}
 
     def _limit(self, target: str) -> asyncio.Semaphore:
         # One semaphore per target URL: a slow or failing target fills only its own slots.
@@ -156,20 +157,21 @@ class Deliverer:
             queued_at=self.clock(),
             produced_at=delivery.produced_at,
         )
+        checked_at = time.monotonic()
         waiting, state = await backlog.gate(target)
         breaker = self.breaker(state)
         if waiting or breaker.state is not CircuitState.CLOSED or breaker.backing_off:
             # Behind older deliveries, or the target is paused: wait in line, do not try it now.
             return await self._wait_in_line(delivery, backlog, target, entry, kind, breaker)
         async with self._limit(subscription.channel):
-            if target in self._suspect:
-                # An attempt of this burst just failed: do not pile more onto the target.
+            if self._failed_at.get(target, -1.0) >= checked_at:
+                # An attempt failed after our look at Redis: do not pile more onto the target.
                 return await self._wait_in_line(delivery, backlog, target, entry, kind, breaker)
             error = await self._attempt(delivery, kind, 1, limited=False)
             if error is not None and error.retryable:
-                self._suspect.add(target)
+                self._failed_at[target] = float("inf")
             else:
-                self._suspect.discard(target)
+                self._failed_at.pop(target, None)
         if error is None:
             await self._settle_sent(delivery.keys)
             await self._delivered(delivery, kind, 1)
@@ -179,6 +181,8 @@ class Deliverer:
             return Outcome.DEAD
         retry_at = await self._failed(backlog, target, error, kind)
         await self._queue(backlog, target, entry.failed(str(error)), kind, retry_at)
+        # Recorded: a look at Redis from now on sees the failure.
+        self._failed_at[target] = time.monotonic()
         log.info(
             "delivery %s of %s to %s failed, retry in %.1fs: %s",
             entry.id,
@@ -313,7 +317,7 @@ class Deliverer:
         if error is None or not error.retryable:
             # Any definitive answer shows the target is up again.
             breaker.record_success()
-            self._suspect.discard(target)
+            self._failed_at.pop(target, None)
             await backlog.save_breaker(target, breaker.to_dict())
             if error is None:
                 await self._settle_sent(entry.keys)
