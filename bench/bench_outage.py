@@ -7,7 +7,7 @@ request without answering for ``--hang`` seconds, then answers 200. Prints how m
 were accepted (once each, by delivery id), duplicates, dead letters, and how long the backlog
 took to drain after the receiver came back.
 
-Run: ``python bench/bench_outage.py [--alerts 60] [--fail 30] [--hang 30]``.
+Run: ``python bench/bench_outage.py [--alerts 60] [--fail 30] [--hang 30] [--burst]``.
 """
 
 from __future__ import annotations
@@ -78,7 +78,9 @@ class OutageReceiver:
             await self._runner.cleanup()
 
 
-async def bench(alerts: int, fail_s: float, hang_s: float, root: Path) -> dict[str, float]:
+async def bench(
+    alerts: int, fail_s: float, hang_s: float, root: Path, burst: bool = False
+) -> dict[str, float]:
     """Run one outage and return its figures."""
     broker = TansuBroker(log_file=root / "tansu.log")
     broker.start()
@@ -102,8 +104,8 @@ async def bench(alerts: int, fail_s: float, hang_s: float, root: Path) -> dict[s
     client = aioredis.Redis.from_url(server.url)
     try:
         receiver.started = time.time()
-        # Spread the alerts over the outage, as news would arrive.
-        pace = (fail_s + hang_s) / max(alerts, 1)
+        # Spread the alerts over the outage, as news would arrive (or all at its start).
+        pace = 0.0 if burst else (fail_s + hang_s) / max(alerts, 1)
         for number in range(alerts):
             alert = sample_alert(f"outage-{number}")
             await producer.send_and_wait(
@@ -140,12 +142,13 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=60)
     parser.add_argument("--fail", type=float, default=30.0, help="seconds of HTTP 500")
     parser.add_argument("--hang", type=float, default=30.0, help="seconds of no answer")
+    parser.add_argument("--burst", action="store_true", help="every alert at the outage's start")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vigie-bench-") as root:
-        figures = asyncio.run(bench(args.alerts, args.fail, args.hang, Path(root)))
+        figures = asyncio.run(bench(args.alerts, args.fail, args.hang, Path(root), args.burst))
     print(
-        f"outage bench: {args.alerts} alerts over {args.fail:g}s of HTTP 500 "
-        f"then {args.hang:g}s without answer"
+        f"outage bench: {args.alerts} alerts {'at the start of' if args.burst else 'over'} "
+        f"{args.fail:g}s of HTTP 500 then {args.hang:g}s without answer"
     )
     print(
         f"  accepted once: {figures['accepted']:.0f}, duplicates: {figures['duplicates']:.0f}, "
