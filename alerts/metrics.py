@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 ALERTS_CONSUMED = Counter("vigie_alerts_consumed_total", "Alerts read from vigie.alerts", ["kind"])
 DELIVERIES = Counter(
@@ -28,4 +28,7 @@ DELIVERIES_QUEUED = Counter(
 )
 BREAKER_OPENED = Counter(
     "vigie_circuit_opened_total", "Targets paused by their circuit breaker", ["channel"]
+)
+BACKLOG_TARGETS = Gauge(
+    "vigie_delivery_backlog_targets", "Targets with deliveries waiting for a retry"
 )

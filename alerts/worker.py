@@ -192,6 +192,7 @@ class AlertWorker:
     async def retry_due(self, now: float | None = None) -> list[asyncio.Task[None]]:
         """Start draining every target whose backlog is due; returns the tasks started."""
         tasks = []
+        metrics.BACKLOG_TARGETS.set(await self.backlog.total())
         for target in await self.backlog.due(time.time() if now is None else now):
             if target not in self._draining:
                 self._draining.add(target)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 
+from alerts import metrics
 from alerts.backlog import RedisBacklog, target_id
 from alerts.channels.registry import ChannelRegistry
 from alerts.dead import RedisDeadLetterStore
@@ -119,6 +120,9 @@ async def test_a_dead_target_is_paused_and_does_not_delay_another(
     target = target_id(receiver.url("/down"))
     async with asyncio.timeout(20):
         while await backlog.length(target) < 20:
+            await asyncio.sleep(0.02)
+        # Operators see one target waiting.
+        while metrics.BACKLOG_TARGETS._value.get() != 1:
             await asyncio.sleep(0.02)
     await worker.close()
     # Only the first attempts of a burst reached the dead target; the rest wait in its backlog.
