@@ -132,3 +132,25 @@ def test_replay_where_every_line_is_bad_fails_and_counts(
     assert "line 2: not UTF-8" in result.stderr and "Traceback" not in result.stderr
     assert "0 item(s) sent, 3 line(s) skipped" in result.stderr
     assert "every line was bad (3 skipped)" in result.stderr
+
+
+def test_ingest_once_names_a_failing_feed_without_a_traceback(
+    kafka_bootstrap: str, redis_url: str, tmp_path: Path
+) -> None:
+    from vigie.embedded.ports import free_port
+
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(
+        f"feeds:\n  - name: away\n    url: http://127.0.0.1:{free_port()}/feed.xml\n    lang: en\n",
+        encoding="utf-8",
+    )
+    env = vigie_env(tmp_path, VIGIE_KAFKA_BOOTSTRAP=kafka_bootstrap, VIGIE_REDIS_URL=redis_url)
+    result = subprocess.run(
+        vigie("ingest", "--once", "--feeds", str(feeds)),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "away: connection:" in result.stderr and "Traceback" not in result.stderr
