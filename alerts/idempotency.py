@@ -2,11 +2,14 @@
 
 A key moves through these values:
 
-    (absent) ──claim──► sending:<owner> (lease) ──► done | dead | held
-                            │ lease expires (worker died mid-send)
-                            └──────────────► absent again: the next worker may claim
+    (absent) ──claim──► sending:<owner> (lease) ──► done | dead | held | queued
+                            │ lease expires (worker died mid-send)      │
+                            └──────────────► absent again               │ the backlog's drain
+                                             (the next worker may claim)│ claims it again
+                                   sending:<owner> ◄────────────────────┘
 
-``done``/``dead``/``held`` stay for ``ttl_s`` (longer than any redelivery), so a Kafka redelivery
+``queued`` means the delivery waits in its target's backlog (alerts/backlog.py).
+``done``/``dead``/``held``/``queued`` stay for ``ttl_s`` (longer than any redelivery), so a Kafka redelivery
 or a second worker finds the key and skips the delivery.
 """
 
@@ -24,7 +27,7 @@ DEFAULT_TTL_S = 7 * 24 * 3600
 _CLAIM = """
 local value = redis.call('GET', KEYS[1])
 local mine = 'sending:' .. ARGV[1]
-if not value or value == mine then
+if not value or value == mine or (ARGV[3] == '1' and value == 'queued') then
   redis.call('SET', KEYS[1], mine, 'PX', ARGV[2])
   return 'claimed'
 end
@@ -50,6 +53,7 @@ class KeyState(StrEnum):
     DONE = "done"  # already delivered
     DEAD = "dead"  # already dead-lettered
     HELD = "held"  # waiting in a digest or revision-merge buffer
+    QUEUED = "queued"  # waiting in its target's backlog for a retry
 
 
 def delivery_key(alert_id: str, revision: int, subscription_id: str) -> str:
@@ -72,10 +76,12 @@ class IdempotencyStore:
         self._claim = redis.register_script(_CLAIM)
         self._release = redis.register_script(_RELEASE)
 
-    async def claim(self, key: str, lease_s: float) -> KeyState:
-        """Take (or renew) the lease on ``key`` unless it is settled or another worker holds it."""
+    async def claim(self, key: str, lease_s: float, *, from_queue: bool = False) -> KeyState:
+        """Take (or renew) the lease on ``key`` unless settled or leased elsewhere (``queued`` too with ``from_queue``)."""
         lease_ms = max(1, int(lease_s * 1000))
-        value = await self._claim(keys=[key], args=[self.owner, lease_ms])
+        value = await self._claim(
+            keys=[key], args=[self.owner, lease_ms, "1" if from_queue else "0"]
+        )
         text = value.decode() if isinstance(value, bytes) else str(value)
         try:
             return KeyState(text)

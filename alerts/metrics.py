@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 ALERTS_CONSUMED = Counter("vigie_alerts_consumed_total", "Alerts read from vigie.alerts", ["kind"])
 DELIVERIES = Counter(
@@ -20,4 +20,15 @@ DELIVERY_LATENCY = Histogram(
 DEAD_LETTERS = Counter("vigie_dead_letters_total", "Deliveries sent to vigie.dead", ["channel"])
 DUPLICATES_SUPPRESSED = Counter(
     "vigie_deliveries_suppressed_total", "Deliveries skipped because already done", ["channel"]
+)
+DELIVERIES_QUEUED = Counter(
+    "vigie_deliveries_queued_total",
+    "Deliveries put in their target's backlog to be retried",
+    ["channel"],
+)
+BREAKER_OPENED = Counter(
+    "vigie_circuit_opened_total", "Targets paused by their circuit breaker", ["channel"]
+)
+BACKLOG_TARGETS = Gauge(
+    "vigie_delivery_backlog_targets", "Targets with deliveries waiting for a retry"
 )

@@ -4,6 +4,10 @@ At-least-once from Kafka (manual commits of the highest contiguous handled offse
 partition) plus the idempotency keys in Redis give "never twice"; retries and dead letters
 give "never lost". Each record is handled by its own task so a slow target delays only the
 commits of its own partition, never the other deliveries.
+
+A record counts as handled once every delivery is sent, dead-lettered, held, or queued in its
+target's Redis backlog (alerts/backlog.py): a failing target keeps its deliveries there, not in
+uncommitted offsets, so it neither holds back the partition nor is lost with the worker.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from alerts import metrics
+from alerts.backlog import RedisBacklog
 from alerts.channels.registry import ChannelRegistry
 from alerts.delivery import Deliverer, Delivery, Outcome, Publish
 from alerts.delivery import no_publish as _no_publish
@@ -68,11 +73,16 @@ class AlertWorker:
         self.policy = policy
         self.console = console
         self.store = RedisSubscriptionStore(redis)
-        self.idempotency = IdempotencyStore(
-            redis, owner or worker_owner(), ttl_s=policy.idempotency_ttl_s
-        )
+        self.owner = owner or worker_owner()
+        self.idempotency = IdempotencyStore(redis, self.owner, ttl_s=policy.key_ttl_s)
+        self.backlog = RedisBacklog(redis, key_ttl_s=policy.key_ttl_s)
         self.deliverer = Deliverer(
-            redis, channels, self.idempotency, policy, publish=publish or _no_publish
+            redis,
+            channels,
+            self.idempotency,
+            policy,
+            publish=publish or _no_publish,
+            backlog=self.backlog,
         )
         self.buffer = RedisHoldBuffer(
             redis,
@@ -84,6 +94,7 @@ class AlertWorker:
         self._version: int | None = None
         self._checked_at = 0.0
         self._flushing: set[str] = set()
+        self._draining: set[str] = set()
 
     async def subscriptions(self) -> list[Subscription]:
         """Stored subscriptions plus the console, re-read when their version changes."""
@@ -116,7 +127,12 @@ class AlertWorker:
     ) -> Outcome:
         key = delivery_key(alert.id, alert.revision, subscription.id)
         delivery = Delivery(subscription, (alert,), (key,), produced_at)
-        if await self.idempotency.state(key) in (KeyState.DONE, KeyState.DEAD, KeyState.HELD):
+        if await self.idempotency.state(key) in (
+            KeyState.DONE,
+            KeyState.DEAD,
+            KeyState.HELD,
+            KeyState.QUEUED,
+        ):
             # Settled before (a redelivery after a crash): the deliverer records the duplicate.
             return await self.deliverer.deliver(delivery)
         if self._may_hold(subscription):
@@ -173,6 +189,24 @@ class AlertWorker:
             log.exception("flushing held batch %s failed; will try again", batch_id)
         finally:
             self._flushing.discard(batch_id)
+
+    async def retry_due(self, now: float | None = None) -> list[asyncio.Task[None]]:
+        """Start draining every target whose backlog is due; returns the tasks started."""
+        tasks = []
+        metrics.BACKLOG_TARGETS.set(await self.backlog.total())
+        for target in await self.backlog.due(time.time() if now is None else now):
+            if target not in self._draining:
+                self._draining.add(target)
+                tasks.append(asyncio.create_task(self._drain(target)))
+        return tasks
+
+    async def _drain(self, target: str) -> None:
+        try:
+            await self.deliverer.drain(target, self.subscription, self.owner)
+        except Exception:
+            log.exception("retrying the backlog of target %s failed; will try again", target)
+        finally:
+            self._draining.discard(target)
 
     async def sync_declared(self, path: Path) -> list[Subscription]:
         """Upsert the subscriptions of a YAML file (stable ids from their names)."""
@@ -236,6 +270,12 @@ class KafkaAlertConsumer:
                 task.add_done_callback(self.tasks.discard)
         except Exception:
             log.exception("cannot flush held alerts now; will try again")
+        try:
+            for task in await self.worker.retry_due():
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+        except Exception:
+            log.exception("cannot retry queued deliveries now; will try again")
 
     def _start(self, partition: Any, record: Any) -> None:
         self.tracker.started(partition, record.offset)
@@ -285,8 +325,12 @@ class KafkaAlertConsumer:
         """Let running deliveries finish for up to ``timeout_s`` before shutdown."""
         if self.tasks:
             await asyncio.wait(set(self.tasks), timeout=timeout_s)
-        for task in set(self.tasks):
+        left = set(self.tasks)
+        for task in left:
             task.cancel()
+        # Let cancelled deliveries release their leases and locks before the clients close.
+        if left:
+            await asyncio.wait(left, timeout=5.0)
         await self.commit()
 
 

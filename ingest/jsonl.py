@@ -2,7 +2,8 @@
 
 A line is a JSON object with ``id`` and ``title`` and/or ``text`` (or ``summary``), and
 optionally ``lang``, ``source``, ``url``, ``published_at``; unknown fields are ignored.
-When ``lang`` is missing it is guessed from the text.
+When ``lang`` is missing it is guessed from the text. Input is UTF-8; a line that is not
+is a bad line like any other (read it with ``errors="surrogateescape"`` to let it through).
 """
 
 from __future__ import annotations
@@ -39,10 +40,25 @@ def item_from_object(data: Any, default_source: str) -> WireItem:
     return WireItem.from_dict(fields)
 
 
+def undecodable(line: str) -> str | None:
+    """Why ``line`` is not UTF-8 (read with ``errors="surrogateescape"``), or ``None`` when it is."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # surrogateescape keeps each undecodable byte as U+DC80..U+DCFF: name the byte itself.
+        byte = ord(line[error.start]) - 0xDC00 if 0xDC80 <= ord(line[error.start]) <= 0xDCFF else 0
+        return f"not UTF-8: byte 0x{byte:02x} at character {error.start + 1}"
+    return None
+
+
 def read_item_lines(lines: Iterable[str], default_source: str) -> Iterator[ItemLine]:
     """One ``ItemLine`` per non-blank line, in order; a bad line carries its error."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
+            continue
+        problem = undecodable(line)
+        if problem:
+            yield ItemLine(number, error=problem)
             continue
         try:
             data = json.loads(line)

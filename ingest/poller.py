@@ -1,11 +1,12 @@
 """``FeedPoller``: polls feeds with conditional GET and publishes only new or changed items.
 
 Per feed, one loop: fetch (ETag / Last-Modified kept in Redis, connect and read timeouts,
-body size cap; redirects followed hop by hop, each hop through the egress guard, at most
-``MAX_REDIRECTS``), parse the bytes with feedparser (it never fetches), normalise entries,
-drop those already produced unchanged (seen-set in Redis), publish the rest with
-``acks=all``, then mark them seen. A failure backs off exponentially and is recorded in
-the feed's health hash; it never stops the other feeds.
+a total deadline, body size cap; redirects followed hop by hop, each hop through the egress
+guard, at most ``MAX_REDIRECTS``), parse the bytes with feedparser (it never fetches),
+normalise entries, drop those already produced unchanged (seen-set in Redis), publish the
+rest with ``acks=all``, then mark them seen. A failure backs off exponentially and is recorded
+in the feed's health hash; it never stops the other feeds. An empty body or a feed without
+entries is a failure too (``empty``): a wire that suddenly says nothing is worth a look.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class FetchLimits:
 
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 15.0
+    #: Connect, headers and the whole body: the read timeout alone never ends a slow trickle.
+    deadline_s: float = 30.0
     max_body_bytes: int = 5 * 1024 * 1024
     user_agent: str = "Vigie"
     seen_ttl_s: int = 30 * 86400
@@ -193,6 +196,9 @@ class FeedPoller:
         parsed = feedparser.parse(
             body, response_headers={"content-type": headers.get("content-type", "")}
         )
+        if not parsed.entries and parsed.get("version"):
+            # Recognised as RSS/Atom (even if served with a loose content type), but says nothing.
+            raise FeedError("empty", f"a {parsed.get('version')} feed with no entries")
         if parsed.get("bozo") and not parsed.entries:
             reason = parsed.get("bozo_exception")
             raise FeedError("malformed", f"not a feed: {reason}")
@@ -252,10 +258,18 @@ class FeedPoller:
             for name, value in zip(("etag", "last_modified"), stored, strict=True)
             if value
         }
-        status, body, headers = await self._fetch(feed, validators)
+        try:
+            async with asyncio.timeout(self.limits.deadline_s):
+                status, body, headers = await self._fetch(feed, validators)
+        except TimeoutError as exc:
+            raise FeedError(
+                "timeout", f"no complete answer within the {self.limits.deadline_s:g}s deadline"
+            ) from exc
         if status == 304:
             metrics.FEED_POLLS.labels(feed.name, "not_modified").inc()
             return PollResult(feed.name, status, not_modified=True)
+        if not body.strip():
+            raise FeedError("empty", f"empty body (HTTP {status})", status)
         items = self._parse(feed, body, headers)
         for item in items:
             metrics.ITEMS_FETCHED.labels(feed.name, item.lang).inc()

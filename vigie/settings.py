@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     poll_interval_s: float = Field(default=300.0, gt=0)
     connect_timeout_s: float = Field(default=5.0, gt=0)
     read_timeout_s: float = Field(default=15.0, gt=0)
+    # Whole fetch of a feed (connect, headers, body): ends a server that trickles bytes.
+    fetch_deadline_s: float = Field(default=30.0, gt=0)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     user_agent: str = "Vigie/0.1 (+https://github.com/vigie-alerts/vigie)"
     seen_ttl_days: int = Field(default=30, ge=1)
@@ -80,10 +82,15 @@ class Settings(BaseSettings):
     console: bool = True
     # Bearer token of the API and the status page; required when listening beyond loopback.
     api_token: SecretStr | None = None
+    # Quick tries of a synchronous re-send; the alert worker retries until the horizon instead.
     delivery_attempts: int = Field(default=6, ge=1)
     delivery_backoff_s: float = Field(default=1.0, ge=0)
     delivery_backoff_max_s: float = Field(default=300.0, ge=0)
     delivery_timeout_s: float = Field(default=10.0, gt=0)
+    # How long the alert worker retries a failing delivery before dead-lettering it (24 h).
+    delivery_retry_horizon_s: float = Field(default=24 * 3600.0, gt=0)
+    # Consecutive failures that pause a target (circuit breaker) until a probe succeeds.
+    delivery_breaker_threshold: int = Field(default=5, ge=1)
     channel_concurrency: int = Field(default=4, ge=1)
     digest_threshold: int = Field(default=5, ge=1)
     digest_window_s: float = Field(default=300.0, ge=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -69,9 +70,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         code = args.handler(args, settings)
+        # Flush here, not at exit, so a reader that went away is noticed below.
+        sys.stdout.flush()
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return quiet_broken_pipe()
     return int(code or 0)
+
+
+#: Exit status of a writer whose reader closed the pipe (128 + SIGPIPE), as `yes | head` gives.
+BROKEN_PIPE_EXIT = 141
+
+
+def quiet_broken_pipe() -> int:
+    """The reader of stdout left (``vigie dead list | head -1``): stop without a traceback."""
+    # Point stdout at /dev/null so the interpreter's final flush does not complain either.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (captured): nothing to redirect
+        pass
+    return BROKEN_PIPE_EXIT
 
 
 if __name__ == "__main__":

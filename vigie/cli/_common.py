@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import signal
 import sys
 from collections.abc import Iterator
@@ -36,11 +37,23 @@ def stop_event_on_signals() -> asyncio.Event:
 
 @contextmanager
 def open_input(path: str) -> Iterator[TextIO]:
-    """The named UTF-8 file, or stdin for ``-``; only a file we opened is closed."""
+    """The named UTF-8 file, or stdin for ``-``; only a file we opened is closed.
+
+    Bytes that are not UTF-8 come through as lone surrogates (``surrogateescape``) so the
+    reader reports the line that holds them instead of stopping the whole run.
+    """
     if path == "-":
-        yield sys.stdin
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # already text (a test's StringIO): nothing to decode
+            yield sys.stdin
+            return
+        stream = io.TextIOWrapper(buffer, encoding="utf-8", errors="surrogateescape")
+        try:
+            yield stream
+        finally:
+            stream.detach()  # leave the process's stdin open
         return
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8", errors="surrogateescape") as handle:
         yield handle
 
 

@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from vigie.cli._common import endpoints_or_exit
+from vigie.cli._common import egress_policy_or_exit, endpoints_or_exit
 
 
 def register(subparsers: Any) -> None:
@@ -71,6 +71,9 @@ def _retry(args: argparse.Namespace, settings: Any) -> int:
     if redis_url is None:
         return 2
     policy = replace(DeliveryPolicy.from_settings(settings), attempts=max(1, args.attempts))
+    egress = egress_policy_or_exit(settings, "vigie dead")
+    if egress is None:
+        return 2
 
     async def main() -> list[dict[str, Any]]:
         client = aioredis.Redis.from_url(redis_url)
@@ -80,6 +83,7 @@ def _retry(args: argparse.Namespace, settings: Any) -> int:
                 None if args.all else list(args.ids),
                 policy=policy,
                 allow_private=settings.allow_private_targets,
+                egress=egress,
                 stdout=sys.stderr,
             )
         finally:

@@ -2,8 +2,8 @@
 
 Input lines are ``{"id", "title", "text" or "summary", optional "lang"}``. Output lines are
 ``{"id": ..., "events": [...]}`` in input order; a line that cannot be read gives
-``{"id": null, "line": N, "error": "..."}`` and the run goes on. Blank lines are skipped
-without output. The exit status is 0 whenever the input could be opened.
+``{"id": null, "line": N, "error": "..."}`` and the run goes on (bytes that are not UTF-8
+too). Blank lines are skipped without output. The exit status is 0 whenever the input could be opened.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def _run(args: argparse.Namespace, settings: Any) -> int:
             for result in detect_lines(source):
                 sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
                 sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader of stdout left: the command line stops quietly
     except OSError as error:
         print(f"vigie detect: cannot read {args.file}: {error}", file=sys.stderr)
         return 2

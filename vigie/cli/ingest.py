@@ -60,7 +60,7 @@ async def _main(
 ) -> int:
     import redis.asyncio as aioredis
 
-    from ingest.poller import FeedPoller, FetchLimits
+    from ingest.poller import FeedError, FeedPoller, FetchLimits
     from ingest.publisher import ItemPublisher
     from vigie.cli._common import stop_event_on_signals
     from vigie.ops import serve_ops
@@ -71,6 +71,7 @@ async def _main(
     limits = FetchLimits(
         connect_timeout_s=settings.connect_timeout_s,
         read_timeout_s=settings.read_timeout_s,
+        deadline_s=settings.fetch_deadline_s,
         max_body_bytes=settings.max_body_bytes,
         user_agent=settings.user_agent,
         seen_ttl_s=settings.seen_ttl_days * 86400,
@@ -79,12 +80,19 @@ async def _main(
     try:
         async with serve_ops(settings.ingest_metrics_port, process="ingest", host=settings.bind):
             if once:
+                failed = 0
                 for feed in feeds:
-                    result = await poller.poll_once(feed)
+                    try:
+                        result = await poller.poll_once(feed)
+                    except FeedError as exc:
+                        failed += 1
+                        print(f"{feed.name}: {exc.reason}: {exc}", file=sys.stderr)
+                        continue
                     print(
                         f"{feed.name}: HTTP {result.status}, {result.produced} new of {result.fetched}",
                         file=sys.stderr,
                     )
+                return 1 if failed else 0
             else:
                 await poller.run(stop)
     finally:

@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Publish every good line; exit 2 when no stack is reachable."""
+    """Publish every good line; exit 1 when every line was bad, 2 when no stack is reachable."""
     from tqdm import tqdm
 
     from ingest.jsonl import read_item_lines
@@ -66,4 +66,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         publisher.close()
     print(f"vigie replay: {sent} item(s) sent, {bad} line(s) skipped", file=sys.stderr)
+    if bad and not sent:
+        print(f"vigie replay: every line was bad ({bad} skipped): nothing sent", file=sys.stderr)
+        return 1
     return 0

@@ -1,0 +1,144 @@
+"""Feeds that cannot hang a poller or pass for healthy: a total deadline, empty answers counted."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from ingest import metrics
+from ingest.egress import EgressPolicy
+from ingest.feeds import FeedSpec
+from ingest.poller import FeedError, FeedPoller, FetchLimits
+from ingest.publisher import ItemPublisher
+from vigie.stats import feed_key
+
+#: The local test server is reached through the egress guard's allow-list, never around it.
+LOCAL_FEEDS = EgressPolicy.parse("127.0.0.1/32")
+
+pytestmark = pytest.mark.integration
+
+EMPTY_FEED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>quiet</title>'
+    b"<language>en</language></channel></rss>"
+)
+
+
+async def trickle(request: web.Request) -> web.StreamResponse:
+    """Headers at once, then one byte at a time, never the end: each read is quick, the body is not."""
+    response = web.StreamResponse(headers={"Content-Type": "application/rss+xml"})
+    await response.prepare(request)
+    try:
+        while True:
+            await response.write(b" ")
+            await asyncio.sleep(0.2)
+    except (ConnectionError, asyncio.CancelledError):
+        pass
+    return response
+
+
+async def slow_headers(request: web.Request) -> web.Response:
+    """Accepts the connection, answers after a long while."""
+    await asyncio.sleep(30)
+    return web.Response(body=EMPTY_FEED)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[str]:
+    app = web.Application()
+    app.router.add_get("/trickle", trickle)
+    app.router.add_get("/slow-headers", slow_headers)
+    app.router.add_get("/empty", lambda _: web.Response(body=b""))
+    app.router.add_get("/blank", lambda _: web.Response(body=b"  \n\t "))
+    app.router.add_get("/no-entries", lambda _: web.Response(body=EMPTY_FEED))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}"
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def parts(
+    kafka_bootstrap: str, redis_url: str
+) -> AsyncIterator[tuple[aioredis.Redis, ItemPublisher]]:
+    client = aioredis.from_url(redis_url)
+    publisher = ItemPublisher(kafka_bootstrap)
+    yield client, publisher
+    publisher.close()
+    await client.aclose()
+
+
+@pytest.mark.parametrize("path", ["trickle", "slow-headers"])
+async def test_a_fetch_ends_at_its_deadline_whatever_the_trickle(
+    server: str, parts: tuple[aioredis.Redis, ItemPublisher], path: str
+) -> None:
+    client, publisher = parts
+    # Every read is quicker than the read timeout: only the total deadline can end the fetch.
+    limits = FetchLimits(read_timeout_s=60.0, deadline_s=1.0)
+    feed = FeedSpec("drip", f"{server}/{path}", "en", 60)
+    poller = FeedPoller([feed], redis=client, publisher=publisher, limits=limits, egress=LOCAL_FEEDS)
+    try:
+        async with asyncio.timeout(30):  # a guard against a hang, not a measurement
+            with pytest.raises(FeedError) as error:
+                await poller.poll_once(feed)
+    finally:
+        await poller.aclose()
+    assert error.value.reason == "timeout"
+    assert "1s deadline" in str(error.value)
+
+
+@pytest.mark.parametrize("path", ["empty", "blank", "no-entries"])
+async def test_an_empty_answer_is_empty_not_ok(
+    server: str, parts: tuple[aioredis.Redis, ItemPublisher], path: str
+) -> None:
+    client, publisher = parts
+    feed = FeedSpec("quiet", f"{server}/{path}", "en", 60)
+    poller = FeedPoller([feed], redis=client, publisher=publisher, limits=FetchLimits(), egress=LOCAL_FEEDS)
+    try:
+        with pytest.raises(FeedError) as error:
+            await poller.poll_once(feed)
+    finally:
+        await poller.aclose()
+    assert error.value.reason == "empty"
+
+
+async def test_a_trickling_feed_is_logged_counted_and_recorded(
+    server: str, parts: tuple[aioredis.Redis, ItemPublisher], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, publisher = parts
+    feeds = [
+        FeedSpec("drip-run", f"{server}/trickle", "en", 60),
+        FeedSpec("quiet-run", f"{server}/no-entries", "en", 60),
+    ]
+    limits = FetchLimits(read_timeout_s=60.0, deadline_s=0.5)
+    poller = FeedPoller(feeds, redis=client, publisher=publisher, limits=limits, egress=LOCAL_FEEDS)
+    errors = {
+        (name, reason): metrics.FEED_ERRORS.labels(name, reason)._value.get()
+        for name, reason in (("drip-run", "timeout"), ("quiet-run", "empty"))
+    }
+    ok = metrics.FEED_POLLS.labels("quiet-run", "ok")._value.get()
+    stop = asyncio.Event()
+    caplog.set_level(logging.WARNING, logger="ingest.poller")
+    task = asyncio.create_task(poller.run(stop))
+    async with asyncio.timeout(30):
+        while poller.polls_done < 2:
+            await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    await poller.aclose()
+    for (name, reason), before in errors.items():
+        assert metrics.FEED_ERRORS.labels(name, reason)._value.get() == before + 1
+    assert metrics.FEED_POLLS.labels("quiet-run", "ok")._value.get() == ok
+    health = await client.hgetall(feed_key("drip-run"))
+    assert health[b"last_error"].startswith(b"timeout: no complete answer within")
+    assert (await client.hgetall(feed_key("quiet-run")))[b"last_error"].startswith(b"empty")
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("drip-run" in line and "(timeout)" in line for line in logged)
+    assert any("quiet-run" in line and "(empty)" in line for line in logged)
