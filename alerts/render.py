@@ -222,4 +222,5 @@ def console_record(alert: Alert, lang: str = "en") -> dict[str, Any]:
         "headlines": dict(alert.headline),
         "first_seen": alert.to_dict()["first_seen"],
         "reason": alert.reason,
+        "supersedes": alert.supersedes,
     }

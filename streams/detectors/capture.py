@@ -135,7 +135,7 @@ _POSSESSIVE_NOMINAL = re.compile(
 _ENTRY = re.compile(
     r"\b(?P<verb>"
     r"(?:marched|marches|march|moved|moves|rolled|rolls|swept|sweeps|poured|pour)\s+into"
-    r"|re-?enter(?:ed|s)?|enter(?:ed|s)"
+    r"|re-?enter(?:ed|s)?|enter(?:ed|s)?"
     r"|(?:were|are|is|was)\s+back\s+in(?:\s+the\s+(?:centre|center|heart)\s+of)?"
     r"|(?:(?:were|are|is|was)\s+(?:now\s+)?)?in\s+(?:(?:full|complete|total)\s+)?control\s+of"
     rf"|(?:sont|être|étaient|est|sont\s+désormais)\s+(?:re)?entrée?s?\s+(?:{_WHEN}\s+)?dans"
@@ -146,6 +146,7 @@ _ENTRY = re.compile(
     r"|(?:(?:now|then|later|subsequently|again|fully|completely|effectively)\s+)+"
     r"(?:(?:fully|completely|effectively)\s+)?(?:control(?:s|led)?|h[oe]ld|holds?|"
     r"occup(?:y|ies|ied)|(?:are|is|were|was)\s+in)"
+    r"|(?:are|is|were|was)\s+now\s+(?:fully\s+)?in"
     r"|controlled|occupied|occupies|occupy"
     r"|(?:pushed|pushes|stormed|walked|broke|forced\s+(?:their|its|his)\s+way)\s+(?:back\s+)?into"
     r"|(?:were|are|is|was)\s+back\s+in\s+(?:full\s+)?control\s+of"
@@ -172,6 +173,7 @@ _ARMED = re.compile(
     _I,
 )
 _PARENTHESIS = re.compile(r"\([^()]*\)")
+_PRONOUN_SUBJECT = re.compile(r"^\s*(?:on\s+\w+\s+)?(?:they|it|ils|elles|il|elle)\b", _I)
 _STILL_BEFORE = re.compile(r"\b(?:still|remains?|remained|toujours|encore)\s+$", _I)
 #: "the city had been liberated", "declared the city liberated": a city taken up before a
 #: passive participle.
@@ -211,7 +213,9 @@ _GERUND = re.compile(
     _I,
 )
 #: "declared Rawa free of the militants", "a déclaré Quissanga « libre de toute présence »".
-_DECLARED = re.compile(r"\b(?:declared|declares|declare|déclar\w+|proclam\w+)\s+", _I)
+_DECLARED = re.compile(
+    rf"\b(?:declared|declares|declare|déclar\w+|proclam\w+)\s+(?:{_WHEN}\s+)?", _I
+)
 _FREE_AFTER = re.compile(
     r"(?:\s*,[^,;]{1,120},)?\s*[«\"“']?\s*(?:free|libre|cleared|liberated|libérée?s?)\b", _I
 )
@@ -260,7 +264,9 @@ _BLOCK_BEFORE = re.compile(
     r"never|without|sans|sur\s+le\s+point\s+de|en\s+passe\s+de|menace\w*\s+de|tent\w*\s+de|"
     r"cherch\w*\s+à|prêts?\s+à|s'apprêt\w*\s+à|vis\w*\s+à|simul\w*|did|does|do|didn't|don't|"
     r"doesn't|hasn't|haven't|n'ont|n'a|n'avait|n'auraient|n'aurait|if|si|whether|ni|nor|"
-    r"pourrai(?:en)?t|devrai(?:en)?t|peuvent|peut|doit|doivent|veulent|veut|voulaient)"
+    r"pourrai(?:en)?t|devrai(?:en)?t|peuvent|peut|doit|doivent|veulent|veut|voulaient|"
+    r"prom\w+\s+de|jur\w+\s+de|s'engag\w+\s+à|entend\w*|compt\w+|espèr\w+|espér\w+|"
+    r"souhait\w+|appel\w+\s+à|ordonn\w+\s+de|décid\w+\s+de|prévoi\w+\s+de|envisag\w+\s+de)"
     r"\s+(?:[\w'-]+\s+)?$",
     _I,
 )
@@ -578,7 +584,9 @@ def _armed_subject(sentence: str, start: int) -> bool:
     head = _PARENTHESIS.sub(" ", sentence[max(0, start - 120) : start])[-90:]
     cuts = list(_SUBJECT_CUT.finditer(head))
     if cuts:
-        head = head[cuts[-1].end() :] or head
+        after = head[cuts[-1].end() :]
+        # "Tigrayan fighters said they had pushed into": "they" is the speaker.
+        head = head if _PRONOUN_SUBJECT.search(after) else (after or head)
     return bool(_ARMED.search(head))
 
 
@@ -599,7 +607,7 @@ def _antecedent(
         # "the city council", "la ville basse": a part of the city, or not a city at all.
         return None
     for city in reversed(cities):
-        if city.end > verb_start or city.weak or _bracketed(sentence, city):
+        if city.end > verb_start or _bracketed(sentence, city):
             continue
         if _speaks(sentence, city) or not _usable_city(sentence, city):
             return None
@@ -735,9 +743,8 @@ def _city_after(sentence: str, position: int, cities: list[Mention]) -> Mention 
             return None
         if _usable_city(sentence, city) and _object_city(sentence, city):
             return city
-        if not city.region:
-            return None
-        # "the capital of Samangan province, Aybak": read past the province to its capital.
+        # "the capital of Samangan province, Aybak", "Al Jazirah state's capital, Wad Madani":
+        # read past a region or a name used as a modifier, as far as the gap allows.
     return None
 
 

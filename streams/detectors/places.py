@@ -167,7 +167,7 @@ _PERSON_BEFORE = re.compile(
 _PERSON_AFTER = re.compile(
     r"\s*,\s*(?:(?:a|an|the|un|une|le|la)\s+)?(?:[\w-]+\s+){0,2}?(?:commander|leader|chief|"
     r"spokes\w+|official|member|head|emir|militant|fighter|officer|general|minister|"
-    r"journalist|reporter|commandant|chef|responsable|membre|porte-parole|dirigeant|"
+    r"journalist|reporter|commandant|chef(?!-lieu)|responsable|membre|porte-parole|dirigeant|"
     r"ministre|journaliste|président)\b",
     re.IGNORECASE,
 )
