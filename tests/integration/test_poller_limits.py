@@ -83,7 +83,9 @@ async def test_a_fetch_ends_at_its_deadline_whatever_the_trickle(
     # Every read is quicker than the read timeout: only the total deadline can end the fetch.
     limits = FetchLimits(read_timeout_s=60.0, deadline_s=1.0)
     feed = FeedSpec("drip", f"{server}/{path}", "en", 60)
-    poller = FeedPoller([feed], redis=client, publisher=publisher, limits=limits, egress=LOCAL_FEEDS)
+    poller = FeedPoller(
+        [feed], redis=client, publisher=publisher, limits=limits, egress=LOCAL_FEEDS
+    )
     try:
         async with asyncio.timeout(30):  # a guard against a hang, not a measurement
             with pytest.raises(FeedError) as error:
@@ -100,7 +102,9 @@ async def test_an_empty_answer_is_empty_not_ok(
 ) -> None:
     client, publisher = parts
     feed = FeedSpec("quiet", f"{server}/{path}", "en", 60)
-    poller = FeedPoller([feed], redis=client, publisher=publisher, limits=FetchLimits(), egress=LOCAL_FEEDS)
+    poller = FeedPoller(
+        [feed], redis=client, publisher=publisher, limits=FetchLimits(), egress=LOCAL_FEEDS
+    )
     try:
         with pytest.raises(FeedError) as error:
             await poller.poll_once(feed)
