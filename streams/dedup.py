@@ -138,14 +138,18 @@ class EventState:
 
 
 def place_key(place: Place | None) -> str:
-    """The place part of a signature: GeoNames id, else country, else the folded name."""
+    """The place part of a signature: GeoNames id, else country, else the folded name. A town
+    no gazetteer lists (no id, no canonical name) keys by its name in its country, so two
+    villages of one country stay two places."""
     if place is None:
         return "unplaced"
     if place.geoname_id is not None:
         return f"g{place.geoname_id}"
+    name = "-".join(words(place.name))
+    if name and not place.canonical and place.country:
+        return f"n{place.country.upper()}:{name}"
     if place.country:
         return f"c{place.country.upper()}"
-    name = "-".join(words(place.name))
     return f"n{name}" if name else "unplaced"
 
 

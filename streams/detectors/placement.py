@@ -75,7 +75,7 @@ def place_of(mention: Mention, city: City | None, gazetteer: Gazetteer) -> Place
     """The place an event carries for a mention resolved to ``city`` (or to none)."""
     if city is not None and is_unlisted(city):
         # A settlement the text names as such but no gazetteer lists: keep it as written.
-        return Place(name=mention.written, canonical=mention.written, country=city.country)
+        return Place(name=mention.written, canonical="", country=city.country)
     if city is not None:
         return Place(
             name=mention.written,
