@@ -147,7 +147,7 @@ def place_key(place: Place | None) -> str:
         return f"g{place.geoname_id}"
     name = "-".join(words(place.name))
     if name and not place.canonical and place.country:
-        return f"n{place.country.upper()}:{name}"
+        return f"n{place.country.upper()}_{name}"
     if place.country:
         return f"c{place.country.upper()}"
     return f"n{name}" if name else "unplaced"

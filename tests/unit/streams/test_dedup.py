@@ -104,8 +104,8 @@ def test_french_and_english_reports_of_one_capture_share_a_signature() -> None:
         (casualty(12, AFGHANISTAN), "cAF"),
         (casualty(12, Place("Some Village", None, "", "")), "nsome-village"),
         # A village no gazetteer lists keeps its own key: two of one country are two places.
-        (casualty(12, Place("Boulkessi", None, "", "ML")), "nML:boulkessi"),
-        (casualty(12, Place("Tin-Akoff", None, "", "ML")), "nML:tin-akoff"),
+        (casualty(12, Place("Boulkessi", None, "", "ML")), "nML_boulkessi"),
+        (casualty(12, Place("Tin-Akoff", None, "", "ML")), "nML_tin-akoff"),
         (casualty(12, None), "unplaced"),  # type: ignore[arg-type]
     ],
 )
