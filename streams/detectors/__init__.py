@@ -101,7 +101,8 @@ class Detector:
             if city is not None and len(m.cities) == 1
         }
         # A name no gazetteer knows is a town only in an item about armed forces or settlements.
-        conflict = bool(_CONFLICT.search(item.text))
+        lowered = item.text.lower()
+        conflict = bool(_CONFLICT.search(lowered))
         # Captures may also name small towns and unlisted settlements; tolls and antecedents
         # only what the gazetteer or a settlement noun vouches for.
         capture_mentions = list(mentions)
@@ -125,14 +126,13 @@ class Detector:
                 )
         # "On 23 October 2022, ...": the date of the event itself, not a year of history.
         texts = [_LEADING_DATE.sub(_blank, sentence.text, count=1) for sentence in sentences]
-        denied = any(is_denial(sentence.text) for sentence in sentences)
+        # Item-wide cues read once over the whole text rather than sentence by sentence.
+        whole = " ".join(sentence.text for sentence in sentences)
+        denied = is_denial(whole)
         dated = any(has_year(text) for text in texts)
-        election = any(is_election(sentence.text) for sentence in sentences)
+        election = is_election(whole)
         # A video game's players "retake" cities; an obituary recalls "the fall of Saigon".
-        game = election or (
-            any(kind & CAPTURE for kind in kinds)
-            and any(is_game(sentence.text) for sentence in sentences)
-        )
+        game = election or (any(kind & CAPTURE for kind in kinds) and is_game(whole))
         captures: list[Finding] = []
         tolls: list[Finding] = []
         earlier: Mention | None = None
@@ -257,11 +257,11 @@ class Detector:
 _CLAUSE_BOUNDARY = re.compile(r"[,;()]")
 _CONFLICT = re.compile(
     r"\b(?:m23|rsf|fsr|sdf|fds|hts|isis|iswap|jnim|shabaab|shebab|taliban|talibans|houthis?|"
-    r"boko\s+haram|wagner|daesh|troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|fighters|combattants|"
-    r"militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|milices?|gunmen|"
-    r"town|village|ville|localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b",
-    re.IGNORECASE,
-)
+    r"boko\s+haram|wagner|daesh|troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|"
+    r"fighters|combattants|militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|"
+    r"milices?|gunmen|town|village|ville|localité|bourgade|settlement|hamlet|district\s+capital|"
+    r"chef-lieu)\b"
+)  # matched against lower-cased text: faster than a case-blind pattern
 _MONTHS = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"

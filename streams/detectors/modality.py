@@ -138,6 +138,19 @@ _ELECTION = re.compile(
 )
 
 
+#: Substrings without which ``_DENIAL`` and ``_BACKGROUND`` cannot match: cheap tests first.
+_DENIAL_HINTS = (
+    "den", "dismiss", "reject", "refut", "réfut", "disput", "contradict", "dément", "démenti",
+    "nie", "nié", "contest", "rejet", "fausse", "false", "propagand",
+)  # fmt: skip
+_BACKGROUND_HINTS = (
+    "anniv", "commem", "commém", "ago", "il y a", "ans", "year", "decade", "décenn", "jubilee",
+    "memory", "mémoire", "obituar", "nécrolog", "dies", "died", "meurt", "décède", "éteint",
+    "morte", "mort ", "décédé", "hero", "héros", "veteran", "vétéran", "remembers", "souvien",
+    "rappel", "recalls", "history", "histoire",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Modality:
     """What a sentence's wording says about the events in it."""
@@ -186,7 +199,7 @@ def assess(sentence: str) -> Modality:
         hearsay=bool(_HEARSAY.search(sentence)),
         attribution=attribution,
         denied=is_denial(sentence),
-        background=bool(_BACKGROUND.search(sentence)),
+        background=is_background(sentence),
         sport=is_sport(sentence),
         official=bool(source_text and _OFFICIAL_SOURCE.search(source_text)),
         self_claim=bool(_SELF_CLAIM.search(sentence)),
@@ -196,7 +209,8 @@ def assess(sentence: str) -> Modality:
 
 def is_denial(sentence: str) -> bool:
     """Whether a sentence denies something ("Kinshasa dément", "the army denied")."""
-    return bool(_DENIAL.search(sentence))
+    lowered = sentence.lower()
+    return any(hint in lowered for hint in _DENIAL_HINTS) and bool(_DENIAL.search(sentence))
 
 
 def is_holdout(sentence: str) -> bool:
@@ -212,7 +226,8 @@ def holdout_at(sentence: str) -> int | None:
 
 def is_background(text: str) -> bool:
     """Whether ``text`` recalls the past: an anniversary, "years after", an obituary."""
-    return bool(_BACKGROUND.search(text))
+    lowered = text.lower()
+    return any(hint in lowered for hint in _BACKGROUND_HINTS) and bool(_BACKGROUND.search(text))
 
 
 def is_game(sentence: str) -> bool:

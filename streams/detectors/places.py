@@ -41,6 +41,11 @@ _SETTLEMENT = (
     r"ville|villes|cité|localité|localités|bourgade|bourg|village|hameau|agglomération|"
     r"chef-lieu(?:\s+de\s+(?:district|cercle|province|département|commune))?)"
 )
+#: Substrings without which no settlement pattern can match: a cheap test first.
+_SETTLEMENT_HINTS = (
+    "town", "village", "hamlet", "settlement", "locality", "municipality", "commune", "capital",
+    "county", "ville", "cité", "localit", "bourg", "hameau", "agglom", "chef-lieu",
+)  # fmt: skip
 #: "the town of X", "la localité de X", "the district capital X", "les villages de A, B et C".
 _BEFORE_NAME = re.compile(
     rf"\b{_SETTLEMENT}(?:\s+(?:voisine?s?|frontali(?:er|ère)s?|stratégiques?|strategic|"
@@ -91,7 +96,11 @@ def extra_mentions(
         mentions.append(mention)
         return True
 
-    for pattern in (_BEFORE_NAME, _AFTER_NAME, _APPOSED):
+    # The settlement patterns are costly; most sentences hold no settlement noun at all.
+    lowered = text.lower()
+    hinted = any(hint in lowered for hint in _SETTLEMENT_HINTS)
+    patterns = (_BEFORE_NAME, _AFTER_NAME, _APPOSED) if hinted else ()
+    for pattern in patterns:
         for match in pattern.finditer(text):
             start = match.start("name")
             written = _trim(match.group("name"))
@@ -106,7 +115,7 @@ def extra_mentions(
         start = match.start("name")
         written = _trim(match.group("name"))
         end = start + len(written)
-        if _PERSON_BEFORE.search(text, max(0, start - 30), start) or _PERSON_AFTER.match(text, end):
+        if _person(text, start, end):
             # "Abu Hamza, a senior commander": a person, whatever town "Abu" may name.
             mentions = [m for m in mentions if not (start <= m.start and m.end <= end and m.cities)]
             continue
@@ -147,9 +156,9 @@ _SUBJECT_VERB = re.compile(
 )
 #: Seas, rivers and mountains are not towns: "the Dead Sea fell".
 _FEATURE = re.compile(
-    r"(?:^|\s)(?:sea|river|lake|mount|mountains?|bay|gulf|ocean|desert|valley|plain|island|islands|"
+    r"(?<![\w-])(?:sea|river|lake|mount|mountains?|bay|gulf|ocean|desert|valley|plain|island|islands|"
     r"province|state|region|county|district|mer|fleuve|rivière|lac|mont|montagnes?|golfe|"
-    r"océan|désert|vallée|plaine|île|îles|région|état|street|road|avenue|square|rue|place)(?:$|\s)",
+    r"océan|désert|vallée|plaine|île|îles|région|état|street|road|avenue|square|rue|place)(?![\w-])",
     re.IGNORECASE,
 )
 #: "Alep-Est", "Mosul West": a part of a city, never a town of its own.
@@ -157,11 +166,10 @@ _CITY_PART = re.compile(
     r"[\s-](?:est|ouest|nord|sud|east|west|north|south|centre|center|ville)$", re.IGNORECASE
 )
 #: A name after a title or a role is a person's: "commander Abu Bakr", "le général Haftar".
-_PERSON_BEFORE = re.compile(
-    r"\b(?:commander|leader|chief|general|colonel|major|captain|president|minister|mr|mrs|ms|"
-    r"dr|spokesman|spokeswoman|sheikh|emir|imam|commandant|chef|général|colonel|président|"
-    r"ministre|porte-parole|cheikh|émir|m\.|mme)\.?\s+$",
-    re.IGNORECASE,
+_TITLES = frozenset(
+    """commander leader chief general colonel major captain president minister mr mrs ms dr
+    spokesman spokeswoman sheikh emir imam commandant chef général président ministre
+    porte-parole cheikh émir m mme""".split()
 )
 #: "Ahmed Ali, a senior commander", "X, porte-parole de": an apposition that names a person.
 _PERSON_AFTER = re.compile(
@@ -171,6 +179,14 @@ _PERSON_AFTER = re.compile(
     r"ministre|journaliste|président)\b",
     re.IGNORECASE,
 )
+
+
+def _person(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is a person's: a title before it or a role after it."""
+    before = text[max(0, start - 30) : start].split()
+    if before and before[-1].lower().rstrip(".") in _TITLES:
+        return True
+    return text[end : end + 3].lstrip()[:1] == "," and bool(_PERSON_AFTER.match(text, end))
 
 
 def _elsewhere(mention: Mention, countries: set[str]) -> bool:

@@ -29,6 +29,8 @@ CACHE_VERSION = 3
 MIN_NAME_LENGTH = 4
 #: A consonant skeleton this short matches too many towns to mean one.
 MIN_SKELETON_LENGTH = 4
+#: Lookups remembered before the memory starts afresh.
+RECENT_LOOKUPS = 8192
 #: How alike a spelling and a town's name must be for a skeleton match to count.
 MIN_SKELETON_LIKENESS = 0.85
 
@@ -98,6 +100,8 @@ class TownIndex:
 
     def __init__(self, tables: _Tables) -> None:
         self._towns, self._exact, self._skeletons = tables
+        # Wires name the same towns again and again: remember recent answers.
+        self._recent: dict[tuple[str, frozenset[str]], City | None] = {}
 
     def __len__(self) -> int:
         return len(self._towns)
@@ -135,6 +139,16 @@ class TownIndex:
         return cls(tables)
 
     def lookup(self, written: str, countries: set[str]) -> City | None:
+        """The town a written name stands for, or None (see ``_lookup``); answers are kept."""
+        key = (written, frozenset(countries))
+        if key in self._recent:
+            return self._recent[key]
+        if len(self._recent) >= RECENT_LOOKUPS:
+            self._recent.clear()
+        found = self._recent[key] = self._lookup(written, countries)
+        return found
+
+    def _lookup(self, written: str, countries: set[str]) -> City | None:
         """The town a written name stands for, or None.
 
         Exact keys first, then the consonant skeleton (only where the item names a country, and
