@@ -100,9 +100,7 @@ async def test_stream_worker_resumes_from_the_earliest_offset(
             90,
             interval=1,
         )
-        resets = _metric(
-            f"http://127.0.0.1:{port}/metrics", "vigie_consumer_offset_resets_total"
-        )
+        resets = _metric(f"http://127.0.0.1:{port}/metrics", "vigie_consumer_offset_resets_total")
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)
