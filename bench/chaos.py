@@ -6,7 +6,9 @@ HMAC signature, and replays distinct casualty events (`vigie replay`) fault afte
 - ``kill -9`` of the stream worker, of the alert worker, of Redis, of the broker and its
   store together: a quarter of the fault's events is replayed, the first alert of the batch
   is awaited (work is in flight), the part is killed, the rest is replayed at once;
-- the receiver answering 500, then hanging (no answer), ``--receiver-fault-s`` each.
+- the receiver answering 500, then (another batch) hanging without an answer, for
+  ``--receiver-fault-s`` each (two minutes by default); the drain is timed from the start of
+  the fault.
 
 Prints a table: fault -> events expected, delivered, duplicated, time to drain (from the
 fault to the last expected delivery). A delivery counts once the receiver accepted it
@@ -48,6 +50,8 @@ from vigie.settings import PORT_VARIABLES  # noqa: E402
 SECRET = "chaos-bench-secret"
 KILL_FAULTS = ("stream worker", "alert worker", "redis", "broker + store")
 RECEIVER_FAULTS = ("receiver 500s", "receiver hangs")
+#: How the receiver answers during each receiver fault.
+RECEIVER_MODES = {"receiver 500s": "fail", "receiver hangs": "hang"}
 #: Which processes of the state file each kill fault sends SIGKILL to.
 KILL_TARGETS: dict[str, tuple[tuple[str, str], ...]] = {
     "stream worker": (("processes", "streams"),),
@@ -313,11 +317,9 @@ def run_fault(
         stack.replay(rest, batch.with_suffix(".rest.jsonl"))
     else:
         started = time.monotonic()
-        receiver.set_mode("fail", loop)
+        receiver.set_mode(RECEIVER_MODES[fault], loop)
         stack.replay(items, batch.with_suffix(".jsonl"))
-        time.sleep(receiver_fault_s)
-        receiver.set_mode("hang", loop)
-        time.sleep(receiver_fault_s)
+        time.sleep(max(0.0, receiver_fault_s - (time.monotonic() - started)))
         receiver.set_mode("ok", loop)
     drained = _wait(lambda: delivered() >= len(items), drain_timeout_s)
     last = max((a.at for a in _row_items(receiver, ids)), default=None)
@@ -398,6 +400,12 @@ def main() -> int:
     parser.add_argument("--short", action="store_true", help="one pass of the kill faults")
     parser.add_argument("--events", type=int, default=None, help="events per fault")
     parser.add_argument("--receiver-fault-s", type=float, default=120.0)
+    parser.add_argument(
+        "--drain-timeout-s",
+        type=float,
+        default=180.0,
+        help="how long a row may take to drain after its fault before it counts as lost",
+    )
     parser.add_argument("--keep", type=Path, default=None, help="work directory to keep")
     parser.add_argument(
         "--broker-storage",
@@ -425,7 +433,7 @@ def main() -> int:
         faults,
         events,
         receiver_fault_s=args.receiver_fault_s,
-        drain_timeout_s=60.0 if args.short else 300.0,
+        drain_timeout_s=60.0 if args.short else args.drain_timeout_s,
         work=args.keep,
         storage=args.broker_storage,
     )
