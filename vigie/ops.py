@@ -208,10 +208,8 @@ class ConsumerLagProbe:
             listed = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in every})
             starts = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in every})
             listed_ends = {tp: int(listed[tp].offset) for tp in every}
-            ends = {
-                tp: max(listed_ends[tp], end)
-                for tp, end in self._fetched_ends(listed_ends).items()
-            }
+            fetched = self._fetched_ends(listed_ends)
+            ends = {tp: max(end, fetched.get(tp, end)) for tp, end in listed_ends.items()}
             found = []
             for group, topic in self.groups_topics:
                 tps = partitions[topic]
