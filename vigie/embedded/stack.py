@@ -233,11 +233,11 @@ class EmbeddedStack:
 
     def check(self) -> None:
         """Restart what died; call this periodically."""
+        before = {child.name: child.pid for child in self.children}, self._server_pids()
         self._ensure_broker()
         if self.redis_server is not None and not self.redis_server.alive():
             log.warning("Redis died: restarting it from its AOF")
             self.redis_server.start()
-        before = {child.name: child.pid for child in self.children}, self._server_pids()
         for child in self.children:
             child.check()
         if ({child.name: child.pid for child in self.children}, self._server_pids()) != before:
