@@ -60,11 +60,13 @@ def weed_binary() -> str:
     )
 
 
-def port_pair(host: str = "127.0.0.1", tries: int = 200) -> int:
-    """A free port ``p`` with ``p + GRPC_OFFSET`` free too."""
+def port_pair(taken: set[int], host: str = "127.0.0.1", tries: int = 200) -> int:
+    """A free port ``p`` with ``p + GRPC_OFFSET`` free too, neither in ``taken`` (then added)."""
     for _ in range(tries):
         port = free_port(host)
-        if port + GRPC_OFFSET < 65536 and not port_in_use(port + GRPC_OFFSET, host):
+        pair = {port, port + GRPC_OFFSET}
+        if port + GRPC_OFFSET < 65536 and not pair & taken and not port_in_use(port + GRPC_OFFSET):
+            taken |= pair
             return port
     raise StorageError("no free pair of ports (p, p+10000) for the broker store")
 
@@ -131,8 +133,13 @@ class SeaweedStore:
         self.memory_limit_mb = memory_limit_mb
         self.log_file = log_file or data_dir / "seaweedfs.log"
         self.credentials = credentials or S3Credentials.generate()
-        self.ports = {name: port_pair() for name in COMPONENTS if name != "s3"}
-        self.ports["s3"] = s3_port if s3_port and not port_in_use(s3_port) else port_pair()
+        taken: set[int] = set()
+        if s3_port and not port_in_use(s3_port) and not port_in_use(s3_port + GRPC_OFFSET):
+            taken |= {s3_port, s3_port + GRPC_OFFSET}
+        else:
+            s3_port = port_pair(taken)
+        self.ports = {name: port_pair(taken) for name in COMPONENTS if name != "s3"}
+        self.ports["s3"] = s3_port
         self.process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
 
