@@ -141,7 +141,18 @@ class EmbeddedStack:
             env[f"VIGIE_{setting.upper()}"] = str(port)
         return env
 
-    def _ensure_broker(self, _child: ChildProcess | None = None) -> None:
+    def _ensure_servers(self, _child: ChildProcess | None = None) -> None:
+        """Restart the broker's store, the broker and Redis when they died; never raises."""
+        try:
+            self._ensure_broker()
+            if self.redis_server is not None and not self.redis_server.alive():
+                log.warning("Redis died: restarting it from its AOF")
+                self.redis_server.start()
+        except Exception as exc:  # the supervisor must outlive any failed restart
+            # The next check tries again; the clients wait for their servers meanwhile.
+            log.error("could not restart a server: %s; trying again", exc)
+
+    def _ensure_broker(self) -> None:
         # Bring the store and the broker back before the clients that need them.
         if self.store is not None and not self.store.alive():
             log.warning("the broker's store is down: restarting it on %s", self.store.data_dir)
@@ -188,7 +199,7 @@ class EmbeddedStack:
                 env=env,
                 log_file=self.logs / f"{name}.log",
                 stdout_to_console=name == "alerts",
-                on_restart=self._ensure_broker,
+                on_restart=self._ensure_servers,
             )
             child.start()
             self.children.append(child)
@@ -234,10 +245,7 @@ class EmbeddedStack:
     def check(self) -> None:
         """Restart what died; call this periodically."""
         before = {child.name: child.pid for child in self.children}, self._server_pids()
-        self._ensure_broker()
-        if self.redis_server is not None and not self.redis_server.alive():
-            log.warning("Redis died: restarting it from its AOF")
-            self.redis_server.start()
+        self._ensure_servers()
         for child in self.children:
             child.check()
         if ({child.name: child.pid for child in self.children}, self._server_pids()) != before:
