@@ -10,7 +10,9 @@ reported 1 after 1,000 records on the S3 engine); the high watermark it returns 
 fetch is right. So the signal is: the consumer's position lies beyond the high watermark of
 its own fetches, twice in a row. The consumer then logs it once with the numbers, counts it
 in ``vigie_consumer_offset_resets_total`` and resumes from the earliest offset still in the
-log; the idempotency keys in Redis keep the records read again from being sent twice.
+log; the idempotency keys in Redis keep the records read again from being sent twice. On
+Apache Kafka aiokafka resets the position itself; ``KafkaOutOfRangeCounter`` logs and
+counts those resets the same way.
 
 ``BeyondLogEnd`` is the pure decision; ``OffsetHealer`` runs it against any consumer through
 a small adapter (``AIOKafkaOffsets`` for aiokafka, ``FaustOffsets`` for a Faust app).
@@ -105,6 +107,7 @@ class OffsetHealer:
         self.consumer = consumer
         self.group = group
         self.detector: BeyondLogEnd[Any] = BeyondLogEnd()
+        count_kafka_resets(group)
 
     async def check(self) -> list[Stranded[Any]]:
         """One round: observe every assigned partition, rewind the stranded ones."""
@@ -165,6 +168,57 @@ async def healing(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+#: The logger and message with which aiokafka reports an ``OffsetOutOfRange`` fetch
+#: (Apache Kafka's answer to a position beyond the log end) before it resets the position.
+AIOKAFKA_FETCHER_LOGGER = "aiokafka.consumer.fetcher"
+AIOKAFKA_OUT_OF_RANGE = "is out of range for partition"
+
+
+class KafkaOutOfRangeCounter(logging.Filter):
+    """Counts and explains the resets aiokafka makes itself on ``OffsetOutOfRange``.
+
+    Apache Kafka answers a fetch beyond the log end with an error, and aiokafka then moves
+    to the earliest offset (``auto_offset_reset="earliest"``) with an INFO line and nothing
+    else to observe; this filter turns that line into the same warning and metric as
+    ``OffsetHealer``. It never drops a record.
+    """
+
+    def __init__(self, group: str) -> None:
+        super().__init__()
+        self.group = group
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Count an out-of-range line; let every record through."""
+        args = record.args
+        if AIOKAFKA_OUT_OF_RANGE in str(record.msg) and isinstance(args, tuple) and len(args) == 2:
+            offset, partition = args
+            topic, number = _topic_partition(partition)
+            log.warning(
+                "group %s: committed offset %s of %s[%d] lies beyond the log end "
+                "(the broker answered OffsetOutOfRange); resuming from the earliest offset",
+                self.group,
+                offset,
+                topic,
+                number,
+            )
+            OFFSET_RESETS.labels(self.group, topic, str(number)).inc()
+        return True
+
+
+def count_kafka_resets(group: str) -> KafkaOutOfRangeCounter:
+    """Install ``KafkaOutOfRangeCounter`` on aiokafka's fetcher logger (once per group)."""
+    logger = logging.getLogger(AIOKAFKA_FETCHER_LOGGER)
+    for existing in logger.filters:
+        if isinstance(existing, KafkaOutOfRangeCounter) and existing.group == group:
+            return existing
+    counter = KafkaOutOfRangeCounter(group)
+    logger.addFilter(counter)
+    # The line is INFO: make sure it reaches the filter whatever the root level says.
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    return counter
 
 
 def _topic_partition(partition: Any) -> tuple[str, int]:

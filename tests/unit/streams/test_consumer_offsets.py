@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from streams.consumer_offsets import BeyondLogEnd, Stranded
 
 
@@ -33,3 +35,23 @@ def test_a_revoked_partition_and_a_healed_one_start_afresh() -> None:
     detector.observe({"b": (9, 1)})
     detector.healed("b")
     assert detector.observe({"a": (48, 3), "b": (9, 1)}) == []
+
+
+def test_aiokafka_out_of_range_resets_are_counted_once_per_line() -> None:
+    from aiokafka import TopicPartition
+
+    from streams.consumer_offsets import AIOKAFKA_FETCHER_LOGGER, OFFSET_RESETS, count_kafka_resets
+
+    counter = count_kafka_resets("unit-group")
+    assert count_kafka_resets("unit-group") is counter
+    before = OFFSET_RESETS.labels("unit-group", "vigie.alerts", "2")._value.get()
+    logger = logging.getLogger(AIOKAFKA_FETCHER_LOGGER)
+    # The line aiokafka writes when Apache Kafka answers OffsetOutOfRange.
+    logger.info(
+        "Fetch offset %s is out of range for partition %s, resetting offset",
+        48,
+        TopicPartition("vigie.alerts", 2),
+    )
+    logger.info("Unrelated line %s %s", 1, 2)
+    after = OFFSET_RESETS.labels("unit-group", "vigie.alerts", "2")._value.get()
+    assert after - before == 1
