@@ -190,7 +190,13 @@ class Row:
 class ChaosStack:
     """A `vigie up` subprocess with a durable broker in its own data directory."""
 
-    def __init__(self, work: Path, receiver_port: int, storage: str = "durable") -> None:
+    def __init__(
+        self,
+        work: Path,
+        receiver_port: int,
+        storage: str = "durable",
+        session_timeout_s: float = 6.0,
+    ) -> None:
         self.work = work
         self.data_dir = work / "data"
         subscriptions = work / "subscriptions.yaml"
@@ -210,7 +216,7 @@ class ChaosStack:
             VIGIE_ALLOW_PRIVATE_TARGETS="1",
             VIGIE_DIGEST_THRESHOLD="1000000",
             VIGIE_BROKER_STORAGE=storage,
-            VIGIE_SESSION_TIMEOUT_S="6",
+            VIGIE_SESSION_TIMEOUT_S=str(session_timeout_s),
             PYTHONUNBUFFERED="1",
             **dict.fromkeys(PORT_VARIABLES, "0"),
         )
@@ -334,6 +340,7 @@ def run_chaos(
     settle_s: float = 5.0,
     work: Path | None = None,
     storage: str = "durable",
+    session_timeout_s: float = 6.0,
 ) -> list[Row]:
     """Run each fault in turn on one stack; return the table rows."""
     work = work or Path(tempfile.mkdtemp(prefix="vigie-chaos-"))
@@ -344,7 +351,7 @@ def run_chaos(
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     runner = asyncio.run_coroutine_threadsafe(receiver.start(), loop).result(10)
-    stack = ChaosStack(work, receiver.port, storage)
+    stack = ChaosStack(work, receiver.port, storage, session_timeout_s)
     outcomes: list[tuple[str, set[str], float, float | None]] = []
     try:
         stack.start()
