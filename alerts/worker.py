@@ -36,6 +36,7 @@ from alerts.policy import DeliveryPolicy
 from alerts.subscription_store import RedisSubscriptionStore, load_subscriptions_file
 from alerts.subscriptions import Subscription, console_subscription, matches
 from ingest.egress import EgressPolicy
+from streams.consumer_offsets import AIOKafkaOffsets, OffsetHealer, healing
 from streams.events import Alert
 from vigie.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS, TOPIC_DEAD
 
@@ -402,6 +403,8 @@ async def run_alert_worker(
         fetch_max_wait_ms=50,
     )
     edge = KafkaAlertConsumer(worker, consumer, policy)
+    # A committed offset beyond the log end (a broker that lost its log) is rewound.
+    healer = OffsetHealer(AIOKafkaOffsets(consumer, lambda tp: edge.tracker.forget([tp])), group_id)
 
     class Rebalance(ConsumerRebalanceListener):
         async def on_partitions_revoked(self, revoked: Any) -> None:
@@ -425,7 +428,8 @@ async def run_alert_worker(
             if ready is not None:
                 ready.set()
             log.info("alert worker consuming %s as group %s", TOPIC_ALERTS, group_id)
-            await edge.run(stop)
+            async with healing(healer):
+                await edge.run(stop)
             await edge.drain(policy.timeout_s)
         finally:
             with contextlib.suppress(Exception):

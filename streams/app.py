@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import faust
 
+from streams.consumer_offsets import CHECK_INTERVAL_S, FaustOffsets, OffsetHealer
 from streams.events import Alert, DetectedEvent
 from streams.processor import ItemProcessor
 from streams.transport import PromptApp
@@ -110,6 +111,13 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
             host=config.bind,
         ):
             await asyncio.Event().wait()
+
+    healer = OffsetHealer(FaustOffsets(app), config.app_id)
+
+    @app.timer(interval=CHECK_INTERVAL_S)
+    async def heal_offsets() -> None:
+        # A committed offset beyond the log end (a broker that lost its log) is rewound.
+        await healer.check_safely()
 
     app.conf.vigie_detect_agent = detect_agent  # keeps a handle for tests and introspection
     return app

@@ -212,8 +212,11 @@ class ConsumerLagProbe:
                 for topic in topics
             }
             every = [tp for tps in partitions.values() for tp in tps]
-            ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in every})
+            listed = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in every})
             starts = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in every})
+            listed_ends = {tp: int(listed[tp].offset) for tp in every}
+            fetched = self._fetched_ends(listed_ends)
+            ends = {tp: max(end, fetched.get(tp, end)) for tp, end in listed_ends.items()}
             found = []
             for group, topic in self.groups_topics:
                 tps = partitions[topic]
@@ -226,7 +229,7 @@ class ConsumerLagProbe:
                             group,
                             topic,
                             tp.partition,
-                            ends[tp].offset,
+                            ends[tp],
                             starts[tp].offset,
                             offset.offset if offset is not None else None,
                         )
@@ -236,6 +239,43 @@ class ConsumerLagProbe:
             # A broken connection is not repaired by the client: start afresh next time.
             self.close()
             raise
+
+    def _fetched_ends(self, listed: dict[Any, int]) -> dict[Any, int]:
+        """End offsets from the high watermark of a fetch at each listed end.
+
+        Tansu's answer to "latest offset" is unreliable (on its S3 engine every partition
+        reported 1 after 1,000 records); the high watermark it returns with a fetch is
+        right. A fetch at the listed end returns that watermark on Tansu and on Apache
+        Kafka alike (records past it, if any, are dropped unread here).
+        """
+        from kafka import KafkaConsumer
+
+        # A fresh consumer each time: a watermark kept from an earlier reading would be stale.
+        consumer = KafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            client_id="vigie-lag-probe",
+            enable_auto_commit=False,
+            request_timeout_ms=max(self.request_timeout_ms, 1000),
+            # Little data per partition: only the watermark is wanted.
+            max_partition_fetch_bytes=64 * 1024,
+            fetch_max_wait_ms=50,
+        )
+        try:
+            partitions = list(listed)
+            consumer.assign(partitions)
+            for tp, offset in listed.items():
+                consumer.seek(tp, max(0, offset))
+            found: dict[Any, int] = {}
+            deadline = time.monotonic() + 2.0
+            while len(found) < len(partitions) and time.monotonic() < deadline:
+                consumer.poll(timeout_ms=100)
+                for tp in partitions:
+                    watermark = consumer.highwater(tp)
+                    if watermark is not None:
+                        found[tp] = int(watermark)
+            return found
+        finally:
+            consumer.close()
 
     def close(self) -> None:
         """Close the admin client, if open."""

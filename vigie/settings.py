@@ -7,6 +7,7 @@ environment itself.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,12 @@ class Settings(BaseSettings):
     # Consumer session timeout; short in embedded mode so a first join is quick on Tansu.
     session_timeout_s: float = Field(default=6.0, gt=0)
     broker_port: int = Field(default=0, ge=0, le=65535)
+    # Where the embedded broker keeps its log: "durable" (SeaweedFS S3 store under the data
+    # directory, survives kill -9 and restarts) or "memory" (lost with the broker process).
+    broker_storage: Literal["durable", "memory"] = "durable"
+    # S3 port of the durable store (0: any free one) and Go's memory limit for it.
+    broker_store_port: int = Field(default=0, ge=0, le=65535)
+    broker_store_memory_mb: int = Field(default=256, ge=64)
 
     # Ingest
     feeds_file: Path | None = None

@@ -19,6 +19,7 @@ from streams.detectors.lexicons import (
     NOT_TOWN_NAMES,
     STOPWORDS_EN,
     STOPWORDS_FR,
+    words,
 )
 from streams.detectors.towns import TownIndex, variants
 
@@ -166,10 +167,10 @@ _CITY_PART = re.compile(
     r"[\s-](?:est|ouest|nord|sud|east|west|north|south|centre|center|ville)$", re.IGNORECASE
 )
 #: A name after a title or a role is a person's: "commander Abu Bakr", "le général Haftar".
-_TITLES = frozenset(
+_TITLES = words(
     """commander leader chief general colonel major captain president minister mr mrs ms dr
     spokesman spokeswoman sheikh emir imam commandant chef général président ministre
-    porte-parole cheikh émir m mme""".split()
+    porte-parole cheikh émir m mme"""
 )
 #: "Ahmed Ali, a senior commander", "X, porte-parole de": an apposition that names a person.
 _PERSON_AFTER = re.compile(

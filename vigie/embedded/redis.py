@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import IO
 
@@ -87,13 +88,22 @@ class RedisServer:
         self.process = subprocess.Popen(
             command, stdout=self._log_handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
-        if not wait_for_port(self.port, timeout) or not redis_reachable(self.url):
+        if not wait_for_port(self.port, timeout) or not self._wait_ready(timeout):
             self.stop()
             raise RedisServerError(
                 f"{command[0]} did not answer on port {self.port}; see {self.data_dir}/redis.log"
             )
         log.info("redis (%s) on %s", Path(command[0]).name, self.url)
         return self.url
+
+    def _wait_ready(self, timeout: float) -> bool:
+        # A restart replays the AOF first and answers PING with LOADING meanwhile.
+        deadline = time.monotonic() + timeout
+        while not redis_reachable(self.url):
+            if time.monotonic() > deadline or not self.alive():
+                return False
+            time.sleep(0.1)
+        return True
 
     def alive(self) -> bool:
         """Whether the server process is still running."""

@@ -1,6 +1,7 @@
 """``EmbeddedStack``: everything Vigie needs on one machine, started and stopped as one.
 
-Order of start: broker (topics created explicitly), Redis, the demo feed server when asked,
+Order of start: the broker's durable store (unless the memory engine was asked for), the
+broker (topics created explicitly), Redis, the demo feed server when asked,
 then the processes (ingest, streams, alerts, web) as supervised children. The addresses go
 to a state file in the data directory so every other command finds the running stack.
 """
@@ -21,6 +22,7 @@ from vigie.embedded.broker import TansuBroker, create_topics
 from vigie.embedded.demo import DemoFeedServer, demo_dir
 from vigie.embedded.ports import port_in_use, port_or_free
 from vigie.embedded.redis import RedisServer, redis_reachable
+from vigie.embedded.storage import S3_ENGINE, SeaweedStore
 from vigie.embedded.supervisor import ChildProcess, stop_children
 from vigie.runtime import write_state
 from vigie.settings import Settings
@@ -53,6 +55,7 @@ class EmbeddedStack:
         self.options = options
         self.data_dir = settings.data_dir.resolve()
         self.logs = self.data_dir / "logs"
+        self.store: SeaweedStore | None = None
         self.broker: TansuBroker | None = None
         self.redis_server: RedisServer | None = None
         self.redis_url = ""
@@ -61,10 +64,22 @@ class EmbeddedStack:
         self.ports: dict[str, int] = {}
 
     def _start_broker(self) -> None:
+        engine, storage_env = "memory://tansu/", {}
+        if self.settings.broker_storage == "durable":
+            self.store = SeaweedStore(
+                self.data_dir / "broker",
+                s3_port=self.settings.broker_store_port,
+                memory_limit_mb=self.settings.broker_store_memory_mb,
+                log_file=self.logs / "broker-store.log",
+            )
+            self.store.start()
+            engine, storage_env = S3_ENGINE, self.store.broker_env()
         self.broker = TansuBroker(
             port=self.settings.broker_port,
             metrics_port=self.settings.broker_metrics_port,
             log_file=self.logs / "broker.log",
+            storage_engine=engine,
+            storage_env=storage_env,
         )
         self.broker.start()
         self._create_topics()
@@ -126,12 +141,47 @@ class EmbeddedStack:
             env[f"VIGIE_{setting.upper()}"] = str(port)
         return env
 
-    def _ensure_broker(self, _child: ChildProcess | None = None) -> None:
-        # Tansu keeps its log in memory: when it is gone, bring it back before the clients.
-        if self.broker is not None and not self.broker.alive():
-            log.warning("the broker is down: restarting it (its in-memory log is lost)")
+    def _ensure_servers(self, _child: ChildProcess | None = None) -> None:
+        """Restart the broker's store, the broker and Redis when they died; never raises."""
+        try:
+            self._ensure_broker()
+            if self.redis_server is not None and not self.redis_server.alive():
+                log.warning("Redis died: restarting it from its AOF")
+                self.redis_server.start()
+        except Exception as exc:  # the supervisor must outlive any failed restart
+            # The next check tries again; the clients wait for their servers meanwhile.
+            log.error("could not restart a server: %s; trying again", exc)
+
+    def _ensure_broker(self) -> None:
+        # Bring the store and the broker back before the clients that need them.
+        if self.store is not None and not self.store.alive():
+            log.warning("the broker's store is down: restarting it on %s", self.store.data_dir)
+            self.store.start()
+        if self.broker is None or self.broker.alive():
+            return
+        if self.broker.durable:
+            log.warning("the broker is down: restarting it (its log is kept in its store)")
             self.broker.start()
             self._create_topics()
+            return
+        log.warning("the broker is down: restarting it (its in-memory log is lost)")
+        self.broker.start()
+        self._create_topics()
+        self._forget_published()
+
+    def _forget_published(self) -> None:
+        """The memory engine lost every record: let ingest publish the feeds' items again."""
+        import redis
+
+        from ingest.seen import forget_published
+
+        client = redis.Redis.from_url(self.redis_url, socket_timeout=5)
+        try:
+            forget_published(client)
+        except (redis.RedisError, OSError) as exc:
+            log.warning("could not reset the ingest seen-set after the broker restart: %s", exc)
+        finally:
+            client.close()
 
     def start(self) -> None:
         """Start every part and record the state file."""
@@ -149,7 +199,7 @@ class EmbeddedStack:
                 env=env,
                 log_file=self.logs / f"{name}.log",
                 stdout_to_console=name == "alerts",
-                on_restart=self._ensure_broker,
+                on_restart=self._ensure_servers,
             )
             child.start()
             self.children.append(child)
@@ -172,21 +222,33 @@ class EmbeddedStack:
             "kafka_bootstrap": self.broker.bootstrap,
             "redis_url": self.redis_url,
             "redis_spawned": self.redis_server is not None,
+            "broker_storage": self.settings.broker_storage,
+            "broker_store": self.store.endpoint if self.store is not None else None,
             "data_dir": str(self.data_dir),
             "urls": urls,
             "processes": {child.name: child.pid for child in self.children},
+            "servers": self._server_pids(),
         }
+
+    def _server_pids(self) -> dict[str, int | None]:
+        """Process ids of the servers this stack spawned (for operators and crash benches)."""
+        pids: dict[str, int | None] = {}
+        for name, server in (
+            ("broker", self.broker),
+            ("broker_store", self.store),
+            ("redis", self.redis_server),
+        ):
+            if server is not None and server.process is not None:
+                pids[name] = server.process.pid
+        return pids
 
     def check(self) -> None:
         """Restart what died; call this periodically."""
-        self._ensure_broker()
-        if self.redis_server is not None and not self.redis_server.alive():
-            log.warning("Redis died: restarting it from its AOF")
-            self.redis_server.start()
-        before = {child.name: child.pid for child in self.children}
+        before = {child.name: child.pid for child in self.children}, self._server_pids()
+        self._ensure_servers()
         for child in self.children:
             child.check()
-        if {child.name: child.pid for child in self.children} != before:
+        if ({child.name: child.pid for child in self.children}, self._server_pids()) != before:
             write_state(self.settings.state_file, self.state())
 
     def stop(self) -> None:
@@ -199,5 +261,7 @@ class EmbeddedStack:
             self.redis_server.stop()
         if self.broker is not None:
             self.broker.stop()
+        if self.store is not None:
+            self.store.stop()
         with contextlib.suppress(FileNotFoundError):
             self.settings.state_file.unlink()
