@@ -5,10 +5,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from streams.detectors.background import is_background
 from streams.detectors.lexicons import GROUPS
-from streams.detectors.numbers import COUNT, Count, parse_count
+from streams.detectors.numbers import (
+    COUNT,
+    NUMBER_DIGITS,
+    NUMBER_WORDS,
+    Count,
+    parse_count,
+    parse_number,
+)
 
 _I = re.IGNORECASE
+
+#: Animals, singular and plural, FR/EN: a herd struck by lightning is no casualty report.
+ANIMALS = (
+    r"animals?|animaux|cattle|bétail|livestock|cheptel|bêtes?|têtes?|head|cows?|vaches?|"
+    r"bovins?|calves|calf|veaux?|bulls?|taureaux?|oxen|buffalo(?:es)?|buffles?|sheep|moutons?|"
+    r"brebis|ewes?|lambs?|agneaux?|rams?|béliers?|goats?|chèvres?|pigs?|porcs?|cochons?|hogs?|"
+    r"horses?|chevaux|cheval|juments?|donkeys?|ânes?|camels?|chameaux|dromadaires?|"
+    r"chickens?|hens?|poulets?|poules?|volailles?|poultry|ducks?|canards?|geese|oies?|"
+    r"turkeys?|dindes?|birds?|oiseaux|eagles?|aigles?|vultures?|vautours?|dogs?|chiens?|"
+    r"puppies|chiots?|cats?|chats?|elephants?|éléphants?|rhinos?|rhinoceros(?:es)?|"
+    r"rhinocéros|lions?|lionnes?|tigers?|tigres?|leopards?|léopards?|bears?|ours|wolves|wolf|"
+    r"loups?|deer|cerfs?|biches?|reindeer|rennes|gorillas?|gorilles?|chimpanzees?|"
+    r"chimpanzés?|monkeys?|singes?|giraffes?|girafes?|zebras?|zèbres?|hippos?|hippopotames?|"
+    r"whales?|baleines?|dolphins?|dauphins?|phoques?|sharks?|requins?|turtles?|"
+    r"tortues?|crocodiles?|fish|poissons?|bees?|abeilles?|bats?|chauves-souris|minks?|visons?|"
+    r"pets?|herds?|troupeaux?|flocks?"
+)
 
 _KILLED = (
     r"killed|dead|died|die|dies|deaths|slain|perished|murdered|massacred|executed|beheaded|"
@@ -16,9 +41,20 @@ _KILLED = (
     r"lost\s+their\s+lives|"
     r"victims|tuée?s?|morte?s?|décès|décédée?s?|ont\s+péri|péri|périssent|victimes|"
     r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|(?:ont|a|avaient|avait)\s+perdu\s+la\s+vie|perdu\s+la\s+vie|"
-    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort"
+    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort|"
+    r"fatally\s+(?:shot|injured|wounded|stabbed|hurt|struck)|mortally\s+wounded|"
+    r"mortellement\s+(?:blessée?s?|touchée?s?)|succumbed|(?:ont|a|avaient|avait)\s+succombé|"
+    r"succombé|succombent"
 )
-_WOUNDED = r"wounded|injured|hurt|blessée?s?"
+#: Hurt, or taken to hospital with injuries: "three hospitalised with injuries".
+_WOUNDED = (
+    r"wounded|injured|hurt|blessée?s?|hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries|"
+    r"(?:taken|rushed|admitted|airlifted|transported|sent|evacuated)\s+to\s+(?:the\s+|a\s+|"
+    r"local\s+|area\s+|nearby\s+)?hospitals?(?:\s+with\s+(?:\w+\s+)?injuries)?|"
+    r"treated\s+for\s+(?:\w+\s+)?injuries|with\s+(?:\w+\s+)?injuries|"
+    r"(?:suffered|sustained)\s+(?:\w+\s+)?injuries|hospitalisée?s\s+(?:pour\s+|avec\s+)?"
+    r"(?:des\s+)?blessures"
+)
 _MISSING = r"missing|unaccounted\s+for|disparue?s?|portée?s?\s+disparue?s?"
 _ROLE = rf"(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED})|(?P<missing>{_MISSING})"
 #: Words that never sit between a count and its victims: units, money, time, places.
@@ -72,7 +108,8 @@ _KILL_VERB = (
 _WOUND_VERB = r"wounding|wounded|wounds|injuring|injured|injures|blessant|blessé|blesse|blessent"
 #: "killed 12 people", "tuant au moins 12 personnes et en blessant 30".
 _VERB_FIRST = re.compile(
-    rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))\s+(?:en\s+|all\s+|tous\s+les\s+)?"
+    rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))\s+"
+    rf"(?:en\s+|all\s+(?:the\s+|its\s+|their\s+)?|tous\s+les\s+|ses\s+|leurs\s+|its\s+|their\s+)?"
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+(?:of|de|d'))?{_FREE}{{0,3}})",
     _I,
 )
@@ -104,13 +141,42 @@ _OFFICE = (
 )
 #: "un soldat français tué": French puts the adjective after the noun.
 _FRENCH_ADJECTIVE = r"[a-zà-ÿ'-]+(?:ais|aise|ois|oise|ien|ienne|ain|aine|an|ane|ite|é|ée)\b"
-#: One victim without a number: "a soldier was killed", "un policier a été tué".
+#: One victim without a number: "a soldier was killed", "un policier a été tué", "the victim
+#: died", "a man is dead after", "une femme a succombé à ses blessures".
 _ONE_VICTIM = re.compile(
-    rf"(?:\b(?:a|an|one|un|une|another|un\s+autre|une\s+autre)\s+(?:[\w'-]+\s+){{0,2}}?"
-    rf"|^(?:[\w'-]+\s+){{0,2}}?)(?P<noun>{_SINGULAR})(?:\s+{_FRENCH_ADJECTIVE})?"
-    rf"(?:\s+(?:was|has\s+been|a\s+été|est|is|were|had\s+been))?\s+"
-    rf"(?:(?P<killed>killed|shot\s+dead|gunned\s+down|tuée?|abattue?|dies|died|morte?|"
-    rf"assassinée?)|(?P<wounded>wounded|injured|blessée?))\b",
+    rf"(?:\b(?:a|an|one|un|une|another|un\s+autre|une\s+autre|the|la|le|l')\s*"
+    rf"(?:[\w'-]+\s+){{0,2}}?|^(?:[\w'-]+\s+){{0,2}}?)(?P<noun>{_SINGULAR}|victim|victime)"
+    rf"(?:\s+{_FRENCH_ADJECTIVE})?(?:,\s*\d{{1,3}},)?"
+    rf"(?:\s+(?:was|has\s+been|a\s+été|est|is|were|had\s+been|later|also|then|ensuite|"
+    rf"finalement|aussi|subsequently))*\s+"
+    rf"(?:(?P<killed>killed|shot\s+dead|gunned\s+down|tuée?|abattue?|dies|died|morte?|dead|"
+    rf"assassinée?|found\s+dead|pronounced\s+dead|stabbed\s+to\s+death|beaten\s+to\s+death|"
+    rf"shot\s+and\s+killed|fatally\s+(?:shot|stabbed|injured|wounded)|mortally\s+wounded|"
+    rf"succumbed|(?:a\s+)?succombé|décédée?|retrouvée?\s+(?:morte?|sans\s+vie)|"
+    rf"mortellement\s+(?:blessée?|touchée?)|(?:a\s+)?trouvé\s+la\s+mort|(?:a\s+)?perdu\s+la\s+vie|"
+    rf"tuée?\s+par\s+balles?|poignardée?\s+à\s+mort)|"
+    rf"(?P<wounded>(?:seriously\s+|critically\s+|badly\s+|slightly\s+|grièvement\s+|"
+    rf"gravement\s+|légèrement\s+)?(?:wounded|injured|blessée?|hurt)|"
+    rf"hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries))\b",
+    _I,
+)
+#: "He later died of his wounds", "elle est décédée des suites de ses blessures".
+_HE_DIED = re.compile(
+    r"\b(?:he|she|il|elle)\s+(?:later\s+|then\s+|subsequently\s+|ensuite\s+|finalement\s+)?"
+    r"(?:died|succumbed|(?:a\s+)?succombé|est\s+décédée?|est\s+morte?)\s+(?:(?:of|from|to)\s+"
+    r"(?:his|her)\s+(?:wounds|injuries)|in\s+hospital|at\s+the\s+scene|on\s+the\s+way\s+to|"
+    r"(?:à|des\s+suites\s+de)\s+ses\s+blessures|à\s+l'hôpital|sur\s+le\s+coup)",
+    _I,
+)
+#: "his body was found with gunshot wounds", "le corps sans vie d'une femme a été retrouvé".
+_BODY_FOUND = re.compile(
+    r"\b(?:his|her|the|a|an|son|le|un|[\w-]+'s)\s+(?:lifeless\s+|dead\s+|charred\s+|"
+    r"burned\s+|decomposed\s+|decomposing\s+)?(?:body|corpse|corps|cadavre)\b"
+    r"(?:\s+sans\s+vie)?[^.;!?]{0,50}?\b(?:was|has\s+been|had\s+been|is|a\s+été|avait\s+été|"
+    r"est)\s+(?:\w+\s+)?(?:found|discovered|recovered|pulled|retrieved|retrouvée?|découverte?|"
+    r"repêchée?)\b"
+    r"|\b(?:found|discovered|recovered|retrouvé|découvert|repêché)\s+(?:the|a|his|her|le|un|son)\s+"
+    r"(?:lifeless\s+|dead\s+|charred\s+)?(?:body|corpse|corps|cadavre)\b",
     _I,
 )
 _KILL_ONE = re.compile(
@@ -128,9 +194,8 @@ _AND_OTHERS = re.compile(
 )
 #: Objects a verb of killing takes in other pages: "kills 1,200 jobs", "2,000 chickens killed".
 _NOT_PEOPLE = re.compile(
-    r"\s*(?:\S+\s+){0,2}?(?:jobs|emplois|postes|positions|posts|projects|projets|bills|deals|"
-    r"animals|animaux|cattle|bétail|têtes|sheep|moutons|chickens|poulets|volailles|birds|"
-    r"oiseaux|cows|vaches|dogs|chiens|fish|poissons|trees|arbres|hopes|espoirs)\b",
+    rf"\s*(?:\S+\s+){{0,2}}?(?:jobs|emplois|postes|positions|posts|projects|projets|bills|deals|"
+    rf"trees|arbres|hopes|espoirs|{ANIMALS})\b",
     _I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -159,6 +224,40 @@ _UNIT_AFTER = re.compile(rf"\s+{_UNITS}\b|[-%]", _I)
 _WOUNDED_NEXT = re.compile(r"\s*(?:wounded|injured|blessée?s?)\b", _I)
 
 
+#: "rose from 12 to 30", "revu à la hausse, de 5 à 21": a toll revised, read as the later figure.
+_FROM_TO = re.compile(
+    rf"(?:de\s+|from\s+)?(?:{NUMBER_DIGITS}|{NUMBER_WORDS})\s*(?:to|à)\s*"
+    rf"(?P<later>{NUMBER_DIGITS}|{NUMBER_WORDS})",
+    _I,
+)
+_REVISION_BEFORE = re.compile(
+    r"\b(?:revu\w*|révisée?|revised|rose|risen|rises|rising|climbed|climbs|jumped|jumps|"
+    r"increased|increases|raised|raises|lowered|lowers|corrected|corrigée?|grimpée?|grimpe|"
+    r"passée?|passe|passant|alourdi|alourdit|augmentée?|hausse|baisse|upward|downward|soared|"
+    r"soars|went\s+up|gone\s+up)\b[^.;!?]{0,40}?(?:\b(?:from|de)\s*)?$",
+    _I,
+)
+#: Everyone aboard died: "there were no survivors", "aucun survivant", "killing everyone on
+#: board"; the toll is then the number aboard.
+_ALL_DEAD = re.compile(
+    r"\b(?:no\s+survivors?|(?:no\s+one|nobody|none)(?:\s+of\s+(?:the|them|those)(?:\s+[\w'-]+){0,4})?"
+    r"\s+survived|aucune?\s+survivante?s?|aucune?\s+des\s+(?:[\w'-]+\s+){0,4}?n'a\s+survécu|"
+    r"personne\s+n'a\s+survécu|sans\s+(?:laisser\s+de\s+)?"
+    r"survivants?|killing\s+(?:everyone|everybody|all\s+(?:those|people|on|aboard))|"
+    r"tuant\s+(?:tous|toutes|l'ensemble)|(?:everyone|everybody|all)\s+(?:\w+\s+){0,3}?"
+    r"(?:on\s+board|aboard|à\s+bord)\s+(?:died|perished|were\s+killed|was\s+killed|have\s+died|"
+    r"are\s+dead|ont\s+péri|sont\s+morts)|tous\s+(?:les\s+)?(?:\w+\s+){0,3}?(?:ont\s+péri|"
+    r"sont\s+morts|ont\s+été\s+tués|ont\s+perdu\s+la\s+vie|ont\s+trouvé\s+la\s+mort))\b",
+    _I,
+)
+_ABOARD = re.compile(
+    rf"(?<![\w-])(?P<count>{COUNT})(?![\w-])\s+(?:(?!\d)[\w'-]+\s+){{0,3}}?(?:people|persons|"
+    r"passengers|passagers|personnes|occupants|souls|crew|members|membres|migrants|pilgrims|"
+    r"pèlerins|tourists|touristes|aboard|on\s+board|à\s+(?:son\s+|leur\s+)?bord)\b",
+    _I,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Toll:
     """A sentence's toll: the largest figure per role and the group hit."""
@@ -174,8 +273,10 @@ class Toll:
         return self.killed or self.wounded or self.missing
 
 
-def find_toll(sentence: str) -> Toll | None:
-    """The casualty toll stated in one sentence, or ``None`` if it states none."""
+def find_toll(sentence: str, context: str = "") -> Toll | None:
+    """The casualty toll stated in one sentence, or ``None`` if it states none. ``context`` is
+    the text before the sentence in its item: "There were no survivors" takes the number aboard
+    from it."""
     figures: dict[str, list[Count]] = {"killed": [], "wounded": [], "missing": []}
     group: str | None = None
     start = len(sentence)
@@ -187,9 +288,11 @@ def find_toll(sentence: str) -> Toll | None:
         role = next(name for name in ("killed", "wounded", "missing") if match.group(name))
         if _VICTIMS.match(match.group(role)) and _NOT_DEATH_VICTIMS.search(sentence):
             continue
-        if _UNIT_AFTER.match(sentence, match.end("count")):
+        if _UNIT_AFTER.match(sentence, match.end("count")) or is_background(
+            sentence, match.start("count"), match.end("count")
+        ):
             continue
-        count = parse_count(match.group("count"))
+        count = _read(sentence, match)
         if (
             role == "killed"
             and count.value is not None
@@ -204,32 +307,46 @@ def find_toll(sentence: str) -> Toll | None:
             _UNIT_AFTER.match(sentence, match.end("count"))
             or _NOT_PEOPLE.match(sentence, match.end("count"))
             or _RECALLED.search(sentence, max(0, match.start() - 30), match.start())
+            or is_background(sentence, match.start("count"), match.end("count"))
         ):
             continue
         role = "killed" if match.group("vkilled") else "wounded"
-        figures[role].append(parse_count(match.group("count")))
+        figures[role].append(_read(sentence, match))
         group = group or _group(match.group("tail"))
         start = min(start, match.start())
     for match in _AND_OTHERS.finditer(sentence):
         others = parse_count(match.group("count"))
-        if others.value is not None and not _UNIT_AFTER.match(sentence, match.end("count")):
+        if (
+            others.value is not None
+            and not _UNIT_AFTER.match(sentence, match.end("count"))
+            and not is_background(sentence, match.start("count"), match.end("count"))
+        ):
             figures["killed"].append(Count(others.value + 1, others.approximate))
             group = group or _group(match.group("noun"))
             start = min(start, match.start())
     for match in _TOLL.finditer(sentence):
-        count = parse_count(match.group("count"))
-        if _YEAR.fullmatch(match.group("count").strip()) or _UNIT_AFTER.match(
-            sentence, match.end("count")
+        if (
+            _YEAR.fullmatch(match.group("count").strip())
+            or _UNIT_AFTER.match(sentence, match.end("count"))
+            or is_background(sentence, match.start("count"), match.end("count"))
         ):
             continue
         role = "wounded" if _WOUNDED_NEXT.match(match.group("tail")) else "killed"
-        figures[role].append(count)
+        figures[role].append(_read(sentence, match))
         start = min(start, match.start())
+    everyone = _ALL_DEAD.search(sentence)
+    if everyone and not is_background(sentence, everyone.start(), everyone.end()):
+        aboard = _aboard(sentence) or _aboard(context)
+        if aboard is not None:
+            figures["killed"].append(aboard)
+            start = min(start, everyone.start())
     if not any(figures.values()):
-        for single in (*_ONE_VICTIM.finditer(sentence), *_KILL_ONE.finditer(sentence)):
+        for single in _singles(sentence):
+            if is_background(sentence, single.start(), single.end()):
+                continue
             role = "wounded" if single.groupdict().get("wounded") else "killed"
             figures[role].append(Count(1, False))
-            group = group or _group(single.group("noun"))
+            group = group or _group(single.groupdict().get("noun") or "")
             start = min(start, single.start())
     if not any(figures.values()):
         return None
@@ -240,6 +357,34 @@ def find_toll(sentence: str) -> Toll | None:
         group=group,
         start=start,
     )
+
+
+def _read(sentence: str, match: re.Match[str]) -> Count:
+    """The count a match holds; a toll revised "from 5 to 21" ("de 5 à 21") is the later one,
+    not a range."""
+    text = match.group("count")
+    revised = _FROM_TO.fullmatch(text.strip())
+    if revised and _REVISION_BEFORE.search(
+        sentence, max(0, match.start("count") - 60), match.start("count")
+    ):
+        later = parse_number(revised.group("later"))
+        if later is not None:
+            return Count(later, False)
+    return parse_count(text)
+
+
+def _aboard(text: str) -> Count | None:
+    """The largest number of people said to be aboard or travelling: "carrying 49 people"."""
+    counts = [parse_count(match.group("count")) for match in _ABOARD.finditer(text)]
+    return largest([count for count in counts if count.value is not None])
+
+
+def _singles(sentence: str) -> list[re.Match[str]]:
+    """Phrases that tell of one victim: "a man was shot dead", "his body was found"."""
+    found: list[re.Match[str]] = []
+    for pattern in (_ONE_VICTIM, _KILL_ONE, _HE_DIED, _BODY_FOUND):
+        found.extend(pattern.finditer(sentence))
+    return found
 
 
 def largest(counts: list[Count]) -> Count | None:

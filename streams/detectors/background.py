@@ -1,0 +1,167 @@
+"""Tolls told as background: figures a sentence gives that are not the toll of the event it
+reports (a trial, a commemoration, a yearly or cumulative count, an earlier disaster it is
+compared with, a superseded toll)."""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+)
+#: Punctuation that ends the clause a figure belongs to.
+_CLAUSE_END = re.compile(r"[,;:()«»\"—–]|\s-\s")
+
+#: A sentence that reports a court's proceedings: its tolls belong to the crime it judges.
+_COURT = re.compile(
+    r"\b(?:pleaded\s+(?:not\s+)?guilty|pleads\s+(?:not\s+)?guilty|plaidée?\s+coupable|"
+    r"sentenced|condamnée?s?\s+(?:à|pour)|cour\s+d'assises|court\s+(?:heard|was\s+told)|"
+    r"told\s+(?:the|a)\s+court|devant\s+(?:le\s+tribunal|la\s+cour)|life\s+(?:sentence|in\s+prison)|"
+    r"réclusion|perpétuité|jurors|jurés|on\s+trial|stands?\s+trial|goes\s+on\s+trial|"
+    r"trial\s+(?:of|opened|opens|began|begins)|procès\s+(?:de|du|des|d')|"
+    r"s'ouvre\s+le\s+procès)\b",
+    _I,
+)
+#: The figure is what someone is tried for: "accused of killing five", "condamné pour avoir tué",
+#: "the trial over the attack that killed 40".
+_TRIED_FOR = re.compile(
+    r"(?:\b(?:trials?|procès|convicted|sentenced|guilty|jugée?s?|condamnée?s?|acquitted|"
+    r"acquittée?s?)\b"
+    r"[^.;!?]{0,40}?\b(?:of|for|with|de|pour|d'avoir|over)\s+(?:\w+\s+){0,3}?(?:killing|murdering|"
+    r"(?:the\s+)?(?:murders?|deaths?|killings?)\s+of|tué|tuer|assassiné|assassiner|"
+    r"(?:la\s+)?mort\s+de|(?:le\s+)?meurtre\s+de|(?:l')?assassinat\s+de)"
+    r"|\b(?:trials?|procès|jury|verdict|inquest|hearing|audience)\b[^.;!?]{0,80}?"
+    r"\b(?:that|which|qui|in\s+which|où|dans\s+lequel|dans\s+laquelle)\b)[^.;!?]{0,40}$",
+    _I,
+)
+#: A commemoration before the figure: "paid tribute to the 130 victims", "hommage aux 86 morts".
+_MEMORY = re.compile(
+    r"\b(?:anniversary|anniversaire|commemorat\w*|commémor\w*|memorial|mémorial|remembrance|"
+    r"in\s+memory\s+of|en\s+mémoire|pa(?:y|id|ys|ying)\s+tribute|rend\w*\s+hommage|"
+    r"hommage\s+(?:national\s+)?(?:aux|à\s+la|au)|years?\s+ago|years\s+(?:after|on\s+from)|"
+    r"decades?\s+ago|il\s+y\s+a\s+\w+\s+ans|ans\s+après|ans\s+jour\s+pour\s+jour|"
+    r"mourn\w*|se\s+souvien\w+|remember\w*)\b",
+    _I,
+)
+#: A count of a period rather than an event: "every year", "par semaine", "so far this year".
+_PERIOD = re.compile(
+    r"\b(?:(?:each|every|per|chaque|par)\s+(?:year|week|month|day|année|an|semaine|mois|jour)|"
+    r"an?\s+(?:year|week|month|day)\b(?![-\w]|\s+(?:after|before|earlier|later|ago|of|since|"
+    r"when))|"
+    r"annually|yearly|annuellement|tous\s+les\s+(?:ans|jours|mois)|toutes\s+les\s+semaines|"
+    r"on\s+average|en\s+moyenne|this\s+year|cette\s+année|(?:last|past|previous)\s+year|"
+    r"l'(?:an|année)\s+(?:dernière?|passée?|précédente?)|in\s+recent\s+years|"
+    r"ces\s+dernières\s+années|(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
+    r"(?:years?|decades?|months)|au\s+cours\s+des\s+(?:\w+\s+)?(?:dernières\s+années|derniers\s+"
+    r"mois|dernières\s+décennies)|(?:for|in|pour|en)\s+" + _YEAR + r"\s+alone)\b",
+    _I,
+)
+#: "since 2014", "depuis le début de l'année", "since the start of its intervention".
+_SINCE = re.compile(r"\b(?:since|depuis)\s+(?P<span>[^,;:.()]{1,60})", _I)
+_LONG_SPAN = re.compile(
+    rf"\b(?:{_YEAR}|{_MONTHS}|start|beginning|outbreak|onset|launch|début|lancement|"
+    r"déclenchement|war|guerre|conflict|conflit|invasion|intervention|uprising|insurrection|"
+    r"insurgency|rébellion|rebellion|campaign|campagne|revolution|révolution|independence|"
+    r"indépendance|the\s+year|l'année|records\s+began|creation|création)\b",
+    _I,
+)
+#: A span counted in days is this event's own: "since Sunday", "depuis hier", "since dawn".
+_SHORT_SPAN = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|samedi|dimanche|yesterday|hier|la\s+veille|overnight|dawn|l'aube|"
+    r"morning|matin|weekend|week-end|this\s+week|cette\s+semaine|last\s+week|"
+    r"la\s+semaine\s+dernière|the\s+(?:attack|blast|explosion|bombing|quake|earthquake|storm|"
+    r"flood|floods|fire|crash|collapse|clashes|fighting)|l'(?:attaque|attentat|explosion|"
+    r"incendie|accident|effondrement)|le\s+(?:séisme|tremblement|naufrage|crash|drame)|"
+    r"les\s+(?:combats|affrontements|inondations|intempéries))\b",
+    _I,
+)
+_FRONTED_SINCE = re.compile(r"\s*(?:since|depuis)\s+(?P<span>[^,;:.]{1,60}),", _I)
+#: A figure in a clause about an earlier, dated event: "the 2015 blast that killed 40",
+#: "l'attentat de 2016, qui avait fait 86 morts", "since 2009, when a crash killed 50".
+_DATED_EVENT = re.compile(
+    rf"(?:\b(?:the|a|an|its|this)\s+{_YEAR}\b|\b(?:de|du|des|since|depuis|in|en)\s+"
+    rf"(?:(?:{_MONTHS})\s+)?{_YEAR}\b)"
+    r"[^.;!?,]{0,60}?,?\s*\b(?:that|which|who|when|where|in\s+which|qui|où|lorsque|quand|dans\s+"
+    r"lequel|dans\s+laquelle|killing|tuant|faisant|leaving|laissant)\b[^.;!?]{0,80}$",
+    _I,
+)
+#: "the deadliest since the bombing that killed 130": the figure of the event compared with.
+_COMPARED = re.compile(
+    r"\b(?:deadliest|bloodiest|worst|most\s+deadly|most\s+lethal|heaviest|highest|largest|"
+    r"biggest|(?:le|la|les)\s+plus\s+(?:meurtri\w+|lourde?s?|graves?|sanglante?s?|importante?s?)|"
+    r"pire)\b[^.;!?]{0,60}?"
+    r"\b(?:since|depuis|than|que|qu')\b[^.;!?]{0,80}?\b(?:that|which|when|qui|où|lorsque|"
+    r"killing|tuant|faisant|leaving|laissant)\b[^.;!?]{0,80}$",
+    _I,
+)
+#: A toll that a later one replaced: "up from 12", "a previous toll of 18", "(et non 13)".
+_SUPERSEDED = re.compile(
+    r"(?:\b(?:up|down)\s+from|\b(?:previous|earlier|former|précédent)\s+(?:death\s+)?"
+    r"(?:toll|bilan|figure|count|report)\b[^.;!?]{0,40}?|\bbilan\s+précédent\b[^.;!?]{0,40}?|"
+    r"\b(?:premier\s+bilan|initial\s+(?:death\s+)?toll|first\s+toll)\b[^.;!?]{0,40}?"
+    r"\b(?:faisait|était|avait|had|was)\b[^.;!?]{0,30}?|"
+    r"\bet\s+non(?:\s+pas)?|\brather\s+than|\binstead\s+of|\bau\s+lieu\s+d[e'])\s*$",
+    _I,
+)
+#: A superlative before "since" or "this year" makes a comparison, not a cumulative count:
+#: "the deadliest attack since 2015", "the worst floods this year".
+_SUPERLATIVE_BEFORE = re.compile(
+    r"\b(?:deadliest|bloodiest|worst|most\s+(?:deadly|lethal|violent|serious|devastating)|"
+    r"heaviest|highest|largest|biggest|first|(?:le|la|les)\s+plus\s+\w+|pire|premièr?e?)\b"
+    r"(?:\s+[\w'-]+){0,4}\s*$",
+    _I,
+)
+
+
+def is_background(sentence: str, start: int, end: int) -> bool:
+    """Whether the figure at ``sentence[start:end]`` is told as background rather than as the
+    toll of the event the sentence reports."""
+    if _COURT.search(sentence):
+        return True
+    before = sentence[max(0, start - 160) : start]
+    if (
+        _DATED_EVENT.search(before)
+        or _COMPARED.search(before)
+        or _TRIED_FOR.search(before)
+        or _MEMORY.search(before)
+    ):
+        return True
+    if _SUPERSEDED.search(sentence, max(0, start - 70), start):
+        return True
+    head, tail = _clause(sentence, start, end)
+    for period in _PERIOD.finditer(sentence, head, tail):
+        if not _compared(sentence, head, period.start()):
+            return True
+    for since in _SINCE.finditer(sentence, head, tail):
+        if _long_span(since.group("span")) and not _compared(sentence, head, since.start()):
+            return True
+    return _fronted_since(sentence, start)
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause around a figure starts and ends: at the punctuation around it."""
+    heads = [found.end() for found in _CLAUSE_END.finditer(sentence, 0, start)]
+    tail = _CLAUSE_END.search(sentence, end)
+    return (heads[-1] if heads else 0), (tail.start() if tail else len(sentence))
+
+
+def _compared(sentence: str, head: int, position: int) -> bool:
+    """Whether a superlative comes just before ``position`` in its clause."""
+    return bool(_SUPERLATIVE_BEFORE.search(sentence, head, position))
+
+
+def _long_span(span: str) -> bool:
+    """Whether a "since ..." span reaches back beyond the event: a year, a month, a war."""
+    return bool(_LONG_SPAN.search(span)) and not _SHORT_SPAN.search(span)
+
+
+def _fronted_since(sentence: str, start: int) -> bool:
+    """Whether the sentence opens with a long "since ..." span that governs the figure:
+    "Since 2014, coalition strikes have killed 735 civilians"."""
+    opening = _FRONTED_SINCE.match(sentence)
+    return bool(opening and opening.end() <= start and _long_span(opening.group("span")))
