@@ -83,7 +83,8 @@ _AUX = (
     r"(?:\s+(?:who|qui|that))?"
     r"(?:\s+(?:tortured|beaten|raped|abducted|shot|stabbed|attacked|torturée?s|enlevée?s|"
     r"violée?s)\s+(?:and|et))?"
-    r"(?:\s+(?:were|have\s+been|has\s+been|had\s+been|been|are|was|"
+    r"(?:\s+(?:were|have\s+been|has\s+been|had\s+been|been|are|was|seriously|critically|"
+    r"slightly|badly|severely|lightly|grièvement|gravement|légèrement|"
     r"is|being|ont\s+été|a\s+été|été|sont|se|étaient|avaient\s+été|reportedly|reported|"
     r"confirmed|believed|feared|presumed|found|"
     r"retrouvée?s?|officially|also|aussi|également|already|déjà|now|désormais|probably|"
@@ -130,7 +131,12 @@ _SINGULAR = (
     r"nurse|teacher|pilot|peacekeeper|soldat|civil|policier|gendarme|homme|femme|enfant|"
     r"adolescent|garçon|fillette|étudiant|étudiante|journaliste|prêtre|moine|villageois|"
     r"militaire|combattant|rebelle|djihadiste|jihadiste|manifestant|agriculteur|habitant|"
-    r"passant|casque\s+bleu|chauffeur|driver"
+    r"passant|casque\s+bleu|chauffeur|driver|motorcyclist|cyclist|pedestrian|motorist|passenger|"
+    r"hiker|climber|swimmer|fisherman|miner|employee|baby|infant|toddler|mother|father|pensioner|"
+    r"motard|cycliste|piéton|piétonne|automobiliste|conducteur|conductrice|passager|passagère|"
+    r"randonneur|randonneuse|alpiniste|baigneur|baigneuse|pêcheur|mineur|ouvrier|ouvrière|employé|"
+    r"employée|bébé|nourrisson|mère|père|retraité|retraitée|jeune|collégien|collégienne|lycéen|"
+    r"lycéenne|[a-zé]+génaire|trentenaire|vingtenaire"
 )
 #: People named by office; only with a count after them ("the governor and six guards"), as
 #: "killed the mayor's candidacy" must stay a figure of speech.
