@@ -136,7 +136,12 @@ _SINGULAR = (
     r"motard|cycliste|piéton|piétonne|automobiliste|conducteur|conductrice|passager|passagère|"
     r"randonneur|randonneuse|alpiniste|baigneur|baigneuse|pêcheur|mineur|ouvrier|ouvrière|employé|"
     r"employée|bébé|nourrisson|mère|père|retraité|retraitée|jeune|collégien|collégienne|lycéen|"
-    r"lycéenne|[a-zé]+génaire|trentenaire|vingtenaire"
+    r"lycéenne|[a-zé]+génaire|trentenaire|vingtenaire|convert|tailor|businessman|businesswoman|"
+    r"trader|shopkeeper|merchant|professor|lecturer|pastor|cleric|blogger|writer|lawyer|judge|"
+    r"official|politician|activist|leader|chief|aide|bomber|gunman|attacker|hostage|prisoner|"
+    r"inmate|migrant|refugee|tourist|commerçant|professeur|pasteur|imam|blogueur|écrivain|"
+    r"avocat|avocate|élu|élue|militant|militante|kamikaze|assaillant|otage|détenu|détenue|"
+    r"migrant|migrante|réfugié|réfugiée|touriste"
 )
 #: People named by office; only with a count after them ("the governor and six guards"), as
 #: "killed the mayor's candidacy" must stay a figure of speech.
@@ -150,13 +155,17 @@ _FRENCH_ADJECTIVE = r"[a-zà-ÿ'-]+(?:ais|aise|ois|oise|ien|ienne|ain|aine|an|an
 #: One victim without a number: "a soldier was killed", "un policier a été tué", "the victim
 #: died", "a man is dead after", "une femme a succombé à ses blessures".
 _ONE_VICTIM = re.compile(
-    rf"(?:\b(?:a|an|one|un|une|another|un\s+autre|une\s+autre|the|la|le|l')\s*"
-    rf"(?:[\w'-]+\s+){{0,2}}?|^(?:[\w'-]+\s+){{0,2}}?)(?P<noun>{_SINGULAR}|victim|victime)"
+    rf"(?:\b(?:(?:a|an|one|un|une|another|un\s+autre|une\s+autre|the|la|le)\s+|l')"
+    rf"(?:[\w'-]+\s+){{0,2}}?|(?:^|[:;]\s*|\b(?:after|as|when|while|après)\s+)"
+    rf"(?:[\w'-]+\s+){{0,3}}?)"
+    rf"(?P<noun>{_SINGULAR}|victim|victime|\d{{1,3}}-year-old)"
     rf"(?:\s+{_FRENCH_ADJECTIVE})?(?:,\s*\d{{1,3}},)?"
     rf"(?:\s+(?:was|has\s+been|a\s+été|est|is|were|had\s+been|later|also|then|ensuite|"
     rf"finalement|aussi|subsequently))*\s+"
     rf"(?:(?P<killed>killed|shot\s+dead|gunned\s+down|tuée?|abattue?|dies|died|morte?|dead|"
-    rf"assassinée?|found\s+dead|pronounced\s+dead|stabbed\s+to\s+death|beaten\s+to\s+death|"
+    rf"assassinée?|found\s+dead|pronounced\s+dead|"
+    rf"(?:stabbed|beaten|hacked|burned|burnt|bludgeoned|shot|crushed)\s+to\s+death|lynched|"
+    rf"murdered|executed|beheaded|lynchée?|exécutée?|décapitée?|"
     rf"shot\s+and\s+killed|fatally\s+(?:shot|stabbed|injured|wounded)|mortally\s+wounded|"
     rf"succumbed|(?:a\s+)?succombé|décédée?|retrouvée?\s+(?:morte?|sans\s+vie)|"
     rf"mortellement\s+(?:blessée?|touchée?)|(?:a\s+)?trouvé\s+la\s+mort|(?:a\s+)?perdu\s+la\s+vie|"
