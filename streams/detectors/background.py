@@ -5,8 +5,10 @@ compared with, a superseded toll)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-_I = re.IGNORECASE
+#: Every pattern here is matched on lower-cased text: case-insensitive matching of long
+#: alternations costs three times as much.
 
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _MONTHS = (
@@ -24,7 +26,6 @@ _COURT = re.compile(
     r"réclusion|perpétuité|jurors|jurés|on\s+trial|stands?\s+trial|goes\s+on\s+trial|"
     r"trial\s+(?:of|opened|opens|began|begins)|procès\s+(?:de|du|des|d')|"
     r"s'ouvre\s+le\s+procès)\b",
-    _I,
 )
 #: The figure is what someone is tried for: "accused of killing five", "condamné pour avoir tué",
 #: "the trial over the attack that killed 40".
@@ -36,7 +37,6 @@ _TRIED_FOR = re.compile(
     r"(?:la\s+)?mort\s+de|(?:le\s+)?meurtre\s+de|(?:l')?assassinat\s+de)"
     r"|\b(?:trials?|procès|jury|verdict|inquest|hearing|audience)\b[^.;!?]{0,80}?"
     r"\b(?:that|which|qui|in\s+which|où|dans\s+lequel|dans\s+laquelle)\b)[^.;!?]{0,40}$",
-    _I,
 )
 #: A commemoration before the figure: "paid tribute to the 130 victims", "hommage aux 86 morts".
 _MEMORY = re.compile(
@@ -45,7 +45,6 @@ _MEMORY = re.compile(
     r"hommage\s+(?:national\s+)?(?:aux|à\s+la|au)|years?\s+ago|years\s+(?:after|on\s+from)|"
     r"decades?\s+ago|il\s+y\s+a\s+\w+\s+ans|ans\s+après|ans\s+jour\s+pour\s+jour|"
     r"mourn\w*|se\s+souvien\w+|remember\w*)\b",
-    _I,
 )
 #: A count of a period rather than an event: "every year", "par semaine", "so far this year".
 _PERIOD = re.compile(
@@ -58,16 +57,14 @@ _PERIOD = re.compile(
     r"ces\s+dernières\s+années|(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
     r"(?:years?|decades?|months)|au\s+cours\s+des\s+(?:\w+\s+)?(?:dernières\s+années|derniers\s+"
     r"mois|dernières\s+décennies)|(?:for|in|pour|en)\s+" + _YEAR + r"\s+alone)\b",
-    _I,
 )
 #: "since 2014", "depuis le début de l'année", "since the start of its intervention".
-_SINCE = re.compile(r"\b(?:since|depuis)\s+(?P<span>[^,;:.()]{1,60})", _I)
+_SINCE = re.compile(r"\b(?:since|depuis)\s+(?P<span>[^,;:.()]{1,60})")
 _LONG_SPAN = re.compile(
     rf"\b(?:{_YEAR}|{_MONTHS}|start|beginning|outbreak|onset|launch|début|lancement|"
     r"déclenchement|war|guerre|conflict|conflit|invasion|intervention|uprising|insurrection|"
     r"insurgency|rébellion|rebellion|campaign|campagne|revolution|révolution|independence|"
     r"indépendance|the\s+year|l'année|records\s+began|creation|création)\b",
-    _I,
 )
 #: A span counted in days is this event's own: "since Sunday", "depuis hier", "since dawn".
 _SHORT_SPAN = re.compile(
@@ -78,9 +75,8 @@ _SHORT_SPAN = re.compile(
     r"flood|floods|fire|crash|collapse|clashes|fighting)|l'(?:attaque|attentat|explosion|"
     r"incendie|accident|effondrement)|le\s+(?:séisme|tremblement|naufrage|crash|drame)|"
     r"les\s+(?:combats|affrontements|inondations|intempéries))\b",
-    _I,
 )
-_FRONTED_SINCE = re.compile(r"\s*(?:since|depuis)\s+(?P<span>[^,;:.]{1,60}),", _I)
+_FRONTED_SINCE = re.compile(r"\s*(?:since|depuis)\s+(?P<span>[^,;:.]{1,60}),")
 #: A figure in a clause about an earlier, dated event: "the 2015 blast that killed 40",
 #: "l'attentat de 2016, qui avait fait 86 morts", "since 2009, when a crash killed 50".
 _DATED_EVENT = re.compile(
@@ -88,7 +84,6 @@ _DATED_EVENT = re.compile(
     rf"(?:(?:{_MONTHS})\s+)?{_YEAR}\b)"
     r"[^.;!?,]{0,60}?,?\s*\b(?:that|which|who|when|where|in\s+which|qui|où|lorsque|quand|dans\s+"
     r"lequel|dans\s+laquelle|killing|tuant|faisant|leaving|laissant)\b[^.;!?]{0,80}$",
-    _I,
 )
 #: "the deadliest since the bombing that killed 130": the figure of the event compared with.
 _COMPARED = re.compile(
@@ -97,7 +92,6 @@ _COMPARED = re.compile(
     r"pire)\b[^.;!?]{0,60}?"
     r"\b(?:since|depuis|than|que|qu')\b[^.;!?]{0,80}?\b(?:that|which|when|qui|où|lorsque|"
     r"killing|tuant|faisant|leaving|laissant)\b[^.;!?]{0,80}$",
-    _I,
 )
 #: A toll that a later one replaced: "up from 12", "a previous toll of 18", "(et non 13)".
 _SUPERSEDED = re.compile(
@@ -106,7 +100,6 @@ _SUPERSEDED = re.compile(
     r"\b(?:premier\s+bilan|initial\s+(?:death\s+)?toll|first\s+toll)\b[^.;!?]{0,40}?"
     r"\b(?:faisait|était|avait|had|was)\b[^.;!?]{0,30}?|"
     r"\bet\s+non(?:\s+pas)?|\brather\s+than|\binstead\s+of|\bau\s+lieu\s+d[e'])\s*$",
-    _I,
 )
 #: A superlative before "since" or "this year" makes a comparison, not a cumulative count:
 #: "the deadliest attack since 2015", "the worst floods this year".
@@ -114,33 +107,99 @@ _SUPERLATIVE_BEFORE = re.compile(
     r"\b(?:deadliest|bloodiest|worst|most\s+(?:deadly|lethal|violent|serious|devastating)|"
     r"heaviest|highest|largest|biggest|first|(?:le|la|les)\s+plus\s+\w+|pire|premièr?e?)\b"
     r"(?:\s+[\w'-]+){0,4}\s*$",
-    _I,
 )
+
+
+#: Words one of which each kind of cue holds: most sentences hold none and leave at once.
+_COURT_WORDS = (
+    "guilty", "coupable", "sentenc", "condamn", "assises", "court", "tribunal", "cour ",
+    "réclusion", "perpétuité", "juror", "juré", "trial", "procès", "jugé", "acquitt",
+    "convicted", "jury", "verdict", "inquest", "hearing", "audience",
+)  # fmt: skip
+_MEMORY_WORDS = (
+    "anniversar", "commemor", "commémor", "memorial", "mémorial", "remembr", "memory",
+    "mémoire", "tribute", "hommage", " ago", "years after", "years on", "il y a", "ans après",
+    "jour pour jour", "mourn", "souvien",
+)  # fmt: skip
+_COMPARED_WORDS = (
+    "deadliest", "bloodiest", "worst", "most ", "heaviest", "highest", "largest", "biggest",
+    "plus meurtri", "plus lourd", "plus grave", "plus sanglant", "plus important", "pire",
+)  # fmt: skip
+_SUPERSEDED_WORDS = (
+    "up from", "down from", "previous", "earlier", "former", "précédent", "premier bilan",
+    "initial", "first toll", "et non", "rather than", "instead of", "au lieu d",
+)  # fmt: skip
+_PERIOD_WORDS = (
+    "each ", "every ", "per ", "chaque", "par an", "par sem", "par mois", "par jour", "a year",
+    "a week", "a month", "a day", "an year", "annual", "yearly", "annuellement", "tous les",
+    "toutes les", "average", "moyenne", "this year", "cette année", "last year", "past year",
+    "previous year", "l'an ", "l'année", "recent years", "dernières années", "the past",
+    "the last", "au cours des", "alone",
+)  # fmt: skip
+_COURT_CUE, _MEMORY_CUE, _COMPARED_CUE, _SUPERSEDED_CUE, _PERIOD_CUE, _SINCE_CUE, _YEAR_CUE = (
+    1,
+    2,
+    4,
+    8,
+    16,
+    32,
+    64,
+)
+_CUES = (
+    (_COURT_CUE, _COURT_WORDS),
+    (_MEMORY_CUE, _MEMORY_WORDS),
+    (_COMPARED_CUE, _COMPARED_WORDS),
+    (_SUPERSEDED_CUE, _SUPERSEDED_WORDS),
+    (_PERIOD_CUE, _PERIOD_WORDS),
+    (_SINCE_CUE, ("since", "depuis")),
+)
+_ANY_YEAR = re.compile(_YEAR)
 
 
 def is_background(sentence: str, start: int, end: int) -> bool:
     """Whether the figure at ``sentence[start:end]`` is told as background rather than as the
     toll of the event the sentence reports."""
-    if _COURT.search(sentence):
+    lowered, cues = _cues(sentence)
+    if not cues:
+        return False
+    if cues & _COURT_CUE and _COURT.search(lowered):
         return True
-    before = sentence[max(0, start - 160) : start]
+    before = lowered[max(0, start - 160) : start]
     if (
-        _DATED_EVENT.search(before)
-        or _COMPARED.search(before)
-        or _TRIED_FOR.search(before)
-        or _MEMORY.search(before)
+        (cues & _YEAR_CUE and _DATED_EVENT.search(before))
+        or (cues & _COMPARED_CUE and _COMPARED.search(before))
+        or (cues & _COURT_CUE and _TRIED_FOR.search(before))
+        or (cues & _MEMORY_CUE and _MEMORY.search(before))
     ):
         return True
-    if _SUPERSEDED.search(sentence, max(0, start - 70), start):
+    if cues & _SUPERSEDED_CUE and _SUPERSEDED.search(lowered, max(0, start - 70), start):
         return True
-    head, tail = _clause(sentence, start, end)
-    for period in _PERIOD.finditer(sentence, head, tail):
-        if not _compared(sentence, head, period.start()):
+    if not cues & (_PERIOD_CUE | _SINCE_CUE):
+        return False
+    head, tail = _clause(lowered, start, end)
+    for period in _PERIOD.finditer(lowered, head, tail) if cues & _PERIOD_CUE else ():
+        if not _compared(lowered, head, period.start()):
             return True
-    for since in _SINCE.finditer(sentence, head, tail):
-        if _long_span(since.group("span")) and not _compared(sentence, head, since.start()):
+    if not cues & _SINCE_CUE:
+        return False
+    for since in _SINCE.finditer(lowered, head, tail):
+        if _long_span(since.group("span")) and not _compared(lowered, head, since.start()):
             return True
-    return _fronted_since(sentence, start)
+    return _fronted_since(lowered, start)
+
+
+@lru_cache(maxsize=512)
+def _cues(sentence: str) -> tuple[str, int]:
+    """The sentence in lower case, and the kinds of background cue it holds (a bit set)."""
+    lowered = sentence.lower()
+    if len(lowered) != len(sentence):
+        # A few letters grow when lower-cased ("İ"); keep offsets by folding letter by letter.
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in sentence)
+    cues = _YEAR_CUE if _ANY_YEAR.search(lowered) else 0
+    for cue, words in _CUES:
+        if any(word in lowered for word in words):
+            cues |= cue
+    return lowered, cues
 
 
 def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:

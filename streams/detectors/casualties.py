@@ -41,20 +41,23 @@ _KILLED = (
     r"lost\s+their\s+lives|"
     r"victims|tuée?s?|morte?s?|décès|décédée?s?|ont\s+péri|péri|périssent|victimes|"
     r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|(?:ont|a|avaient|avait)\s+perdu\s+la\s+vie|perdu\s+la\s+vie|"
-    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort|"
-    r"fatally\s+(?:shot|injured|wounded|stabbed|hurt|struck)|mortally\s+wounded|"
-    r"mortellement\s+(?:blessée?s?|touchée?s?)|succumbed|(?:ont|a|avaient|avait)\s+succombé|"
-    r"succombé|succombent"
+    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort"
 )
-#: Hurt, or taken to hospital with injuries: "three hospitalised with injuries".
-_WOUNDED = (
-    r"wounded|injured|hurt|blessée?s?|hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries|"
+_WOUNDED = r"wounded|injured|hurt|blessée?s?"
+#: Rarer ways to tell a death or a wound, read by a second pattern only when a word of
+#: ``_RARE_ROLE_WORDS`` is there (each alternative in the main pattern slows every count).
+_RARE_ROLE = (
+    r"(?P<killed>fatally\s+(?:shot|injured|wounded|stabbed|hurt|struck)|mortally\s+wounded|"
+    r"mortellement\s+(?:blessée?s?|touchée?s?)|succumbed|(?:ont|a|avaient|avait)\s+succombé|"
+    r"succombé|succombent)|"
+    r"(?P<wounded>hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries|"
     r"(?:taken|rushed|admitted|airlifted|transported|sent|evacuated)\s+to\s+(?:the\s+|a\s+|"
     r"local\s+|area\s+|nearby\s+)?hospitals?(?:\s+with\s+(?:\w+\s+)?injuries)?|"
     r"treated\s+for\s+(?:\w+\s+)?injuries|with\s+(?:\w+\s+)?injuries|"
     r"(?:suffered|sustained)\s+(?:\w+\s+)?injuries|hospitalisée?s\s+(?:pour\s+|avec\s+)?"
-    r"(?:des\s+)?blessures"
+    r"(?:des\s+)?blessures)|(?P<missing>(?!))"
 )
+_RARE_ROLE_WORDS = ("fatal", "mortal", "mortel", "succomb", "hospital", "injuries", "blessures")
 _MISSING = r"missing|unaccounted\s+for|disparue?s?|portée?s?\s+disparue?s?"
 _ROLE = rf"(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED})|(?P<missing>{_MISSING})"
 #: Words that never sit between a count and its victims: units, money, time, places.
@@ -91,11 +94,19 @@ _AUX = (
     r"probablement|left|laissant))*"
 )
 #: "au moins douze civils ont été tués", "dozens of people were killed", "12 dead".
-_COUNT_FIRST = re.compile(
-    rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_AUX}\s+(?:{_ROLE})\b"
+_NO_SECOND_COUNT = (
     r"(?!\s+(?:at\s+least|au\s+moins|\d|dozens|des\s+(?:dizaines|centaines|milliers)|hundreds|"
     r"scores|(?:plus|près|more|nearly|about|some)\s+(?:d[e']|than)?\s*\d|une?\b|one\b|two\b|"
-    r"deux\b))",
+    r"deux\b))"
+)
+_COUNT_FIRST = re.compile(
+    rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_AUX}\s+(?:{_ROLE})\b"
+    + _NO_SECOND_COUNT,
+    _I,
+)
+_COUNT_FIRST_RARE = re.compile(
+    rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_AUX}\s+(?:{_RARE_ROLE})\b"
+    + _NO_SECOND_COUNT,
     _I,
 )
 _KILL_VERB = (
@@ -124,14 +135,18 @@ _TOLL = re.compile(
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+[\w'-]+){{0,2}})",
     _I,
 )
-_SINGULAR = (
+_SINGULAR_NAMED = (
     r"soldier|civilian|policeman|policewoman|police\s+officer|officer|man|woman|child|boy|girl|"
     r"teenager|teen|student|journalist|priest|monk|worker|aid\s+worker|farmer|villager|suspect|"
     r"militant|rebel|fighter|person|resident|protester|guard|commander|leader|activist|doctor|"
     r"nurse|teacher|pilot|peacekeeper|soldat|civil|policier|gendarme|homme|femme|enfant|"
     r"adolescent|garçon|fillette|étudiant|étudiante|journaliste|prêtre|moine|villageois|"
     r"militaire|combattant|rebelle|djihadiste|jihadiste|manifestant|agriculteur|habitant|"
-    r"passant|casque\s+bleu|chauffeur|driver|motorcyclist|cyclist|pedestrian|motorist|passenger|"
+    r"passant|casque\s+bleu|chauffeur|driver"
+)
+#: More people a single-victim report names, read only next to a verb of death or wounding.
+_SINGULAR = (
+    rf"{_SINGULAR_NAMED}|motorcyclist|cyclist|pedestrian|motorist|passenger|"
     r"hiker|climber|swimmer|fisherman|miner|employee|baby|infant|toddler|mother|father|pensioner|"
     r"motard|cycliste|piéton|piétonne|automobiliste|conducteur|conductrice|passager|passagère|"
     r"randonneur|randonneuse|alpiniste|baigneur|baigneuse|pêcheur|mineur|ouvrier|ouvrière|employé|"
@@ -154,25 +169,31 @@ _OFFICE = (
 _FRENCH_ADJECTIVE = r"[a-zà-ÿ'-]+(?:ais|aise|ois|oise|ien|ienne|ain|aine|an|ane|ite|é|ée)\b"
 #: One victim without a number: "a soldier was killed", "un policier a été tué", "the victim
 #: died", "a man is dead after", "une femme a succombé à ses blessures".
-_ONE_VICTIM = re.compile(
+#: Verbs of one victim's death or wound, matched on lower-cased text (case-insensitive
+#: matching of this many alternatives costs three times as much).
+_ONE_VICTIM_VERB = re.compile(
+    r"\b(?:(?P<killed>killed|shot\s+dead|gunned\s+down|tuée?|abattue?|dies|died|morte?|dead|"
+    r"assassinée?|found\s+dead|pronounced\s+dead|"
+    r"(?:stabbed|beaten|hacked|burned|burnt|bludgeoned|shot|crushed)\s+to\s+death|lynched|"
+    r"murdered|executed|beheaded|lynchée?|exécutée?|décapitée?|"
+    r"shot\s+and\s+killed|fatally\s+(?:shot|stabbed|injured|wounded)|mortally\s+wounded|"
+    r"succumbed|(?:a\s+)?succombé|décédée?|retrouvée?\s+(?:morte?|sans\s+vie)|"
+    r"mortellement\s+(?:blessée?|touchée?)|(?:a\s+)?trouvé\s+la\s+mort|(?:a\s+)?perdu\s+la\s+vie|"
+    r"tuée?\s+par\s+balles?|poignardée?\s+à\s+mort)|"
+    r"(?P<wounded>(?:seriously\s+|critically\s+|badly\s+|slightly\s+|grièvement\s+|"
+    r"gravement\s+|légèrement\s+)?(?:wounded|injured|blessée?|hurt)|"
+    r"hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries))\b"
+)
+#: The victim right before such a verb, read back from it (searching the verbs first is
+#: faster than trying every noun at every position).
+_ONE_VICTIM_BEFORE = re.compile(
     rf"(?:\b(?:(?:a|an|one|un|une|another|un\s+autre|une\s+autre|the|la|le)\s+|l')"
     rf"(?:[\w'-]+\s+){{0,2}}?|(?:^|[:;]\s*|\b(?:after|as|when|while|après)\s+)"
     rf"(?:[\w'-]+\s+){{0,3}}?)"
     rf"(?P<noun>{_SINGULAR}|victim|victime|\d{{1,3}}-year-old)"
     rf"(?:\s+{_FRENCH_ADJECTIVE})?(?:,\s*\d{{1,3}},)?"
     rf"(?:\s+(?:was|has\s+been|a\s+été|est|is|were|had\s+been|later|also|then|ensuite|"
-    rf"finalement|aussi|subsequently))*\s+"
-    rf"(?:(?P<killed>killed|shot\s+dead|gunned\s+down|tuée?|abattue?|dies|died|morte?|dead|"
-    rf"assassinée?|found\s+dead|pronounced\s+dead|"
-    rf"(?:stabbed|beaten|hacked|burned|burnt|bludgeoned|shot|crushed)\s+to\s+death|lynched|"
-    rf"murdered|executed|beheaded|lynchée?|exécutée?|décapitée?|"
-    rf"shot\s+and\s+killed|fatally\s+(?:shot|stabbed|injured|wounded)|mortally\s+wounded|"
-    rf"succumbed|(?:a\s+)?succombé|décédée?|retrouvée?\s+(?:morte?|sans\s+vie)|"
-    rf"mortellement\s+(?:blessée?|touchée?)|(?:a\s+)?trouvé\s+la\s+mort|(?:a\s+)?perdu\s+la\s+vie|"
-    rf"tuée?\s+par\s+balles?|poignardée?\s+à\s+mort)|"
-    rf"(?P<wounded>(?:seriously\s+|critically\s+|badly\s+|slightly\s+|grièvement\s+|"
-    rf"gravement\s+|légèrement\s+)?(?:wounded|injured|blessée?|hurt)|"
-    rf"hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries))\b",
+    rf"finalement|aussi|subsequently))*\s+$",
     _I,
 )
 #: "He later died of his wounds", "elle est décédée des suites de ses blessures".
@@ -194,16 +215,20 @@ _BODY_FOUND = re.compile(
     r"(?:lifeless\s+|dead\s+|charred\s+)?(?:body|corpse|corps|cadavre)\b",
     _I,
 )
+#: "kills a soldier", "tue un policier", "wounding a child": the verb, on lower-cased text...
 _KILL_ONE = re.compile(
-    rf"\b(?:kills?|killed|killing|tue|tuent|tué|tuant|shoots?\s+dead|shot\s+dead|abat(?:tent)?"
-    rf"|(?P<wounded>wounding|injuring|wounds?|injures?|blessant))\s+"
-    rf"(?:(?:a|an|one|un|une|the|le|la)\s+)?(?:[\w'-]+\s+){{0,2}}?(?P<noun>{_SINGULAR})\b",
+    r"\b(?:kills?|killed|killing|tue|tuent|tué|tuant|shoots?\s+dead|shot\s+dead|abat(?:tent)?"
+    r"|(?P<wounded>wounding|injuring|wounds?|injures?|blessant))\s"
+)
+#: ...then the one victim right after it.
+_ONE_VICTIM_AFTER = re.compile(
+    rf"\s*(?:(?:a|an|one|un|une|the|le|la)\s+)?(?:[\w'-]+\s+){{0,2}}?(?P<noun>{_SINGULAR})\b",
     _I,
 )
 #: "killed the governor and six guards": one named victim plus a count.
 _AND_OTHERS = re.compile(
     rf"\b(?:{_KILL_VERB})\s+(?:[\w'-]+\s+)?(?:(?:the|a|an|le|la|l'|un|une)\s*)?"
-    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR}|{_OFFICE})(?:\s+(?:of|de|d')\s*[\w'-]+)?"
+    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR_NAMED}|{_OFFICE})(?:\s+(?:of|de|d')\s*[\w'-]+)?"
     rf"\s+(?:and|et)\s+(?P<count>{COUNT})(?![\w-])",
     _I,
 )
@@ -230,7 +255,7 @@ _RECALLED = re.compile(
 )
 #: "A policeman and two civilians were killed": one named victim before the count.
 _ONE_AND = re.compile(
-    rf"(?:^|\b(?:a|an|one|un|une)\s+)(?:[\w'-]+\s+)?(?:{_SINGULAR}|{_OFFICE})"
+    rf"(?:^|\b(?:a|an|one|un|une)\s+)(?:[\w'-]+\s+)?(?:{_SINGULAR_NAMED}|{_OFFICE})"
     rf"(?:\s+{_FRENCH_ADJECTIVE})?\s+(?:and|et)\s+$",
     _I,
 )
@@ -265,6 +290,8 @@ _ALL_DEAD = re.compile(
     r"sont\s+morts|ont\s+été\s+tués|ont\s+perdu\s+la\s+vie|ont\s+trouvé\s+la\s+mort))\b",
     _I,
 )
+#: Words one of which every _ALL_DEAD phrase holds: a cheap test before the pattern.
+_ALL_DEAD_WORDS = ("surviv", "survéc", "board", "bord", "everyone", "everybody", "all ", "tous")
 _ABOARD = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?![\w-])\s+(?:(?!\d)[\w'-]+\s+){{0,3}}?(?:people|persons|"
     r"passengers|passagers|personnes|occupants|souls|crew|members|membres|migrants|pilgrims|"
@@ -295,7 +322,11 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
     figures: dict[str, list[Count]] = {"killed": [], "wounded": [], "missing": []}
     group: str | None = None
     start = len(sentence)
-    for match in _COUNT_FIRST.finditer(sentence):
+    lowered = sentence.lower()
+    count_first = [*_COUNT_FIRST.finditer(sentence)]
+    if any(word in lowered for word in _RARE_ROLE_WORDS):
+        count_first.extend(_COUNT_FIRST_RARE.finditer(sentence))
+    for match in count_first:
         if _NEGATED.search(sentence, max(0, match.start() - 12), match.start()):
             continue
         if _NOT_PEOPLE.match(sentence, match.end("count"), match.start(match.lastgroup or "count")):
@@ -349,7 +380,9 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         role = "wounded" if _WOUNDED_NEXT.match(match.group("tail")) else "killed"
         figures[role].append(_read(sentence, match))
         start = min(start, match.start())
-    everyone = _ALL_DEAD.search(sentence)
+    everyone = (
+        _ALL_DEAD.search(sentence) if any(word in lowered for word in _ALL_DEAD_WORDS) else None
+    )
     if everyone and not is_background(sentence, everyone.start(), everyone.end()):
         aboard = _aboard(sentence) or _aboard(context)
         if aboard is not None:
@@ -357,12 +390,12 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
             start = min(start, everyone.start())
     if not any(figures.values()):
         for single in _singles(sentence):
-            if is_background(sentence, single.start(), single.end()):
+            if is_background(sentence, single.start, single.end):
                 continue
-            role = "wounded" if single.groupdict().get("wounded") else "killed"
+            role = "wounded" if single.wounded else "killed"
             figures[role].append(Count(1, False))
-            group = group or _group(single.groupdict().get("noun") or "")
-            start = min(start, single.start())
+            group = group or _group(single.noun)
+            start = min(start, single.start)
     if not any(figures.values()):
         return None
     return Toll(
@@ -394,11 +427,50 @@ def _aboard(text: str) -> Count | None:
     return largest([count for count in counts if count.value is not None])
 
 
-def _singles(sentence: str) -> list[re.Match[str]]:
+@dataclass(frozen=True, slots=True)
+class _Single:
+    """One victim told without a number."""
+
+    start: int
+    end: int
+    wounded: bool
+    noun: str
+
+
+def _singles(sentence: str) -> list[_Single]:
     """Phrases that tell of one victim: "a man was shot dead", "his body was found"."""
-    found: list[re.Match[str]] = []
-    for pattern in (_ONE_VICTIM, _KILL_ONE, _HE_DIED, _BODY_FOUND):
-        found.extend(pattern.finditer(sentence))
+    found: list[_Single] = []
+    lowered = sentence.lower()
+    # Lower-casing keeps offsets for all but a few letters ("İ"); those sentences are rare.
+    verbs = _ONE_VICTIM_VERB.finditer(lowered if len(lowered) == len(sentence) else "")
+    for verb in verbs:
+        victim = _ONE_VICTIM_BEFORE.search(sentence, max(0, verb.start() - 90), verb.start())
+        if victim:
+            found.append(
+                _Single(victim.start(), verb.end(), bool(verb.group("wounded")), victim["noun"])
+            )
+    for verb in _KILL_ONE.finditer(lowered if len(lowered) == len(sentence) else ""):
+        victim = _ONE_VICTIM_AFTER.match(sentence, verb.end(), verb.end() + 80)
+        if victim:
+            found.append(
+                _Single(verb.start(), victim.end(), bool(verb.group("wounded")), victim["noun"])
+            )
+    patterns = []
+    if any(word in lowered for word in ("died", "succomb", "décéd", "mort")):
+        patterns.append(_HE_DIED)
+    if any(word in lowered for word in ("body", "corps", "cadavre", "corpse")):
+        patterns.append(_BODY_FOUND)
+    for pattern in patterns:
+        for match in pattern.finditer(sentence):
+            groups = match.groupdict()
+            found.append(
+                _Single(
+                    match.start(),
+                    match.end(),
+                    bool(groups.get("wounded")),
+                    groups.get("noun") or "",
+                )
+            )
     return found
 
 
