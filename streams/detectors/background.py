@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import ahocorasick
+
 #: Every pattern here is matched on lower-cased text: case-insensitive matching of long
 #: alternations costs three times as much.
 
@@ -156,6 +158,19 @@ _CUES = (
 _ANY_YEAR = re.compile(_YEAR)
 
 
+def _cue_automaton() -> ahocorasick.Automaton:
+    """One automaton for every cue word, each word carrying the kinds it signals."""
+    automaton = ahocorasick.Automaton()
+    for cue, cue_words in _CUES:
+        for word in cue_words:
+            automaton.add_word(word, automaton.get(word, 0) | cue)
+    automaton.make_automaton()
+    return automaton
+
+
+_CUE_AUTOMATON = _cue_automaton()
+
+
 def is_background(sentence: str, start: int, end: int) -> bool:
     """Whether the figure at ``sentence[start:end]`` is told as background rather than as the
     toll of the event the sentence reports."""
@@ -196,9 +211,8 @@ def _cues(sentence: str) -> tuple[str, int]:
         # A few letters grow when lower-cased ("İ"); keep offsets by folding letter by letter.
         lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in sentence)
     cues = _YEAR_CUE if _ANY_YEAR.search(lowered) else 0
-    for cue, words in _CUES:
-        if any(word in lowered for word in words):
-            cues |= cue
+    for _, cue in _CUE_AUTOMATON.iter(lowered):
+        cues |= cue
     return lowered, cues
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick
+
 from streams.detectors.background import is_background
 from streams.detectors.lexicons import GROUPS
 from streams.detectors.numbers import (
@@ -99,14 +101,19 @@ _NO_SECOND_COUNT = (
     r"scores|(?:plus|près|more|nearly|about|some)\s+(?:d[e']|than)?\s*\d|une?\b|one\b|two\b|"
     r"deux\b))"
 )
+#: After the victims: "passengers and crew", or an aside "(including three children)".
+_VICTIMS_TAIL = (
+    r"(?:\s+(?:and|et)\s+(?:(?:the|les|des)\s+)?(?:crew(?:\s+members)?|membres\s+d'équipage|"
+    r"équipage|staff|personnel))?(?:\s*\([^()]{0,40}\))?"
+)
 _COUNT_FIRST = re.compile(
-    rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_AUX}\s+(?:{_ROLE})\b"
-    + _NO_SECOND_COUNT,
+    rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_VICTIMS_TAIL}{_AUX}"
+    rf"\s+(?:{_ROLE})\b" + _NO_SECOND_COUNT,
     _I,
 )
 _COUNT_FIRST_RARE = re.compile(
-    rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_AUX}\s+(?:{_RARE_ROLE})\b"
-    + _NO_SECOND_COUNT,
+    rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_VICTIMS_TAIL}{_AUX}"
+    rf"\s+(?:{_RARE_ROLE})\b" + _NO_SECOND_COUNT,
     _I,
 )
 _KILL_VERB = (
@@ -292,6 +299,37 @@ _ALL_DEAD = re.compile(
 )
 #: Words one of which every _ALL_DEAD phrase holds: a cheap test before the pattern.
 _ALL_DEAD_WORDS = ("surviv", "survéc", "board", "bord", "everyone", "everybody", "all ", "tous")
+_DIED_WORDS = ("died", "succomb", "décéd", "mort")
+_BODY_WORDS = ("body", "corps", "cadavre", "corpse")
+#: Bits of ``_hints``: which of the patterns gated by a word list may match.
+_RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT = 1, 2, 4, 8
+
+
+def _hint_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for hint, hint_words in (
+        (_RARE_HINT, _RARE_ROLE_WORDS),
+        (_ALL_DEAD_HINT, _ALL_DEAD_WORDS),
+        (_DIED_HINT, _DIED_WORDS),
+        (_BODY_HINT, _BODY_WORDS),
+    ):
+        for word in hint_words:
+            automaton.add_word(word, automaton.get(word, 0) | hint)
+    automaton.make_automaton()
+    return automaton
+
+
+_HINTS = _hint_automaton()
+
+
+def _hints(lowered: str) -> int:
+    """Which gated patterns a lower-cased sentence may hold, in one automaton pass."""
+    hints = 0
+    for _, hint in _HINTS.iter(lowered):
+        hints |= hint
+    return hints
+
+
 _ABOARD = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?![\w-])\s+(?:(?!\d)[\w'-]+\s+){{0,3}}?(?:people|persons|"
     r"passengers|passagers|personnes|occupants|souls|crew|members|membres|migrants|pilgrims|"
@@ -323,8 +361,9 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
     group: str | None = None
     start = len(sentence)
     lowered = sentence.lower()
+    hints = _hints(lowered)
     count_first = [*_COUNT_FIRST.finditer(sentence)]
-    if any(word in lowered for word in _RARE_ROLE_WORDS):
+    if hints & _RARE_HINT:
         count_first.extend(_COUNT_FIRST_RARE.finditer(sentence))
     for match in count_first:
         if _NEGATED.search(sentence, max(0, match.start() - 12), match.start()):
@@ -380,16 +419,14 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         role = "wounded" if _WOUNDED_NEXT.match(match.group("tail")) else "killed"
         figures[role].append(_read(sentence, match))
         start = min(start, match.start())
-    everyone = (
-        _ALL_DEAD.search(sentence) if any(word in lowered for word in _ALL_DEAD_WORDS) else None
-    )
+    everyone = _ALL_DEAD.search(sentence) if hints & _ALL_DEAD_HINT else None
     if everyone and not is_background(sentence, everyone.start(), everyone.end()):
         aboard = _aboard(sentence) or _aboard(context)
         if aboard is not None:
             figures["killed"].append(aboard)
             start = min(start, everyone.start())
     if not any(figures.values()):
-        for single in _singles(sentence):
+        for single in _singles(sentence, lowered, hints):
             if is_background(sentence, single.start, single.end):
                 continue
             role = "wounded" if single.wounded else "killed"
@@ -437,10 +474,9 @@ class _Single:
     noun: str
 
 
-def _singles(sentence: str) -> list[_Single]:
+def _singles(sentence: str, lowered: str, hints: int) -> list[_Single]:
     """Phrases that tell of one victim: "a man was shot dead", "his body was found"."""
     found: list[_Single] = []
-    lowered = sentence.lower()
     # Lower-casing keeps offsets for all but a few letters ("İ"); those sentences are rare.
     verbs = _ONE_VICTIM_VERB.finditer(lowered if len(lowered) == len(sentence) else "")
     for verb in verbs:
@@ -456,9 +492,9 @@ def _singles(sentence: str) -> list[_Single]:
                 _Single(verb.start(), victim.end(), bool(verb.group("wounded")), victim["noun"])
             )
     patterns = []
-    if any(word in lowered for word in ("died", "succomb", "décéd", "mort")):
+    if hints & _DIED_HINT:
         patterns.append(_HE_DIED)
-    if any(word in lowered for word in ("body", "corps", "cadavre", "corpse")):
+    if hints & _BODY_HINT:
         patterns.append(_BODY_FOUND)
     for pattern in patterns:
         for match in pattern.finditer(sentence):
