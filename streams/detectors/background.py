@@ -40,13 +40,11 @@ _TRIED_FOR = re.compile(
     r"|\b(?:trials?|procès|jury|verdict|inquest|hearing|audience)\b[^.;!?]{0,80}?"
     r"\b(?:that|which|qui|in\s+which|où|dans\s+lequel|dans\s+laquelle)\b)[^.;!?]{0,40}$",
 )
-#: A commemoration before the figure: "paid tribute to the 130 victims", "hommage aux 86 morts".
+#: A commemoration before the figure: "on the anniversary of the bombing that killed 191".
 _MEMORY = re.compile(
     r"\b(?:anniversary|anniversaire|commemorat\w*|commémor\w*|memorial|mémorial|remembrance|"
-    r"in\s+memory\s+of|en\s+mémoire|pa(?:y|id|ys|ying)\s+tribute|rend\w*\s+hommage|"
-    r"hommage\s+(?:national\s+)?(?:aux|à\s+la|au)|years?\s+ago|years\s+(?:after|on\s+from)|"
-    r"decades?\s+ago|il\s+y\s+a\s+\w+\s+ans|ans\s+après|ans\s+jour\s+pour\s+jour|"
-    r"mourn\w*|se\s+souvien\w+|remember\w*)\b",
+    r"in\s+memory\s+of|en\s+mémoire|years?\s+ago|years\s+(?:after|on\s+from)|decades?\s+ago|"
+    r"il\s+y\s+a\s+\w+\s+ans|ans\s+après|ans\s+jour\s+pour\s+jour)\b",
 )
 #: A count of a period rather than an event: "every year", "par semaine", "so far this year".
 _PERIOD = re.compile(
@@ -60,13 +58,14 @@ _PERIOD = re.compile(
     r"(?:years?|decades?|months)|au\s+cours\s+des\s+(?:\w+\s+)?(?:dernières\s+années|derniers\s+"
     r"mois|dernières\s+décennies)|(?:for|in|pour|en)\s+" + _YEAR + r"\s+alone)\b",
 )
-#: "since 2014", "depuis le début de l'année", "since the start of its intervention".
+#: "since 2014", "depuis le début de l'année", "since the start of its intervention"; the start
+#: of clashes or of an offensive is this event's own.
 _SINCE = re.compile(r"\b(?:since|depuis)\s+(?P<span>[^,;:.()]{1,60})")
 _LONG_SPAN = re.compile(
-    rf"\b(?:{_YEAR}|{_MONTHS}|start|beginning|outbreak|onset|launch|début|lancement|"
-    r"déclenchement|war|guerre|conflict|conflit|invasion|intervention|uprising|insurrection|"
-    r"insurgency|rébellion|rebellion|campaign|campagne|revolution|révolution|independence|"
-    r"indépendance|the\s+year|l'année|records\s+began|creation|création)\b",
+    rf"\b(?:{_YEAR}|{_MONTHS}|war|guerre|conflict|conflit|invasion|intervention|uprising|"
+    r"insurrection|insurgency|rébellion|rebellion|campaign|campagne|revolution|révolution|"
+    r"independence|indépendance|occupation|crisis|crise|pandemic|pandémie|epidemic|épidémie|"
+    r"the\s+year|l'année|records\s+began|creation|création)\b",
 )
 #: A span counted in days is this event's own: "since Sunday", "depuis hier", "since dawn".
 _SHORT_SPAN = re.compile(
@@ -120,8 +119,7 @@ _COURT_WORDS = (
 )  # fmt: skip
 _MEMORY_WORDS = (
     "anniversar", "commemor", "commémor", "memorial", "mémorial", "remembr", "memory",
-    "mémoire", "tribute", "hommage", " ago", "years after", "years on", "il y a", "ans après",
-    "jour pour jour", "mourn", "souvien",
+    "mémoire", " ago", "years after", "years on", "il y a", "ans après", "jour pour jour",
 )  # fmt: skip
 _COMPARED_WORDS = (
     "deadliest", "bloodiest", "worst", "most ", "heaviest", "highest", "largest", "biggest",
