@@ -128,7 +128,8 @@ _WOUND_VERB = r"wounding|wounded|wounds|injuring|injured|injures|blessant|bless�
 #: "killed 12 people", "tuant au moins 12 personnes et en blessant 30".
 _VERB_FIRST = re.compile(
     rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))\s+"
-    rf"(?:en\s+|all\s+(?:the\s+|its\s+|their\s+)?|tous\s+les\s+|ses\s+|leurs\s+|its\s+|their\s+)?"
+    rf"(?:en\s+|all\s+(?:the\s+|its\s+|their\s+)?|tous\s+les\s+|ses\s+|leurs\s+|les\s+|its\s+|"
+    rf"their\s+|the\s+)?"
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+(?:of|de|d'))?{_FREE}{{0,3}})",
     _I,
 )
@@ -288,7 +289,8 @@ _REVISION_BEFORE = re.compile(
 #: board"; the toll is then the number aboard.
 _ALL_DEAD = re.compile(
     r"\b(?:no\s+survivors?|(?:no\s+one|nobody|none)(?:\s+of\s+(?:the|them|those)(?:\s+[\w'-]+){0,4})?"
-    r"\s+survived|aucune?\s+survivante?s?|aucune?\s+des\s+(?:[\w'-]+\s+){0,4}?n'a\s+survécu|"
+    r"(?:\s+(?:on\s+board|aboard))?\s+survived|aucune?\s+survivante?s?|"
+    r"aucune?\s+(?:des\s+(?:[\w'-]+\s+){0,4}?|d'entre\s+(?:eux|elles)\s+)?n'a\s+survécu|"
     r"personne\s+n'a\s+survécu|sans\s+(?:laisser\s+de\s+)?"
     r"survivants?|killing\s+(?:everyone|everybody|all\s+(?:those|people|on|aboard))|"
     r"tuant\s+(?:tous|toutes|l'ensemble)|(?:everyone|everybody|all)\s+(?:\w+\s+){0,3}?"
@@ -298,7 +300,10 @@ _ALL_DEAD = re.compile(
     _I,
 )
 #: Words one of which every _ALL_DEAD phrase holds: a cheap test before the pattern.
-_ALL_DEAD_WORDS = ("surviv", "survéc", "board", "bord", "everyone", "everybody", "all ", "tous")
+_ALL_DEAD_WORDS = (
+    "surviv", "survéc", "board", "bord", "everyone", "everybody", "all ", "tous", "toutes",
+    "l'ensemble",
+)  # fmt: skip
 _DIED_WORDS = ("died", "succomb", "décéd", "mort")
 _BODY_WORDS = ("body", "corps", "cadavre", "corpse")
 #: Bits of ``_hints``: which of the patterns gated by a word list may match.
@@ -330,6 +335,7 @@ def _hints(lowered: str) -> int:
     return hints
 
 
+_NO_ONE_BEFORE = re.compile(r"\bno\s+$", _I)
 _ABOARD = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?![\w-])\s+(?:(?!\d)[\w'-]+\s+){{0,3}}?(?:people|persons|"
     r"passengers|passagers|personnes|occupants|souls|crew|members|membres|migrants|pilgrims|"
@@ -460,7 +466,12 @@ def _read(sentence: str, match: re.Match[str]) -> Count:
 
 def _aboard(text: str) -> Count | None:
     """The largest number of people said to be aboard or travelling: "carrying 49 people"."""
-    counts = [parse_count(match.group("count")) for match in _ABOARD.finditer(text)]
+    counts = [
+        parse_count(match.group("count"))
+        for match in _ABOARD.finditer(text)
+        # "no one on board survived" holds no number.
+        if not _NO_ONE_BEFORE.search(text, max(0, match.start() - 4), match.start())
+    ]
     return largest([count for count in counts if count.value is not None])
 
 

@@ -276,6 +276,7 @@ def test_single_victim_lookalikes_are_no_report(detector: Detector, title: str, 
             12,
         ),
         ("Les 157 passagers et membres d'équipage ont péri dans le crash", "", "fr", 157),
+        ("Un hélicoptère s'écrase près de Gao, tuant les 7 militaires à bord", "", "fr", 7),
     ],
 )
 def test_everyone_aboard(
@@ -292,6 +293,8 @@ def test_everyone_aboard(
         ("None of the 9 crew members survived.", "", 9),
         ("There were no survivors.", "An Antonov carrying 27 people crashed near Tura.", 27),
         ("Aucun survivant n'a été retrouvé.", "Le bateau transportait 61 migrants.", 61),
+        ("Aucune n'a survécu.", "La pirogue transportait 38 migrants.", 38),
+        ("No one on board survived.", "The jet carried 112 passengers and crew.", 112),
     ],
 )
 def test_no_survivors_takes_the_number_aboard(sentence: str, context: str, killed: int) -> None:
@@ -300,8 +303,16 @@ def test_no_survivors_takes_the_number_aboard(sentence: str, context: str, kille
     assert toll.killed.value == killed
 
 
-def test_no_survivors_without_a_number_aboard_is_no_toll() -> None:
-    assert find_toll("There were no survivors.", "A small plane crashed near Tura.") is None
+@pytest.mark.parametrize(
+    ("sentence", "context"),
+    [
+        ("There were no survivors.", "A small plane crashed near Tura."),
+        # "no one" is no number aboard.
+        ("No one on board survived.", ""),
+    ],
+)
+def test_no_survivors_without_a_number_aboard_is_no_toll(sentence: str, context: str) -> None:
+    assert find_toll(sentence, context) is None
 
 
 # -- A toll revised is the new figure -------------------------------------------------------
