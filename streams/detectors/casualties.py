@@ -38,7 +38,7 @@ ANIMALS = (
 )
 
 _KILLED = (
-    r"killed|dead|died|die|dies|deaths|slain|perished|murdered|massacred|executed|beheaded|"
+    r"killed|dead|died|die|dies|deaths|fatality|slain|perished|murdered|massacred|executed|beheaded|"
     r"lives|drowned|drowns?|se\s+noient|shot\s+dead|gunned\s+down|fatalities|bodies|lives\s+lost|"
     r"lost\s+their\s+lives|"
     r"victims|tuée?s?|morte?s?|décès|décédée?s?|ont\s+péri|péri|périssent|victimes|"
@@ -154,7 +154,8 @@ _SINGULAR_NAMED = (
 )
 #: More people a single-victim report names, read only next to a verb of death or wounding.
 _SINGULAR = (
-    rf"{_SINGULAR_NAMED}|motorcyclist|cyclist|pedestrian|motorist|passenger|"
+    rf"{_SINGULAR_NAMED}|motorcyclist|cyclist|pedestrian|motorist|passenger|herder|herdsman|"
+    r"shepherd|berger|éleveur|chief|chef|notable|marabout|"
     r"hiker|climber|swimmer|fisherman|miner|employee|baby|infant|toddler|mother|father|pensioner|"
     r"motard|cycliste|piéton|piétonne|automobiliste|conducteur|conductrice|passager|passagère|"
     r"randonneur|randonneuse|alpiniste|baigneur|baigneuse|pêcheur|mineur|ouvrier|ouvrière|employé|"
@@ -180,7 +181,8 @@ _FRENCH_ADJECTIVE = r"[a-zà-ÿ'-]+(?:ais|aise|ois|oise|ien|ienne|ain|aine|an|an
 #: Verbs of one victim's death or wound, matched on lower-cased text (case-insensitive
 #: matching of this many alternatives costs three times as much).
 _ONE_VICTIM_VERB = re.compile(
-    r"\b(?:(?P<killed>killed|shot\s+dead|gunned\s+down|tuée?|abattue?|dies|died|morte?|dead|"
+    # The look-ahead lists the first letters below: a cheap test at each word start.
+    r"\b(?=[abcdefghiklmprstwé])(?:(?P<killed>killed|shot\s+dead|gunned\s+down|tuée?|abattue?|dies|died|morte?|dead|"
     r"assassinée?|found\s+dead|pronounced\s+dead|"
     r"(?:stabbed|beaten|hacked|burned|burnt|bludgeoned|shot|crushed)\s+to\s+death|lynched|"
     r"murdered|executed|beheaded|lynchée?|exécutée?|décapitée?|"
@@ -194,15 +196,20 @@ _ONE_VICTIM_VERB = re.compile(
 )
 #: The victim right before such a verb, read back from it (searching the verbs first is
 #: faster than trying every noun at every position).
+#: An age told after the victim: "a man, 45,", "un jeune de 19 ans", "aged 70", "(16 ans)".
+_AGE = (
+    r"(?:,\s*\d{1,3}(?:\s*ans)?,|\s+(?:de|âgée?\s+de|aged)\s+\d{1,3}(?:\s+ans)?|"
+    r"\s*\(\d{1,3}(?:\s*ans)?\))?"
+)
+#: Matched on lower-cased text, like the verbs.
 _ONE_VICTIM_BEFORE = re.compile(
     rf"(?:\b(?:(?:a|an|one|un|une|another|un\s+autre|une\s+autre|the|la|le)\s+|l')"
     rf"(?:[\w'-]+\s+){{0,2}}?|(?:^|[:;]\s*|\b(?:after|as|when|while|après)\s+)"
     rf"(?:[\w'-]+\s+){{0,3}}?)"
     rf"(?P<noun>{_SINGULAR}|victim|victime|\d{{1,3}}-year-old)"
-    rf"(?:\s+{_FRENCH_ADJECTIVE})?(?:,\s*\d{{1,3}},)?"
+    rf"(?:\s+{_FRENCH_ADJECTIVE})?{_AGE}"
     rf"(?:\s+(?:was|has\s+been|a\s+été|est|is|were|had\s+been|later|also|then|ensuite|"
-    rf"finalement|aussi|subsequently))*\s+$",
-    _I,
+    rf"finalement|aussi|subsequently))*\s+$"
 )
 #: "He later died of his wounds", "elle est décédée des suites de ses blessures".
 _HE_DIED = re.compile(
@@ -225,7 +232,9 @@ _BODY_FOUND = re.compile(
 )
 #: "kills a soldier", "tue un policier", "wounding a child": the verb, on lower-cased text...
 _KILL_ONE = re.compile(
-    r"\b(?:kills?|killed|killing|tue|tuent|tué|tuant|shoots?\s+dead|shot\s+dead|abat(?:tent)?"
+    r"\b(?:kills?|killed|killing|tue|tuent|tué|tuant|shoots?\s+dead|shot\s+dead|abat(?:tent)?|"
+    r"executed|executes|executing|murdered|murders|murdering|beheaded|lynched|exécuté|exécutent|"
+    r"exécutant|assassiné|assassinent|assassinant"
     r"|(?P<wounded>wounding|injuring|wounds?|injures?|blessant))\s"
 )
 #: ...then the one victim right after it.
@@ -307,7 +316,16 @@ _ALL_DEAD_WORDS = (
 _DIED_WORDS = ("died", "succomb", "décéd", "mort")
 _BODY_WORDS = ("body", "corps", "cadavre", "corpse")
 #: Bits of ``_hints``: which of the patterns gated by a word list may match.
-_RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT = 1, 2, 4, 8
+_RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT, _AND_ONE_HINT, _WOUNDED_HINT = (
+    1,
+    2,
+    4,
+    8,
+    16,
+    32,
+)
+_WOUNDED_WORDS = ("wound", "injur", "bless", "hurt", "hospital")
+_AND_ONE_WORDS = (" and a ", " and an ", " and one ", " et un ", " et une ")
 
 
 def _hint_automaton() -> ahocorasick.Automaton:
@@ -317,6 +335,8 @@ def _hint_automaton() -> ahocorasick.Automaton:
         (_ALL_DEAD_HINT, _ALL_DEAD_WORDS),
         (_DIED_HINT, _DIED_WORDS),
         (_BODY_HINT, _BODY_WORDS),
+        (_AND_ONE_HINT, _AND_ONE_WORDS),
+        (_WOUNDED_HINT, _WOUNDED_WORDS),
     ):
         for word in hint_words:
             automaton.add_word(word, automaton.get(word, 0) | hint)
@@ -340,6 +360,15 @@ _ABOARD = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?![\w-])\s+(?:(?!\d)[\w'-]+\s+){{0,3}}?(?:people|persons|"
     r"passengers|passagers|personnes|occupants|souls|crew|members|membres|migrants|pilgrims|"
     r"pèlerins|tourists|touristes|aboard|on\s+board|à\s+(?:son\s+|leur\s+)?bord)\b",
+    _I,
+)
+
+
+#: "Two soldiers and a civilian were killed": a count, then one more victim, then the verb.
+_AND_ONE = re.compile(
+    rf"(?<![\w-])(?P<count>{COUNT})(?![\w-])\s*{_FREE}{{0,3}}?\s+(?:and|et)\s+(?:a|an|one|un|une)\s+"
+    rf"(?:[\w'-]+\s+)?(?:{_SINGULAR_NAMED}|{_OFFICE})(?:\s+{_FRENCH_ADJECTIVE})?{_AUX}\s+"
+    rf"(?:(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED}))\b",
     _I,
 )
 
@@ -431,11 +460,25 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         if aboard is not None:
             figures["killed"].append(aboard)
             start = min(start, everyone.start())
-    if not any(figures.values()):
-        for single in _singles(sentence, lowered, hints):
-            if is_background(sentence, single.start, single.end):
+    if hints & _AND_ONE_HINT:
+        for match in _AND_ONE.finditer(sentence):
+            role = "killed" if match.group("killed") else "wounded"
+            count = parse_count(match.group("count"))
+            if count.value is None or is_background(
+                sentence, match.start("count"), match.end("count")
+            ):
                 continue
+            figures[role].append(Count(count.value + 1, count.approximate))
+            group = group or _group(match.group(0))
+            start = min(start, match.start())
+    # One victim without a number tells a role no figure told: "killed a soldier and wounded
+    # three others".
+    told = {role for role, counts in figures.items() if counts}
+    if "killed" not in told or ("wounded" not in told and hints & _WOUNDED_HINT):
+        for single in _singles(sentence, lowered, hints):
             role = "wounded" if single.wounded else "killed"
+            if role in told or is_background(sentence, single.start, single.end):
+                continue
             figures[role].append(Count(1, False))
             group = group or _group(single.noun)
             start = min(start, single.start)
@@ -491,7 +534,7 @@ def _singles(sentence: str, lowered: str, hints: int) -> list[_Single]:
     # Lower-casing keeps offsets for all but a few letters ("İ"); those sentences are rare.
     verbs = _ONE_VICTIM_VERB.finditer(lowered if len(lowered) == len(sentence) else "")
     for verb in verbs:
-        victim = _ONE_VICTIM_BEFORE.search(sentence, max(0, verb.start() - 90), verb.start())
+        victim = _ONE_VICTIM_BEFORE.search(lowered, max(0, verb.start() - 80), verb.start())
         if victim:
             found.append(
                 _Single(victim.start(), verb.end(), bool(verb.group("wounded")), victim["noun"])
