@@ -226,6 +226,21 @@ def test_animals_are_no_casualties(detector: Detector, title: str, lang: str) ->
         ),
         ("La victime est décédée à l'hôpital de Nantes", "", "fr", 1, None),
         ("Un octogénaire grièvement blessé dans un incendie à Brest", "", "fr", None, 1),
+        ("Un jeune de 19 ans tué par balles dans la nuit à Nîmes", "", "fr", 1, None),
+        (
+            "On 18 October, militants abducted and later executed a teacher near Gao.",
+            "",
+            "en",
+            1,
+            None,
+        ),
+        ("On 9 April, an IED hit a convoy near Mopti, resulting in 1 fatality.", "", "en", 1, None),
+        # One victim beside a figure of the other role.
+        ("Militants killed a soldier and wounded three others in Kunar", "", "en", 1, 3),
+        ("Trois policiers blessés et un passant tué à Sevran", "", "fr", 1, 3),
+        # A count and one more victim before the verb.
+        ("Two soldiers and a civilian were killed in Horlivka, officials said", "", "en", 3, None),
+        ("Deux gendarmes et un civil ont été tués près de Bamako", "", "fr", 3, None),
     ],
 )
 def test_single_victims_count(
