@@ -421,3 +421,12 @@ def test_seed_article_has_no_735_killed(detector: Detector) -> None:
         assert event.casualties is not None
         assert event.casualties.killed is None
         assert event.casualties.approximate
+
+
+def test_seed_cumulative_toll_is_no_toll() -> None:
+    """The seed's 735 sentence alone, whatever the item around it."""
+    sentence = (
+        "Début août, la coalition anti-EI avait reconnu sa responsabilité dans la mort de 735 "
+        "civils lors de bombardements en Syrie et en Irak depuis 2014."
+    )
+    assert find_toll(sentence) is None
