@@ -77,7 +77,12 @@ _SHORT_SPAN = re.compile(
     r"incendie|accident|effondrement)|le\s+(?:séisme|tremblement|naufrage|crash|drame)|"
     r"les\s+(?:combats|affrontements|inondations|intempéries))\b",
 )
-_FRONTED_SINCE = re.compile(r"\s*(?:since|depuis)\s+(?P<span>[^,;:.]{1,60}),")
+#: An opening adverbial that dates the whole sentence: "Since 2014,", "In 2015,", "Last year,".
+_FRONTED = re.compile(r"\s*(?P<head>[^,;:.]{1,60}),")
+_FRONTED_SINCE = re.compile(r"(?:since|depuis)\s+(?P<span>.+)")
+_FRONTED_YEAR = re.compile(
+    rf"(?:in|en|during|durant|au\s+cours\s+de)\s+(?:(?:{_MONTHS})\s+)?{_YEAR}"
+)
 #: A figure in a clause about an earlier, dated event: "the 2015 blast that killed 40",
 #: "l'attentat de 2016, qui avait fait 86 morts", "since 2009, when a crash killed 50".
 _DATED_EVENT = re.compile(
@@ -187,6 +192,8 @@ def is_background(sentence: str, start: int, end: int) -> bool:
         return True
     if cues & _SUPERSEDED_CUE and _SUPERSEDED.search(lowered, max(0, start - 70), start):
         return True
+    if cues & (_PERIOD_CUE | _SINCE_CUE | _YEAR_CUE) and _fronted(lowered, start):
+        return True
     if not cues & (_PERIOD_CUE | _SINCE_CUE):
         return False
     head, tail = _clause(lowered, start, end)
@@ -195,10 +202,10 @@ def is_background(sentence: str, start: int, end: int) -> bool:
             return True
     if not cues & _SINCE_CUE:
         return False
-    for since in _SINCE.finditer(lowered, head, tail):
-        if _long_span(since.group("span")) and not _compared(lowered, head, since.start()):
-            return True
-    return _fronted_since(lowered, start)
+    return any(
+        _long_span(since.group("span")) and not _compared(lowered, head, since.start())
+        for since in _SINCE.finditer(lowered, head, tail)
+    )
 
 
 @lru_cache(maxsize=512)
@@ -231,8 +238,16 @@ def _long_span(span: str) -> bool:
     return bool(_LONG_SPAN.search(span)) and not _SHORT_SPAN.search(span)
 
 
-def _fronted_since(sentence: str, start: int) -> bool:
-    """Whether the sentence opens with a long "since ..." span that governs the figure:
-    "Since 2014, coalition strikes have killed 735 civilians"."""
-    opening = _FRONTED_SINCE.match(sentence)
-    return bool(opening and opening.end() <= start and _long_span(opening.group("span")))
+def _fronted(sentence: str, start: int) -> bool:
+    """Whether the sentence opens with an adverbial that puts the figure after it in the past
+    or in a long span: "Since 2014, strikes have killed 735", "En 2015, ... 130 morts"."""
+    opening = _FRONTED.match(sentence)
+    if opening is None or opening.end() > start:
+        return False
+    head = opening.group("head").strip()
+    since = _FRONTED_SINCE.fullmatch(head)
+    return bool(
+        (since and _long_span(since.group("span")))
+        or _FRONTED_YEAR.fullmatch(head)
+        or (_PERIOD.search(head) and not _SUPERLATIVE_BEFORE.search(head))
+    )

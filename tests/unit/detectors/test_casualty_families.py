@@ -70,6 +70,9 @@ def _killed(detector: Detector, title: str, summary: str, lang: str) -> int | No
             "",
             "fr",
         ),
+        # An opening adverbial dates the whole sentence.
+        ("En 2015, les attentats de Paris avaient fait 130 morts.", "", "fr"),
+        ("Last year, floods killed 300 people in Assam.", "", "en"),
         # A superseded toll alone.
         ("Un précédent bilan faisait état de 14 morts à Derna", "", "fr"),
     ],
@@ -129,6 +132,8 @@ def test_background_tolls_are_no_report(
         ),
         ("Au moins 17 morts à Goma depuis le début des affrontements", "", "fr", 17),
         ("Gunmen killed 12 villagers in Kebbi a day after the truce", "", "en", 12),
+        # An event note's own date is no background.
+        ("On 14 June, gunmen killed 12 villagers near Djibo.", "", "en", 12),
         # A first toll told in the present is the news; in the imperfect it was replaced.
         ("Un premier bilan fait état de huit morts à Ouagadougou", "", "fr", 8),
         (
