@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import ahocorasick
@@ -373,6 +374,14 @@ _AND_ONE = re.compile(
 )
 
 
+#: Case-sensitive twins of the patterns ``find_toll`` scans, for lower-cased text; keyed by
+#: id, as hashing a compiled pattern hashes its whole program.
+_LOWERED = {
+    id(pattern): re.compile(pattern.pattern)
+    for pattern in (_COUNT_FIRST, _COUNT_FIRST_RARE, _VERB_FIRST, _AND_OTHERS, _TOLL, _AND_ONE)
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Toll:
     """A sentence's toll: the largest figure per role and the group hit."""
@@ -397,9 +406,10 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
     start = len(sentence)
     lowered = sentence.lower()
     hints = _hints(lowered)
-    count_first = [*_COUNT_FIRST.finditer(sentence)]
+    text = lowered if len(lowered) == len(sentence) else sentence
+    count_first = [*_scan(_COUNT_FIRST, sentence, text)]
     if hints & _RARE_HINT:
-        count_first.extend(_COUNT_FIRST_RARE.finditer(sentence))
+        count_first.extend(_scan(_COUNT_FIRST_RARE, sentence, text))
     for match in count_first:
         if _NEGATED.search(sentence, max(0, match.start() - 12), match.start()):
             continue
@@ -422,7 +432,7 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         figures[role].append(count)
         group = group or _group(match.group(0))
         start = min(start, match.start())
-    for match in _VERB_FIRST.finditer(sentence):
+    for match in _scan(_VERB_FIRST, sentence, text):
         if (
             _UNIT_AFTER.match(sentence, match.end("count"))
             or _NOT_PEOPLE.match(sentence, match.end("count"))
@@ -434,7 +444,7 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         figures[role].append(_read(sentence, match))
         group = group or _group(match.group("tail"))
         start = min(start, match.start())
-    for match in _AND_OTHERS.finditer(sentence):
+    for match in _scan(_AND_OTHERS, sentence, text):
         others = parse_count(match.group("count"))
         if (
             others.value is not None
@@ -444,7 +454,7 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
             figures["killed"].append(Count(others.value + 1, others.approximate))
             group = group or _group(match.group("noun"))
             start = min(start, match.start())
-    for match in _TOLL.finditer(sentence):
+    for match in _scan(_TOLL, sentence, text):
         if (
             _YEAR.fullmatch(match.group("count").strip())
             or _UNIT_AFTER.match(sentence, match.end("count"))
@@ -461,7 +471,7 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
             figures["killed"].append(aboard)
             start = min(start, everyone.start())
     if hints & _AND_ONE_HINT:
-        for match in _AND_ONE.finditer(sentence):
+        for match in _scan(_AND_ONE, sentence, text):
             role = "killed" if match.group("killed") else "wounded"
             count = parse_count(match.group("count"))
             if count.value is None or is_background(
@@ -491,6 +501,22 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         group=group,
         start=start,
     )
+
+
+def _scan(pattern: re.Pattern[str], sentence: str, text: str) -> Iterator[re.Match[str]]:
+    """The matches of a case-insensitive ``pattern``, found on the lower-cased ``text`` when it
+    keeps the sentence's offsets (three times faster than case-insensitive matching). A lone
+    "un"/"une" counts only where the sentence writes it in lower case or capitalised: "UN" is
+    the United Nations."""
+    if text is sentence:
+        yield from pattern.finditer(sentence)
+        return
+    for match in _LOWERED[id(pattern)].finditer(text):
+        if "count" in match.re.groupindex and match.group("count") in ("un", "une"):
+            written = sentence[match.start("count") : match.end("count")]
+            if written.isupper():
+                continue
+        yield match
 
 
 def _read(sentence: str, match: re.Match[str]) -> Count:

@@ -435,3 +435,18 @@ def test_seed_cumulative_toll_is_no_toll() -> None:
         "civils lors de bombardements en Syrie et en Irak depuis 2014."
     )
     assert find_toll(sentence) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [
+        # Patterns run on lower-cased text; "UN" stays the United Nations, not one.
+        ("Three UN peacekeepers were killed near Kidal.", 3),
+        ("UN says 4 peacekeepers were killed near Kidal.", 4),
+        ("Une femme a été tuée à Lille.", 1),
+    ],
+)
+def test_lower_cased_matching_keeps_un_apart(sentence: str, killed: int) -> None:
+    toll = find_toll(sentence)
+    assert toll is not None and toll.killed is not None
+    assert toll.killed.value == killed
