@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from text_to_num import text2num
 
 _EN_UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -18,9 +21,10 @@ _FR_UNITS = {
     "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40,
     "cinquante": 50, "soixante": 60,
 }  # fmt: skip
-_HUNDREDS = {"hundred", "cent", "cents"}
-_THOUSANDS = {"thousand", "mille"}
 _WORD_VALUES = {**_EN_UNITS, **_FR_UNITS}
+_EN_WORDS = frozenset(_EN_UNITS) | {"hundred", "thousand", "and"}
+#: Every word a written number may hold; "hundreds" or "milliers" is a vague amount instead.
+_NUMBER_VOCABULARY = _EN_WORDS | frozenset(_FR_UNITS) | {"cent", "cents", "mille", "et"}
 
 #: Collective nouns that give an order of size: "une dizaine" is about ten, "a dozen" twelve.
 _ABOUT = {
@@ -72,7 +76,7 @@ _ONE_RE = re.compile(_ONE_NUMBER, re.IGNORECASE)
 _QUALIFIER_RE = re.compile(rf"^\s*{QUALIFIER}", re.IGNORECASE)
 _ABOUT_RE = re.compile(r"\b(" + "|".join(_ABOUT) + r")s?\b", re.IGNORECASE)
 _EXACT_BOUND_RE = re.compile(r"^\s*(?:en\s+tout|au\s+total)", re.IGNORECASE)
-_TOKEN_RE = re.compile(r"[a-zà-ÿ]+|\d+", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,27 +95,23 @@ def parse_digits(text: str) -> int | None:
 
 def parse_words(text: str) -> int | None:
     """An integer from number words in French or English; ``None`` if none are there."""
-    total = 0
-    current = 0
-    seen = False
-    previous = ""
-    for token in _TOKEN_RE.findall(text.lower()):
-        if token in ("et", "and", "a"):
+    return _parse_words(" ".join(_TOKEN_RE.findall(text.lower())))
+
+
+@lru_cache(maxsize=4096)
+def _parse_words(words: str) -> int | None:
+    # A leading article ("a hundred", "a dozen") is not part of the number for text2num.
+    words = re.sub(r"^(?:a|an)\s+", "", words)
+    if not words or not set(words.split()) <= _NUMBER_VOCABULARY:
+        return None
+    # French first unless an English number word is there: "six" and "cent" are both.
+    english = any(word in _EN_WORDS for word in words.split())
+    for lang in ("en", "fr") if english else ("fr", "en"):
+        try:
+            return int(text2num(words, lang))
+        except ValueError:
             continue
-        if token in ("vingt", "vingts") and previous == "quatre":
-            current += 80 - 4
-        elif token in _WORD_VALUES:
-            current += _WORD_VALUES[token]
-        elif token in _HUNDREDS:
-            current = (current or 1) * 100
-        elif token in _THOUSANDS:
-            total += (current or 1) * 1000
-            current = 0
-        else:
-            return None
-        seen = True
-        previous = token
-    return total + current if seen else None
+    return None
 
 
 def parse_number(text: str) -> int | None:

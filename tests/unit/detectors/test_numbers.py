@@ -35,6 +35,11 @@ _COUNT = re.compile(COUNT, re.IGNORECASE)
         ("hundreds", Count(None, True)),
         ("between 30 and 40", Count(30, True)),
         ("entre 30 et 40", Count(30, True)),
+        # Number words are read by text2num in both languages.
+        ("vingt-et-une", Count(21, False)),
+        ("deux mille", Count(2000, False)),
+        ("trois cent mille", Count(300000, False)),
+        ("thirty-three", Count(33, False)),
     ],
 )
 def test_parse_count(text: str, expected: Count) -> None:
