@@ -136,8 +136,8 @@ class Detector:
         captures: list[Finding] = []
         tolls: list[Finding] = []
         earlier: Mention | None = None
-        for sentence, text, found, places, kind in zip(
-            sentences, texts, mentions, capture_mentions, kinds, strict=True
+        for index, (sentence, text, found, places, kind) in enumerate(
+            zip(sentences, texts, mentions, capture_mentions, kinds, strict=True)
         ):
             named = next(
                 (m for m in reversed(places) if m.is_city and not m.region and not m.weak), None
@@ -149,7 +149,11 @@ class Detector:
             # A town whose capture a sentence tells is what "the town" means next.
             captured = next((c.mention for c in reversed(told) if c.mention.start >= 0), None)
             earlier = captured or named or earlier
-            toll = find_toll(sentence.text) if kind & CASUALTY else None
+            toll = None
+            if kind & CASUALTY:
+                # The sentences before give "no survivors" the number aboard.
+                before = " ".join(previous.text for previous in sentences[:index])
+                toll = find_toll(sentence.text, before)
             if toll is not None and is_dated(_clause_of(sentence.text, toll.start)):
                 # "who killed two people in Halle in October 2019": a past toll, not news.
                 toll = None

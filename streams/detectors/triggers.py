@@ -15,7 +15,8 @@ CASUALTY_STEMS = (
     "toll", "tue$", "tues$", "tuee", "tuant", "tuer", "tuent", "mort", "deces", "decede",
     "peri$", "perir", "periss", "noye", "noient", "abatt", "assassin", "sans vie", "bless",
     "dispar", "bilan", "la vie", "casualt", "tué$", "tués$", "tuée", "décès", "décéd",
-    "péri$", "périr", "périss", "noyé", "exécut",
+    "péri$", "périr", "périss", "noyé", "exécut", "surviv", "survéc", "body$", "corps",
+    "succomb", "fatal", "lynch",
 )  # fmt: skip
 CAPTURE_STEMS = (
     "took", "take", "seiz", "captur", "recaptur", "retook", "retak", "liberat", "overr",
