@@ -98,14 +98,14 @@ def score_files(
 ) -> None:
     """Score labelled JSON-lines files, one per language, and print one table."""
     print(title)
-    print(f"{'lang':<5}{'kind':<17}{'P':>7}{'R':>7}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}")
+    print(f"{'lang':<6}{'kind':<17}{'P':>7}{'R':>7}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}")
     for path in paths:
         if not path.is_file():
             print(f"  note: {path.name} is missing; skipped.")
             continue
         report = Report()
         items = negatives = 0
-        lang = path.stem.rsplit("_", 1)[1]
+        lang = path.stem.rsplit("_", 1)[1]  # "fr", "en", or "notes" for event notes
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -122,11 +122,11 @@ def score_files(
             negatives += not record["expected"]
         for kind, tally in report.kinds.items():
             print(
-                f"{lang:<5}{kind:<17}{tally.precision:7.3f}{tally.recall:7.3f}{tally.f1:7.3f}"
+                f"{lang:<6}{kind:<17}{tally.precision:7.3f}{tally.recall:7.3f}{tally.f1:7.3f}"
                 f"{tally.true_positives:5d}{tally.false_positives:5d}{tally.false_negatives:5d}"
             )
         print(
-            f"{lang:<5}items {items} (negatives {negatives}); killed accuracy "
+            f"{lang:<6}items {items} (negatives {negatives}); killed accuracy "
             f"{Report.share(report.killed):.3f} (n={len(report.killed)}), place accuracy "
             f"{Report.share(report.places):.3f} (n={len(report.places)}), status accuracy "
             f"{Report.share(report.statuses):.3f}"
