@@ -220,7 +220,7 @@ CITY_NOUNS = (
     "town|towns|city|cities|village|villages|hamlet|settlement|ville|villes|ville-forteresse|"
     "cité|localité|localités|bourgade|bourg|hameau|capital|capitals|capitale|capitales|"
     "stronghold|bastion|fief|port|hub|chef-lieu|municipality|commune|agglomération|metropolis|"
-    "métropole|enclave"
+    "métropole|enclave|district\\s+(?:centre|center|headquarters)"
 )
 
 #: Parts of a city written after its name ("Kandahar airport"): partial control, no capture.

@@ -39,13 +39,14 @@ _NAME = (
 _SETTLEMENT = (
     r"(?:town|towns|village|villages|hamlet|settlement|locality|municipality|commune|"
     r"district\s+capital|provincial\s+capital|regional\s+capital|county\s+seat|"
+    r"district\s+(?:centre|center|headquarters)|"
     r"ville|villes|cité|localité|localités|bourgade|bourg|village|hameau|agglomération|"
     r"chef-lieu(?:\s+de\s+(?:district|cercle|province|département|commune))?)"
 )
 #: Substrings without which no settlement pattern can match: a cheap test first.
 _SETTLEMENT_HINTS = (
     "town", "village", "hamlet", "settlement", "locality", "municipality", "commune", "capital",
-    "county", "ville", "cité", "localit", "bourg", "hameau", "agglom", "chef-lieu",
+    "county", "ville", "cité", "localit", "bourg", "hameau", "agglom", "chef-lieu", "district",
 )  # fmt: skip
 #: "the town of X", "la localité de X", "the district capital X", "les villages de A, B et C".
 _BEFORE_NAME = re.compile(
@@ -61,7 +62,9 @@ _APPOSED = re.compile(
     rf"(?:[\w'-]+\s+){{0,3}}?{_SETTLEMENT}\b"
 )
 #: "Boulkessi village", "X town" (not "X City", a name of its own).
-_AFTER_NAME = re.compile(rf"(?P<name>{_NAME})\s+(?-i:village|town|locality)\b")
+_AFTER_NAME = re.compile(
+    rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|[Dd]istrict\s+[Cc]ent(?:re|er))\b"
+)
 #: A capitalised name anywhere, for the small-town index.
 _ANY_NAME = re.compile(rf"(?:(?<![^\s(«\"“/])|(?<=\b[dlDL]['’]))(?P<name>{_NAME})")
 _NOT_NAMES = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR | NOT_TOWN_NAMES | GROUP_NAMES
@@ -88,7 +91,13 @@ def extra_mentions(
 
     def place(start: int, end: int, mention: Mention, *, vouched: bool) -> bool:
         inside = [m for m in mentions if m.start < end and start < m.end]
-        if any(m.start < start or m.end > end or m.end - m.start == end - start for m in inside):
+        if any(
+            m.start < start
+            or m.end > end
+            or (m.end - m.start == end - start and not (vouched and m.region))
+            for m in inside
+        ):
+            # A settlement noun makes "Panjwai district centre" the town, not the district.
             return False
         if inside and not (vouched or any(m.is_city for m in inside)):
             return False
@@ -109,6 +118,10 @@ def extra_mentions(
                 continue
             named = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
             end = start + len(written)
+            if pattern is _AFTER_NAME and written == match.group("name").strip():
+                # "Khas Uruzgan district centre": the mention covers the noun, so what follows
+                # it is read after "centre", not after the name.
+                end = match.end()
             place(start, end, Mention(start, end, written, ((named, True),), None), vouched=True)
     if not scan:
         return sorted(mentions, key=lambda mention: mention.start)
