@@ -323,6 +323,76 @@ EVENT_NOTES: list[tuple[Row, str]] = [
         ),
         "en",
     ),
+    (
+        (
+            "",
+            "On 12 August 2021, the Taliban seized Khas Uruzgan district centre (Khas Uruzgan, "
+            "Uruzgan) after ANSF withdrew.",
+            ["Khas Uruzgan"],
+            None,
+        ),
+        "en",
+    ),
+    (
+        (
+            "",
+            "Non-state actor overtakes territory: On 3 May 2019, Al Shabaab took over Bulo Burte "
+            "town (Bulo Burto, Hiraan) hours after the SNA pulled out.",
+            ["Bulo Burte"],
+            None,
+        ),
+        "en",
+    ),
+    (
+        (
+            "",
+            "On 9 February 2022, M23 seized Bunagana locality (Rutshuru, Nord-Kivu) following "
+            "clashes with FARDC.",
+            ["Bunagana"],
+            None,
+        ),
+        "en",
+    ),
+    (
+        (
+            "",
+            "On 5 July 2021, Taliban forces took over the district headquarters of Panjwai "
+            "(Panjwai, Kandahar) as government forces withdrew.",
+            ["Panjwai"],
+            None,
+        ),
+        "en",
+    ),
+    (
+        (
+            "",
+            "On 22 January 2024, ISWAP militants overran a military base in Malam Fatori (Abadam, "
+            "Borno) and briefly occupied the town.",
+            ["Malam Fatori"],
+            None,
+        ),
+        "en",
+    ),
+    (
+        (
+            "",
+            "On 15 March 2023, FARDC and Wazalendo clashed with M23 near Kitshanga (Masisi, "
+            "Nord-Kivu). M23 retained its positions.",
+            [],
+            None,
+        ),
+        "en",
+    ),
+    (
+        (
+            "",
+            "On 7 November 2022, the army shelled Paletwa town (Paletwa, Chin); AA fighters "
+            "remained in control of the surrounding villages.",
+            [],
+            None,
+        ),
+        "en",
+    ),
 ]
 
 #: What must stay negative: sieges, outskirts, partial control, vows, people, organisations.

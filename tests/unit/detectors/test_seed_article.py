@@ -33,9 +33,7 @@ def test_seed_article_gives_one_claimed_capture_and_no_cumulative_toll(
     text = " ".join(_article().split())
     events = detector.detect(WireItem(id="seed", source="seed", title="", summary=text, lang="fr"))
     captures = [event for event in events if event.kind == "city_capture"]
-    assert [(event.place.canonical if event.place else None) for event in captures] == [
-        "Ar Raqqah"
-    ]
+    assert [(event.place.canonical if event.place else None) for event in captures] == ["Ar Raqqah"]
     capture = captures[0]
     # Announced by the SDF's spokesman and told in the conditional; nobody denies it.
     assert capture.status == "claimed"
