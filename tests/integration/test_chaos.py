@@ -1,6 +1,7 @@
 """The short chaos bench: a real `vigie up` on the durable broker, distinct casualty events
 replayed while the stream worker, the alert worker, Redis, then the broker and its store are
-killed with SIGKILL; every event is delivered exactly once to a signed-webhook receiver."""
+killed with SIGKILL, and while the receiver answers 500s, then hangs; every event is delivered
+exactly once to a signed-webhook receiver."""
 
 from __future__ import annotations
 
@@ -25,10 +26,18 @@ def _chaos() -> ModuleType:
     return module
 
 
-def test_every_event_delivered_once_while_parts_are_killed(tmp_path: Path) -> None:
+def test_every_event_delivered_once_while_parts_fail(tmp_path: Path) -> None:
     chaos = _chaos()
-    rows = chaos.run_chaos(chaos.KILL_FAULTS, 40, drain_timeout_s=90.0, work=tmp_path)
+    faults = chaos.KILL_FAULTS + chaos.RECEIVER_FAULTS
+    events = chaos.SHORT_EVENTS
+    rows = chaos.run_chaos(
+        faults,
+        events,
+        receiver_fault_s=chaos.SHORT_RECEIVER_FAULT_S,
+        drain_timeout_s=90.0,
+        work=tmp_path,
+    )
     table = chaos.format_table(rows)
-    assert [row.fault for row in rows] == list(chaos.KILL_FAULTS), table
+    assert [row.fault for row in rows] == list(faults), table
     for row in rows:
-        assert (row.expected, row.delivered, row.duplicated) == (40, 40, 0), table
+        assert (row.expected, row.delivered, row.duplicated) == (events, events, 0), table
