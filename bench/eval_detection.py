@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest.items import WireItem  # noqa: E402
 from streams.detectors import Detector  # noqa: E402
-from streams.detectors.scoring import Report, score_item  # noqa: E402
+from streams.detectors.scoring import Report, labelled_item, score_item  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 UCDP = ROOT.parent / "shared" / "data" / "ucdp" / "ged191_myanmar_bangladesh.csv"
@@ -110,14 +110,8 @@ def score_files(
             if not line.strip():
                 continue
             record = json.loads(line)
-            item = WireItem(
-                id=record["id"],
-                source="labelled",
-                title=record["title"],
-                summary=record.get("summary", ""),
-                lang=record["lang"],
-            )
-            score_item(report, record["id"], record["expected"], detector.detect(item, now=NOW))
+            events = detector.detect(labelled_item(record), now=NOW)
+            score_item(report, record["id"], record["expected"], events)
             items += 1
             negatives += not record["expected"]
         for kind, tally in report.kinds.items():

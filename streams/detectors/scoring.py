@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.items import WireItem
 from streams.detectors.gazetteer import fold
 from streams.events import KINDS, DetectedEvent
 
@@ -51,6 +52,17 @@ class Report:
     def share(values: list[bool]) -> float:
         """The share of true values (1.0 for none)."""
         return sum(values) / len(values) if values else 1.0
+
+
+def labelled_item(record: Mapping[str, Any], source: str = "labelled") -> WireItem:
+    """The wire item a labelled record (``id``, ``title``, ``summary``, ``lang``) describes."""
+    return WireItem(
+        id=str(record["id"]),
+        source=source,
+        title=str(record["title"]),
+        summary=str(record.get("summary", "")),
+        lang=str(record["lang"]),
+    )
 
 
 def place_matches(expected: str, event: DetectedEvent) -> bool:

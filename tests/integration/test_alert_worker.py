@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,6 @@ import redis.asyncio as aioredis
 from alerts.testing import LocalReceiver, WorkerHarness, produce_alerts, sample_alert
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[LocalReceiver]:
-    server = await LocalReceiver().start()
-    yield server
-    await server.stop()
 
 
 async def test_console_prints_one_json_line_per_alert(kafka_bootstrap: str, redis_url: str) -> None:

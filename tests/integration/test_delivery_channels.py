@@ -29,13 +29,6 @@ HOSTILE = "<!channel> @here @everyone [click](http://evil.example) *bold* took M
 
 
 @pytest.fixture
-async def receiver() -> AsyncIterator[LocalReceiver]:
-    server = await LocalReceiver().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def deliverer(redis_url: str) -> AsyncIterator[Deliverer]:
     client = aioredis.Redis.from_url(redis_url)
     channels = ChannelRegistry(allow_private=True, timeout_s=POLICY.timeout_s)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,6 @@ from vigie.contracts import TOPIC_DEAD, TOPIC_DELIVERIES
 from vigie.embedded.ports import free_port
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[LocalReceiver]:
-    server = await LocalReceiver().start()
-    yield server
-    await server.stop()
 
 
 def subscriptions_file(tmp_path: Path, **channels: str) -> Path:

@@ -32,13 +32,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def receiver() -> AsyncIterator[LocalReceiver]:
-    server = await LocalReceiver().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
     client = aioredis.Redis.from_url(redis_url)
     yield client

@@ -32,13 +32,6 @@ async def public_resolver(host: str, port: int) -> list[str]:
     return ["10.20.30.40"] if host.endswith(".internal.example") else ["93.184.216.34"]
 
 
-@pytest.fixture
-async def receiver() -> AsyncIterator[LocalReceiver]:
-    server = await LocalReceiver().start()
-    yield server
-    await server.stop()
-
-
 class ConnectionCounter:
     """A TCP server that only counts who connected (an SMTP server must see nobody)."""
 

@@ -81,17 +81,6 @@ async def feed_server() -> AsyncIterator[FeedServer]:
     await runner.cleanup()
 
 
-@pytest.fixture
-async def poller_parts(
-    kafka_bootstrap: str, redis_url: str
-) -> AsyncIterator[tuple[aioredis.Redis, ItemPublisher]]:
-    client = aioredis.from_url(redis_url)
-    publisher = ItemPublisher(kafka_bootstrap)
-    yield client, publisher
-    publisher.close()
-    await client.aclose()
-
-
 def consume_items(bootstrap: str) -> list[dict]:
     consumer = KafkaConsumer(
         TOPIC_ITEMS,

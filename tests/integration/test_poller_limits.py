@@ -64,22 +64,11 @@ async def server() -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-@pytest.fixture
-async def parts(
-    kafka_bootstrap: str, redis_url: str
-) -> AsyncIterator[tuple[aioredis.Redis, ItemPublisher]]:
-    client = aioredis.from_url(redis_url)
-    publisher = ItemPublisher(kafka_bootstrap)
-    yield client, publisher
-    publisher.close()
-    await client.aclose()
-
-
 @pytest.mark.parametrize("path", ["trickle", "slow-headers"])
 async def test_a_fetch_ends_at_its_deadline_whatever_the_trickle(
-    server: str, parts: tuple[aioredis.Redis, ItemPublisher], path: str
+    server: str, poller_parts: tuple[aioredis.Redis, ItemPublisher], path: str
 ) -> None:
-    client, publisher = parts
+    client, publisher = poller_parts
     # Every read is quicker than the read timeout: only the total deadline can end the fetch.
     limits = FetchLimits(read_timeout_s=60.0, deadline_s=1.0)
     feed = FeedSpec("drip", f"{server}/{path}", "en", 60)
@@ -98,9 +87,9 @@ async def test_a_fetch_ends_at_its_deadline_whatever_the_trickle(
 
 @pytest.mark.parametrize("path", ["empty", "blank", "no-entries"])
 async def test_an_empty_answer_is_empty_not_ok(
-    server: str, parts: tuple[aioredis.Redis, ItemPublisher], path: str
+    server: str, poller_parts: tuple[aioredis.Redis, ItemPublisher], path: str
 ) -> None:
-    client, publisher = parts
+    client, publisher = poller_parts
     feed = FeedSpec("quiet", f"{server}/{path}", "en", 60)
     poller = FeedPoller(
         [feed], redis=client, publisher=publisher, limits=FetchLimits(), egress=LOCAL_FEEDS
@@ -114,9 +103,11 @@ async def test_an_empty_answer_is_empty_not_ok(
 
 
 async def test_a_trickling_feed_is_logged_counted_and_recorded(
-    server: str, parts: tuple[aioredis.Redis, ItemPublisher], caplog: pytest.LogCaptureFixture
+    server: str,
+    poller_parts: tuple[aioredis.Redis, ItemPublisher],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    client, publisher = parts
+    client, publisher = poller_parts
     feeds = [
         FeedSpec("drip-run", f"{server}/trickle", "en", 60),
         FeedSpec("quiet-run", f"{server}/no-entries", "en", 60),

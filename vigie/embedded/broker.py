@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from vigie.embedded.ports import port_or_free, stop_process, wait_for_port
+from vigie.embedded.ports import ServerProcess, port_or_free, wait_for_port
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def broker_env(metrics_port: int, storage_env: dict[str, str] | None = None) -> 
     return env
 
 
-class TansuBroker:
+class TansuBroker(ServerProcess):
     """A Tansu broker process on 127.0.0.1, with its topics created explicitly."""
 
     def __init__(
@@ -79,8 +79,7 @@ class TansuBroker:
         self.log_file = log_file
         self.storage_engine = storage_engine
         self.storage_env = storage_env or {}
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log_handle: IO[bytes] | None = None
+        super().__init__()
 
     @property
     def bootstrap(self) -> str:
@@ -111,21 +110,6 @@ class TansuBroker:
     def durable(self) -> bool:
         """Whether the log outlives the broker process."""
         return not self.storage_engine.startswith("memory://")
-
-    def alive(self) -> bool:
-        """Whether the broker process is still running."""
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        """``kill -9`` the broker (benches and tests of crashes)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop the process, killing it when it does not exit in time."""
-        stop_process(self.process, self._log_handle, timeout)
-        self._log_handle = None
 
 
 def create_topics(

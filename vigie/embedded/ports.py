@@ -52,3 +52,29 @@ def stop_process(
             process.wait(timeout)
     if log_handle is not None:
         log_handle.close()
+
+
+class ServerProcess:
+    """A server child process with its log handle: alive, killed, or stopped politely."""
+
+    #: Seconds a polite stop waits before it kills.
+    stop_timeout = 5.0
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log_handle: IO[bytes] | None = None
+
+    def alive(self) -> bool:
+        """Whether the process is still running."""
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """``kill -9`` the process (benches and tests of crashes)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop the process, killing it when it does not exit in time."""
+        stop_process(self.process, self._log_handle, timeout or self.stop_timeout)
+        self._log_handle = None

@@ -22,9 +22,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from vigie.embedded.ports import free_port, port_in_use, stop_process, wait_for_port
+from vigie.embedded.ports import ServerProcess, free_port, port_in_use, wait_for_port
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +116,10 @@ def weed_env(credentials: S3Credentials, memory_limit_mb: int) -> dict[str, str]
     return env
 
 
-class SeaweedStore:
+class SeaweedStore(ServerProcess):
     """A ``weed mini`` process serving one S3 bucket from ``data_dir`` on 127.0.0.1."""
+
+    stop_timeout = 10.0
 
     def __init__(
         self,
@@ -140,8 +141,7 @@ class SeaweedStore:
             s3_port = port_pair(taken)
         self.ports = {name: port_pair(taken) for name in COMPONENTS if name != "s3"}
         self.ports["s3"] = s3_port
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log_handle: IO[bytes] | None = None
+        super().__init__()
 
     @property
     def endpoint(self) -> str:
@@ -180,18 +180,3 @@ class SeaweedStore:
             )
         log.info("broker store (SeaweedFS) on %s, data in %s", self.endpoint, self.data_dir)
         return self.endpoint
-
-    def alive(self) -> bool:
-        """Whether the store process is still running."""
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        """``kill -9`` the store (benches and tests of crashes)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the process, killing it when it does not exit in time."""
-        stop_process(self.process, self._log_handle, timeout)
-        self._log_handle = None

@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from ingest.items import WireItem
 from streams.detectors import Detector
-from streams.detectors.scoring import Report, score_item
+from streams.detectors.scoring import Report, labelled_item, score_item
 from streams.events import KINDS
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -43,14 +42,8 @@ def _load(name: str) -> list[dict[str, Any]]:
 def _report(detector: Detector, name: str) -> Report:
     report = Report()
     for record in _load(name):
-        item = WireItem(
-            id=record["id"],
-            source="blind",
-            title=record["title"],
-            summary=record.get("summary", ""),
-            lang=record["lang"],
-        )
-        score_item(report, record["id"], record["expected"], detector.detect(item, now=NOW))
+        events = detector.detect(labelled_item(record, "blind"), now=NOW)
+        score_item(report, record["id"], record["expected"], events)
     return report
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from ingest.items import WireItem
 from streams.detectors import Detector
-from streams.detectors.scoring import Report, place_matches, score_item
+from streams.detectors.scoring import Report, labelled_item, place_matches, score_item
 from streams.events import KINDS
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -26,16 +25,6 @@ def _load(lang: str) -> list[dict[str, Any]]:
 RECORDS = _load("fr") + _load("en")
 
 
-def _item(record: dict[str, Any]) -> WireItem:
-    return WireItem(
-        id=record["id"],
-        source="labelled",
-        title=record["title"],
-        summary=record.get("summary", ""),
-        lang=record["lang"],
-    )
-
-
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_set_size_and_coverage(lang: str) -> None:
     records = _load(lang)
@@ -47,7 +36,7 @@ def test_set_size_and_coverage(lang: str) -> None:
 
 @pytest.mark.parametrize("record", RECORDS, ids=[record["id"] for record in RECORDS])
 def test_item(detector: Detector, record: dict[str, Any]) -> None:
-    events = detector.detect(_item(record), now=NOW)
+    events = detector.detect(labelled_item(record), now=NOW)
     assert sorted(event.kind for event in events) == sorted(e["kind"] for e in record["expected"])
     for wanted in record["expected"]:
         same_kind = [event for event in events if event.kind == wanted["kind"]]
@@ -69,7 +58,10 @@ def test_f1_per_kind(detector: Detector, lang: str) -> None:
     report = Report()
     for record in _load(lang):
         score_item(
-            report, record["id"], record["expected"], detector.detect(_item(record), now=NOW)
+            report,
+            record["id"],
+            record["expected"],
+            detector.detect(labelled_item(record), now=NOW),
         )
     for kind in KINDS:
         assert report.kinds[kind].f1 >= 0.90, (kind, report.mistakes)
