@@ -11,6 +11,7 @@ import hashlib
 import re
 import threading
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from ingest.items import WireItem, utcnow
@@ -105,7 +106,6 @@ class Detector:
         conflict = bool(_CONFLICT.search(lowered))
         # Captures may also name small towns and unlisted settlements; tolls and antecedents
         # only what the gazetteer or a settlement noun vouches for.
-        capture_mentions = list(mentions)
         for index, kind in enumerate(kinds):
             if not kind:
                 continue
@@ -113,17 +113,6 @@ class Detector:
             mentions[index] = extra_mentions(
                 text, mentions[index], self.gazetteer, self.towns, lookup_countries
             )
-            capture_mentions[index] = mentions[index]
-            if kind & CAPTURE:
-                capture_mentions[index] = extra_mentions(
-                    text,
-                    mentions[index],
-                    self.gazetteer,
-                    self.towns,
-                    lookup_countries,
-                    scan=True,
-                    unknown=conflict,
-                )
         # "On 23 October 2022, ...": the date of the event itself, not a year of history.
         texts = [_LEADING_DATE.sub(_blank, sentence.text, count=1) for sentence in sentences]
         # Item-wide cues read once over the whole text rather than sentence by sentence.
@@ -136,16 +125,31 @@ class Detector:
         captures: list[Finding] = []
         tolls: list[Finding] = []
         earlier: Mention | None = None
-        for index, (sentence, text, found, places, kind) in enumerate(
-            zip(sentences, texts, mentions, capture_mentions, kinds, strict=True)
+        for index, (sentence, text, found, kind) in enumerate(
+            zip(sentences, texts, mentions, kinds, strict=True)
         ):
             named = next(
-                (m for m in reversed(places) if m.is_city and not m.region and not m.weak), None
+                (m for m in reversed(found) if m.is_city and not m.region and not m.weak), None
             )
             if not kind:
                 earlier = named or earlier
                 continue
-            told = find_captures(text, places, earlier) if kind & CAPTURE and not game else []
+            told = []
+            if kind & CAPTURE and not game:
+                told = find_captures(
+                    text,
+                    partial(
+                        extra_mentions,
+                        text,
+                        found,
+                        self.gazetteer,
+                        self.towns,
+                        lookup_countries,
+                        scan=True,
+                        unknown=conflict,
+                    ),
+                    earlier,
+                )
             # A town whose capture a sentence tells is what "the town" means next.
             captured = next((c.mention for c in reversed(told) if c.mention.start >= 0), None)
             earlier = captured or named or earlier

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from streams.detectors.gazetteer import Mention
@@ -158,8 +159,8 @@ _ENTRY = re.compile(
 )
 #: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
 _ENTRY_HINTS = (
-    "into", "enter", "back in", "control", "entr", "investi", "contrôl", "maître", "occup",
-    "held", "hold", "tien", " in ",
+    "into", "enter", "back in", "now in", "control", "entr", "investi", "contrôl", "maître",
+    "occup", "now h", "then h", "tien",
 )  # fmt: skip
 _ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
@@ -447,13 +448,30 @@ class CaptureMatch:
 
 
 def find_captures(
-    sentence: str, mentions: list[Mention], earlier: Mention | None = None
+    sentence: str,
+    mentions: list[Mention] | Callable[[], list[Mention]],
+    earlier: Mention | None = None,
 ) -> list[CaptureMatch]:
     """Captures told in one sentence: each a trigger tied to a city by grammar, not proximity.
 
+    ``mentions`` may be a function that finds them: it is called only when the sentence holds
+    a capture trigger at all, since looking for small towns costs more than the triggers.
     ``earlier`` is the place the item named before this sentence (its title, the sentence
     before): "the town" or "la localité" with no city in the sentence stands for it.
     """
+    lowered = sentence.lower()
+    triggers = {
+        pattern: list(pattern.finditer(sentence))
+        for pattern in (
+            _ACTIVE, _GERUND, _PASSIVE, _NOMINAL, _POSSESSIVE_NOMINAL, _DECLARED, _EXPELLED, _EXPEL
+        )
+    }  # fmt: skip
+    if any(hint in lowered for hint in _ENTRY_HINTS):
+        triggers[_ENTRY] = list(_ENTRY.finditer(sentence))
+    if not any(triggers.values()):
+        return []
+    if callable(mentions):
+        mentions = mentions()
     cities = [mention for mention in mentions if mention.is_city]
     if (not cities and earlier is None) or _recalled_sentence(sentence):
         return []
@@ -462,7 +480,7 @@ def find_captures(
         cities.insert(0, replace(earlier, start=-1, end=-1))
     found: dict[int, CaptureMatch] = {}
     titled = _titled_spans(sentence)
-    for match in _ACTIVE.finditer(sentence):
+    for match in triggers[_ACTIVE]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if _blocked(sentence, start, aux) or _in_spans(match.start(), titled):
             continue
@@ -476,7 +494,7 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in _GERUND.finditer(sentence):
+    for match in triggers[_GERUND]:
         city = _city_after(sentence, match.end(), cities)
         if city is None or _blocked(sentence, match.start(), ""):
             continue
@@ -485,14 +503,14 @@ def find_captures(
             capture = _active(sentence, place, actor, None, match.start(), "")
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in _PASSIVE.finditer(sentence):
+    for match in triggers[_PASSIVE]:
         if _in_spans(match.start(), titled) or _TO_A_FIGURE.match(sentence, match.end()):
             continue
         capture = _passive(sentence, match, cities)
         if capture is not None:
             for place in _list_before(sentence, capture.mention, cities):
                 found.setdefault(place.start, replace(capture, mention=place))
-    for match in _NOMINAL.finditer(sentence):
+    for match in triggers[_NOMINAL]:
         if (
             _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, match.start() - 60), match.start())
             or _ORGANISATION_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
@@ -511,9 +529,7 @@ def find_captures(
         ):
             actor = _np_after(sentence, city.end, _AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    lowered = sentence.lower()
-    entries = _ENTRY.finditer(sentence) if any(hint in lowered for hint in _ENTRY_HINTS) else ()
-    for match in entries:
+    for match in triggers.get(_ENTRY, ()):
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if (
             _blocked(sentence, start, aux)
@@ -532,7 +548,7 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in _POSSESSIVE_NOMINAL.finditer(sentence):
+    for match in triggers[_POSSESSIVE_NOMINAL]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
         )
@@ -546,7 +562,7 @@ def find_captures(
             continue
         actor = _np_after(sentence, match.end(), _AGENT)
         found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    for match in _DECLARED.finditer(sentence):
+    for match in triggers[_DECLARED]:
         city = next((c for c in cities if c.start == match.end()), None)
         if city is None or _blocked(sentence, match.start(), ""):
             continue
@@ -555,7 +571,7 @@ def find_captures(
             capture = _active(sentence, city, actor, None, match.start(), "")
             if capture is not None:
                 found.setdefault(city.start, capture)
-    for match in _EXPELLED.finditer(sentence):
+    for match in triggers[_EXPELLED]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
@@ -566,7 +582,7 @@ def find_captures(
             capture = _active(sentence, place, agent, None, match.start(), "")
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in _EXPEL.finditer(sentence):
+    for match in triggers[_EXPEL]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
