@@ -30,6 +30,8 @@ RUN groupadd --system --gid 10001 vigie \
        --shell /usr/sbin/nologin vigie
 USER vigie
 WORKDIR /var/lib/vigie
+# The detector's small-town index, built once into the image rather than at every start.
+RUN python -c "from streams.detectors import default_detector; default_detector()"
 EXPOSE 8470 9401 9402 9403
 ENTRYPOINT ["vigie"]
 CMD ["--help"]

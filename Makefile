@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	# Build the detector's small-town index once, so no process builds it at start.
+	$(PY) -c "from streams.detectors import default_detector; default_detector()"
 	touch $(STAMP)
 
 demo: $(STAMP)

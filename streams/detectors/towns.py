@@ -12,6 +12,7 @@ cached on disk after the first build so later starts take well under a second.
 from __future__ import annotations
 
 import marshal
+import os
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
@@ -208,7 +209,8 @@ def _write_cache(cache_dir: Path | None, tables: _Tables) -> None:
     target = _cache_file(cache_dir)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".tmp")
+        # One partial file per process: two starts building at once never mix their bytes.
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
         partial.write_bytes(marshal.dumps(tables))
         partial.replace(target)
     except OSError:
