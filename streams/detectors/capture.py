@@ -16,6 +16,7 @@ from streams.detectors.lexicons import (
 )
 from streams.detectors.modality import has_year, is_background
 from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS
+from streams.detectors.text import lower_twin
 
 _I = re.IGNORECASE
 _OF = r"(?:of|over|de|d'|du|des)"
@@ -461,13 +462,13 @@ def find_captures(
     """
     lowered = sentence.lower()
     triggers = {
-        pattern: list(pattern.finditer(sentence))
+        pattern: _scan(pattern, sentence, lowered)
         for pattern in (
             _ACTIVE, _GERUND, _PASSIVE, _NOMINAL, _POSSESSIVE_NOMINAL, _DECLARED, _EXPELLED, _EXPEL
         )
     }  # fmt: skip
     if any(hint in lowered for hint in _ENTRY_HINTS):
-        triggers[_ENTRY] = list(_ENTRY.finditer(sentence))
+        triggers[_ENTRY] = _scan(_ENTRY, sentence, lowered)
     if not any(triggers.values()):
         return []
     if callable(mentions):
@@ -512,7 +513,7 @@ def find_captures(
                 found.setdefault(place.start, replace(capture, mention=place))
     for match in triggers[_NOMINAL]:
         if (
-            _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, match.start() - 60), match.start())
+            _search(_NOMINAL_BLOCK_BEFORE, sentence, max(0, match.start() - 60), match.start())
             or _ORGANISATION_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
             or _ORGANISATION_AFTER.match(sentence, match.end())
             or _blocked(sentence, match.start(), "")
@@ -555,7 +556,7 @@ def find_captures(
         if (
             city is None
             or city.region
-            or _NOMINAL_BLOCK_BEFORE.search(sentence, max(0, city.start - 60), city.start)
+            or _search(_NOMINAL_BLOCK_BEFORE, sentence, max(0, city.start - 60), city.start)
             or _blocked(sentence, city.start, "")
             or _recalled(_clause(sentence, city.start, match.end()))
         ):
@@ -588,11 +589,26 @@ def find_captures(
         city = _city_after(sentence, match.end(), cities)
         if city is not None:
             actor = _subject(sentence, match.start())
-            expelled = match.group("from").strip()
+            expelled = sentence[match.start("from") : match.end("from")].strip()
             capture = _active(sentence, city, actor, expelled, match.start(), "")
             if capture is not None:
                 found.setdefault(city.start, capture)
     return list(found.values())
+
+
+def _scan(pattern: re.Pattern[str], sentence: str, lowered: str) -> list[re.Match[str]]:
+    """Every match of a trigger pattern, found by its lower-case twin where offsets allow."""
+    if len(lowered) != len(sentence):
+        return list(pattern.finditer(sentence))
+    return list(lower_twin(pattern).finditer(lowered))
+
+
+def _search(pattern: re.Pattern[str], sentence: str, pos: int, endpos: int) -> re.Match[str] | None:
+    """``pattern.search(sentence, pos, endpos)`` through its lower-case twin where it can."""
+    lowered = sentence[:endpos].lower()
+    if len(lowered) != endpos:
+        return pattern.search(sentence, pos, endpos)
+    return lower_twin(pattern).search(lowered, pos, endpos)
 
 
 def _armed_subject(sentence: str, start: int) -> bool:
@@ -681,7 +697,7 @@ def _active(
 
 def _auxiliary(pattern: re.Pattern[str], sentence: str, start: int) -> tuple[int, str]:
     """Where a verb group starts and its auxiliaries: "ont" in "ont repris", "" if none."""
-    found = pattern.search(sentence, max(0, start - 60), start)
+    found = _search(pattern, sentence, max(0, start - 60), start)
     return (found.start(), found.group(0)) if found else (start, "")
 
 
@@ -745,10 +761,10 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
 
 
 def _blocked(sentence: str, start: int, aux: str) -> bool:
-    if _ACHIEVED_BEFORE.search(sentence, max(0, start - 50), start):
+    if _search(_ACHIEVED_BEFORE, sentence, max(0, start - 50), start):
         # "managed to retake", "sont parvenus à reprendre": done, not wished.
         return False
-    return bool(_BLOCK_BEFORE.search(sentence, max(0, start - 40), start)) or "pas " in aux
+    return bool(_search(_BLOCK_BEFORE, sentence, max(0, start - 40), start)) or "pas " in aux
 
 
 def _city_after(sentence: str, position: int, cities: list[Mention]) -> Mention | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from streams.detectors.text import lower_twin
+
 _I = re.IGNORECASE
 
 #: French conditional of report ("auraient pris", "serait sous le contrôle") and English hedges.
@@ -151,6 +153,14 @@ _BACKGROUND_HINTS = (
 )  # fmt: skip
 
 
+def _find(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern.search(text)`` through the pattern's lower-case twin where offsets allow."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return pattern.search(text)
+    return lower_twin(pattern).search(lowered)
+
+
 @dataclass(frozen=True, slots=True)
 class Modality:
     """What a sentence's wording says about the events in it."""
@@ -196,48 +206,48 @@ def assess(sentence: str) -> Modality:
             after = _SOURCE_AFTER.match(sentence, said.end())
             source_text = attribution + (after.group(0) if after else "")
     return Modality(
-        hearsay=bool(_HEARSAY.search(sentence)),
+        hearsay=bool(_find(_HEARSAY, sentence)),
         attribution=attribution,
         denied=is_denial(sentence),
         background=is_background(sentence),
         sport=is_sport(sentence),
         official=bool(source_text and _OFFICIAL_SOURCE.search(source_text)),
-        self_claim=bool(_SELF_CLAIM.search(sentence)),
-        witnessed=bool(source_text and _WITNESS.search(source_text)),
+        self_claim=bool(_find(_SELF_CLAIM, sentence)),
+        witnessed=bool(source_text and _find(_WITNESS, source_text)),
     )
 
 
 def is_denial(sentence: str) -> bool:
     """Whether a sentence denies something ("Kinshasa dément", "the army denied")."""
     lowered = sentence.lower()
-    return any(hint in lowered for hint in _DENIAL_HINTS) and bool(_DENIAL.search(sentence))
+    return any(hint in lowered for hint in _DENIAL_HINTS) and bool(_find(_DENIAL, sentence))
 
 
 def is_holdout(sentence: str) -> bool:
     """Whether a sentence says a side still holds its ground ("still held", "repoussé")."""
-    return bool(_HOLDOUT.search(sentence))
+    return bool(_find(_HOLDOUT, sentence))
 
 
 def holdout_at(sentence: str) -> int | None:
     """Where a sentence says a side still holds its ground, or None."""
-    found = _HOLDOUT.search(sentence)
+    found = _find(_HOLDOUT, sentence)
     return found.start() if found else None
 
 
 def is_background(text: str) -> bool:
     """Whether ``text`` recalls the past: an anniversary, "years after", an obituary."""
     lowered = text.lower()
-    return any(hint in lowered for hint in _BACKGROUND_HINTS) and bool(_BACKGROUND.search(text))
+    return any(hint in lowered for hint in _BACKGROUND_HINTS) and bool(_find(_BACKGROUND, text))
 
 
 def is_game(sentence: str) -> bool:
     """Whether a sentence is about a video or board game."""
-    return bool(_GAME.search(sentence))
+    return bool(_find(_GAME, sentence))
 
 
 def is_sport(sentence: str) -> bool:
     """Whether a sentence reads like the sports pages."""
-    return bool(_SPORT.search(sentence))
+    return bool(_find(_SPORT, sentence))
 
 
 def has_year(text: str) -> bool:
@@ -247,12 +257,12 @@ def has_year(text: str) -> bool:
 
 def is_dated(text: str) -> bool:
     """Whether ``text`` dates what it tells in a past year ("in October 2019", "en 1994")."""
-    return bool(_DATED.search(text))
+    return bool(_find(_DATED, text))
 
 
 def is_election(text: str) -> bool:
     """Whether ``text`` reads like election results."""
-    return bool(_ELECTION.search(text))
+    return bool(_find(_ELECTION, text))
 
 
 def _speaker(sentence: str, end: int) -> str:

@@ -52,3 +52,17 @@ def item_sentences(text: str) -> list[Sentence]:
     units = [Sentence(piece, index == 0) for index, piece in enumerate(split_sentences(title))]
     units.extend(Sentence(piece, False) for piece in split_sentences(summary.replace("\n", " ")))
     return units
+
+
+#: Case-blind patterns are slow in ``re``: each gets a twin without the flag, run on the
+#: lower-cased text (same offsets whenever lower-casing keeps the length).
+_TWINS: dict[re.Pattern[str], re.Pattern[str]] = {}
+
+
+def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern without ``re.IGNORECASE``, for text already lower-cased; the pattern
+    must hold no upper-case literal."""
+    twin = _TWINS.get(pattern)
+    if twin is None:
+        twin = _TWINS[pattern] = re.compile(pattern.pattern)
+    return twin
