@@ -31,6 +31,7 @@ from streams.detectors.modality import (
     assess,
     has_year,
     holdout_at,
+    is_background,
     is_dated,
     is_denial,
     is_election,
@@ -44,7 +45,7 @@ from streams.detectors.placement import (
     placement_precision,
     toll_place,
 )
-from streams.detectors.places import extra_mentions
+from streams.detectors.places import name_mentions, settlement_mentions
 from streams.detectors.text import Sentence, item_sentences, normalise
 from streams.detectors.towns import TownIndex
 from streams.detectors.triggers import CAPTURE, CASUALTY, TriggerIndex
@@ -80,7 +81,8 @@ class Detector:
 
     def detect(self, item: WireItem, *, now: datetime | None = None) -> list[DetectedEvent]:
         """The events one item reports, deterministic apart from ``detected_at`` (``now``)."""
-        if not self._trigger_kinds(item.text.lower()):
+        lowered = item.text.lower()
+        if not self._trigger_kinds(lowered):
             return []
         sentences = item_sentences(normalise(item.text))
         folded = [fold(sentence.text) for sentence in sentences]
@@ -102,15 +104,15 @@ class Detector:
             if city is not None and len(m.cities) == 1
         }
         # A name no gazetteer knows is a town only in an item about armed forces or settlements.
-        lowered = item.text.lower()
         conflict = bool(_CONFLICT.search(lowered))
-        # Captures may also name small towns and unlisted settlements; tolls and antecedents
-        # only what the gazetteer or a settlement noun vouches for.
+        # Every sentence with a trigger may name settlements ("the town of X"); the proper
+        # names of the small-town index and unknown ones are looked for only by the capture
+        # rules, once a sentence holds a capture trigger.
         for index, kind in enumerate(kinds):
             if not kind:
                 continue
             text = sentences[index].text
-            mentions[index] = extra_mentions(
+            mentions[index] = settlement_mentions(
                 text, mentions[index], self.gazetteer, self.towns, lookup_countries
             )
         # "On 23 October 2022, ...": the date of the event itself, not a year of history.
@@ -119,6 +121,9 @@ class Detector:
         whole = " ".join(sentence.text for sentence in sentences)
         denied = is_denial(whole)
         dated = any(has_year(text) for text in texts)
+        # An item that reads as background anywhere (an obituary, an anniversary) tells noun
+        # captures as history: "the fall of Saigon".
+        recalled = any(is_background(sentence.text) for sentence in sentences)
         election = is_election(whole)
         # A video game's players "retake" cities; an obituary recalls "the fall of Saigon".
         game = election or (any(kind & CAPTURE for kind in kinds) and is_game(whole))
@@ -139,13 +144,12 @@ class Detector:
                 told = find_captures(
                     text,
                     partial(
-                        extra_mentions,
+                        name_mentions,
                         text,
                         found,
                         self.gazetteer,
                         self.towns,
                         lookup_countries,
-                        scan=True,
                         unknown=conflict,
                     ),
                     earlier,
@@ -170,7 +174,7 @@ class Detector:
                 # A recalled capture was dropped clause by clause; a toll here is history.
                 toll = None
             for capture in told:
-                if capture.nominal and (dated or _recalled(sentences)):
+                if capture.nominal and (dated or recalled):
                     # "the fall of Constantinople" in an item that names a year is history.
                     continue
                 captures.append(self._capture(sentence, capture, modality, countries, denied))
@@ -302,25 +306,24 @@ def _holds_out(sentence: str, mentions: list[Mention], place: Place | None) -> b
     at = holdout_at(sentence)
     if at is None:
         return False
-    start = max((match.end() for match in _CLAUSE_BOUNDARY.finditer(sentence, 0, at)), default=0)
-    end_match = _CLAUSE_BOUNDARY.search(sentence, at)
-    end = end_match.start() if end_match else len(sentence)
+    start, end = _clause_bounds(sentence, at)
     clause = sentence[start:end]
     if (place is not None and fold(place.name) in fold(clause)) or _TOWN_WORD.search(clause):
         return True
     return not any(start <= mention.start < end for mention in mentions)
 
 
-def _clause_of(sentence: str, position: int) -> str:
-    """The clause holding ``position``: from the comma before it to the comma after it."""
+def _clause_bounds(sentence: str, position: int) -> tuple[int, int]:
+    """Where the clause holding ``position`` starts and ends: at the commas around it."""
     starts = [match.end() for match in _CLAUSE_BOUNDARY.finditer(sentence, 0, position)]
     end = _CLAUSE_BOUNDARY.search(sentence, position)
-    return sentence[starts[-1] if starts else 0 : end.start() if end else len(sentence)]
+    return (starts[-1] if starts else 0, end.start() if end else len(sentence))
 
 
-def _recalled(sentences: list[Sentence]) -> bool:
-    """Whether an item reads as background (an obituary, an anniversary) anywhere."""
-    return any(assess(sentence.text).background for sentence in sentences)
+def _clause_of(sentence: str, position: int) -> str:
+    """The clause holding ``position``: from the comma before it to the comma after it."""
+    start, end = _clause_bounds(sentence, position)
+    return sentence[start:end]
 
 
 _default: Detector | None = None

@@ -70,47 +70,55 @@ _ANY_NAME = re.compile(rf"(?:(?<![^\s(«\"“/])|(?<=\b[dlDL]['’]))(?P<name>{_
 _NOT_NAMES = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR | NOT_TOWN_NAMES | GROUP_NAMES
 
 
-def extra_mentions(
-    text: str,
-    known: list[Mention],
-    gazetteer: Gazetteer,
-    towns: TownIndex | None,
-    countries: set[str],
-    *,
-    scan: bool = False,
-    unknown: bool = False,
-) -> list[Mention]:
-    """``known`` (the gazetteer's finds in ``text``) with the settlements it misses added.
+class _Mentions:
+    """The mentions of one sentence, to which found names are added."""
 
-    A settlement noun vouches for any name ("the town of X"); with ``scan``, a name of the
-    small-town index in the item's countries counts too; with ``unknown``, so does any other
-    proper name, as a weak mention (for the object slot of a capture verb, which then
-    decides). A longer name that holds a shorter known one ("Tal Abyad" over "Tal") wins.
-    """
-    mentions = list(known)
+    def __init__(self, known: list[Mention]) -> None:
+        self.items = list(known)
 
-    def place(start: int, end: int, mention: Mention, *, vouched: bool) -> bool:
-        inside = [m for m in mentions if m.start < end and start < m.end]
+    def add(self, mention: Mention, *, vouched: bool) -> None:
+        """Add ``mention`` unless a known one overlaps it; a longer name replaces the shorter
+        names it holds ("Tal Abyad" over "Tal"), and a settlement noun makes "Panjwai district
+        centre" the town, not the district."""
+        start, end = mention.start, mention.end
+        inside = [m for m in self.items if m.start < end and start < m.end]
         if any(
             m.start < start
             or m.end > end
             or (m.end - m.start == end - start and not (vouched and m.region))
             for m in inside
         ):
-            # A settlement noun makes "Panjwai district centre" the town, not the district.
-            return False
+            return
         if inside and not (vouched or any(m.is_city for m in inside)):
-            return False
+            return
         for m in inside:
-            mentions.remove(m)
-        mentions.append(mention)
-        return True
+            self.items.remove(m)
+        self.items.append(mention)
 
-    # The settlement patterns are costly; most sentences hold no settlement noun at all.
+    def drop_within(self, start: int, end: int) -> None:
+        """Forget the places named inside ``start:end`` (a person's name holds them)."""
+        self.items = [m for m in self.items if not (start <= m.start and m.end <= end and m.cities)]
+
+    def sorted(self) -> list[Mention]:
+        """The mentions in text order."""
+        return sorted(self.items, key=lambda mention: mention.start)
+
+
+def settlement_mentions(
+    text: str,
+    known: list[Mention],
+    gazetteer: Gazetteer,
+    towns: TownIndex | None,
+    countries: set[str],
+) -> list[Mention]:
+    """``known`` (the gazetteer's finds in ``text``) with the names a settlement noun vouches
+    for added ("the town of X", "X village", "X, a junction town")."""
     lowered = text.lower()
-    hinted = any(hint in lowered for hint in _SETTLEMENT_HINTS)
-    patterns = (_BEFORE_NAME, _AFTER_NAME, _APPOSED) if hinted else ()
-    for pattern in patterns:
+    if not any(hint in lowered for hint in _SETTLEMENT_HINTS):
+        # The settlement patterns are costly; most sentences hold no settlement noun at all.
+        return known
+    mentions = _Mentions(known)
+    for pattern in (_BEFORE_NAME, _AFTER_NAME, _APPOSED):
         for match in pattern.finditer(text):
             start = match.start("name")
             written = _trim(match.group("name"))
@@ -122,20 +130,35 @@ def extra_mentions(
                 # "Khas Uruzgan district centre": the mention covers the noun, so what follows
                 # it is read after "centre", not after the name.
                 end = match.end()
-            place(start, end, Mention(start, end, written, ((named, True),), None), vouched=True)
-    if not scan:
-        return sorted(mentions, key=lambda mention: mention.start)
+            mentions.add(Mention(start, end, written, ((named, True),), None), vouched=True)
+    return mentions.sorted()
+
+
+def name_mentions(
+    text: str,
+    known: list[Mention],
+    gazetteer: Gazetteer,
+    towns: TownIndex | None,
+    countries: set[str],
+    *,
+    unknown: bool = False,
+) -> list[Mention]:
+    """``known`` with the proper names of ``text`` that are places added: a name of the
+    small-town index in the item's countries, a longer spelling of a known name, and with
+    ``unknown`` any other proper name, as a weak mention (for the object slot of a capture
+    verb, which then decides)."""
+    mentions = _Mentions(known)
     for match in _ANY_NAME.finditer(text):
         start = match.start("name")
         written = _trim(match.group("name"))
         end = start + len(written)
         if _person(text, start, end):
             # "Abu Hamza, a senior commander": a person, whatever town "Abu" may name.
-            mentions = [m for m in mentions if not (start <= m.start and m.end <= end and m.cities)]
+            mentions.drop_within(start, end)
             continue
         if not written or fold(written) in _NOT_NAMES or _CITY_PART.search(written):
             continue
-        held = [m for m in mentions if start <= m.start and m.end <= end]
+        held = [m for m in mentions.items if start <= m.start and m.end <= end]
         contains = bool(held)
         city = _listed(written, gazetteer, towns, countries) if contains else None
         if city is None and held and all(_elsewhere(m, countries) for m in held):
@@ -155,13 +178,8 @@ def extra_mentions(
         ):
             continue
         city = city or _unlisted(written, countries)
-        place(
-            start,
-            end,
-            Mention(start, end, written, ((city, True),), None, weak=weak),
-            vouched=False,
-        )
-    return sorted(mentions, key=lambda mention: mention.start)
+        mentions.add(Mention(start, end, written, ((city, True),), None, weak=weak), vouched=False)
+    return mentions.sorted()
 
 
 #: A sentence's first word is a name only when a verb follows: "Kalehe is now held by".
