@@ -167,7 +167,6 @@ class Modality:
 
     hearsay: bool
     attribution: str | None
-    denied: bool
     background: bool
     sport: bool
     official: bool = False
@@ -208,7 +207,6 @@ def assess(sentence: str) -> Modality:
     return Modality(
         hearsay=bool(_find(_HEARSAY, sentence)),
         attribution=attribution,
-        denied=is_denial(sentence),
         background=is_background(sentence),
         sport=is_sport(sentence),
         official=bool(source_text and _OFFICIAL_SOURCE.search(source_text)),
