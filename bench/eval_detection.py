@@ -9,7 +9,7 @@ summaries, tolls mid-sentence, many hard negatives) was scored once and not used
 ``--blind2`` prints only that table. The third (tests/data/detection_blind3_*.jsonl: 177 French
 and 168 English items in real wire style, 45 English event notes) was written after reading real
 reports, scored once before any fix (figures in docs/detection.md), then used to fix rules by
-family; ``--blind3`` prints only that table. The fourth (tests/data/detection_blind4_*.jsonl: 105
+family; ``--blind3`` prints only that table. The fourth (tests/data/detection_blind4_*.jsonl: 116
 French and 107 English wire items, 152 English event notes in ACLED/UCDP coder style) was written the
 same way, scored once before any fix, then used to fix rules by family; ``--blind4`` prints only
 that table. The default run prints them all after UCDP.
