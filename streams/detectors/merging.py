@@ -85,7 +85,12 @@ def merge_tolls(findings: list[Finding]) -> list[Finding]:
             continue
         if finding.toll is not None:
             kept.tolls.append(finding.toll)
-        if finding.precision > kept.precision:
+        if finding.precision > kept.precision or (
+            finding.precision == kept.precision
+            and kept.sentence.is_title
+            and not finding.sentence.is_title
+        ):
+            # "Gunmen kill 8 in Kaduna village attack" over a body naming the village itself.
             kept.place, kept.precision = finding.place, finding.precision
         if _STATUS_RANK[finding.status] > _STATUS_RANK[kept.status]:
             kept.status = finding.status
@@ -99,7 +104,21 @@ def _same_place(kept: Finding, new: Finding) -> bool:
     """Whether two tolls of one item tell the same event: only two precise cities part them."""
     if kept.precision < 2 or new.precision < 2 or kept.place is None or new.place is None:
         return True
+    if _same_figure(kept.toll, new.toll) and (kept.sentence.is_title or new.sentence.is_title):
+        # A headline and its body give one toll, the body at the finer place.
+        return True
+    if kept.place.geoname_id is None or new.place.geoname_id is None:
+        # A settlement no gazetteer lists is known by its name.
+        return fold(kept.place.name) == fold(new.place.name)
     return kept.place.geoname_id == new.place.geoname_id
+
+
+def _same_figure(kept: Toll | None, new: Toll | None) -> bool:
+    """Whether two tolls give the same number of dead (or, with none, of wounded)."""
+    if kept is None or new is None:
+        return False
+    first, second = kept.figure(), new.figure()
+    return first is not None and second is not None and first.value == second.value
 
 
 def _combined(tolls: list[Toll]) -> Toll | None:

@@ -25,6 +25,13 @@ _SPEAKER_AFTER = re.compile(
 #: "Gaza : 14 enfants tués": a label before a colon names the story's area, not the spot.
 _LABEL_AFTER = re.compile(r"\s*:")
 _BORDER_BEFORE = re.compile(r"\b(?:frontière|border\s+with|frontière\s+avec)\s+$", re.IGNORECASE)
+#: "Kaura local government area", "la province de la Kossi": a name that is an administrative
+#: unit here, where the settlement the toll happened in is named beside it.
+_ADMIN_AFTER = re.compile(
+    r"\s+(?:local\s+government(?:\s+area)?|LGA|district|province|region|territory|county|"
+    r"state|governorate|department|oblast|raion|hromada|township|cercle|préfecture)\b",
+    re.IGNORECASE,
+)
 
 
 def toll_place(
@@ -43,6 +50,9 @@ def toll_place(
             continue
         locative = _LOCATIVE_BEFORE.search(sentence, max(0, mention.start - 12), mention.start)
         score = (2.0 if locative else 0.0) + (1.0 if mention.is_city else 0.0)
+        if _in_brackets(sentence, mention.start) or _ADMIN_AFTER.match(sentence, mention.end):
+            # "in Mantumbi (Beni-Mbau, Beni, North Kivu)": the units the place lies in.
+            score -= 2.5
         if _LABEL_AFTER.match(sentence, mention.end):
             score -= 1.5
         if mention.written[:1].islower():
@@ -55,6 +65,12 @@ def toll_place(
     mention = best[1]
     place = place_of(mention, gazetteer.resolve(mention, countries), gazetteer)
     return place, placement_precision(place, label=bool(_LABEL_AFTER.match(sentence, mention.end)))
+
+
+def _in_brackets(sentence: str, position: int) -> bool:
+    """Whether ``position`` lies inside an open bracket."""
+    opened = sentence.rfind("(", 0, position)
+    return opened >= 0 and sentence.find(")", opened, position) < 0
 
 
 def fallback_place(
@@ -97,7 +113,10 @@ def place_of(mention: Mention, city: City | None, gazetteer: Gazetteer) -> Place
 def placement_precision(place: Place | None, *, label: bool) -> int:
     """How exactly a toll is placed: 0 nowhere or a country, 1 a city named only as a headline
     label or elsewhere in the item, 2 a city named where the toll is told."""
-    if place is None or place.lat is None:
+    if place is None:
+        return 0
+    if place.lat is None and (place.geoname_id is not None or place.canonical):
+        # A country, or a place no coordinates locate.
         return 0
     return 1 if label else 2
 

@@ -65,6 +65,12 @@ _APPOSED = re.compile(
 _AFTER_NAME = re.compile(
     rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|[Dd]istrict\s+[Cc]ent(?:re|er))\b"
 )
+#: An event note's place and its administrative units in brackets: "Mantumbi (Beni-Mbau, Beni,
+#: North Kivu)", "Ramadi city (Ramadi, Anbar)". The name before the bracket is the settlement.
+_BEFORE_ADMIN = re.compile(
+    rf"(?P<name>{_NAME})(?:\s+(?-i:village|town|city|camp|IDP\s+camp))?\s*"
+    r"\((?-i:[A-ZÀ-Þ])[^()]{1,120}\)"
+)
 #: A capitalised name anywhere, for the small-town index.
 _ANY_NAME = re.compile(rf"(?:(?<![^\s(«\"“/])|(?<=\b[dlDL]['’]))(?P<name>{_NAME})")
 _NOT_NAMES = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR | NOT_TOWN_NAMES | GROUP_NAMES
@@ -114,11 +120,14 @@ def settlement_mentions(
     """``known`` (the gazetteer's finds in ``text``) with the names a settlement noun vouches
     for added ("the town of X", "X village", "X, a junction town")."""
     lowered = text.lower()
-    if not any(hint in lowered for hint in _SETTLEMENT_HINTS):
+    patterns = [_BEFORE_ADMIN] if "(" in text else []
+    if any(hint in lowered for hint in _SETTLEMENT_HINTS):
+        patterns += [_BEFORE_NAME, _AFTER_NAME, _APPOSED]
+    if not patterns:
         # The settlement patterns are costly; most sentences hold no settlement noun at all.
         return known
     mentions = _Mentions(known)
-    for pattern in (_BEFORE_NAME, _AFTER_NAME, _APPOSED):
+    for pattern in patterns:
         for match in pattern.finditer(text):
             start = match.start("name")
             written = _trim(match.group("name"))
