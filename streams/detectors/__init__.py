@@ -117,6 +117,10 @@ class Detector:
             )
         # "On 23 October 2022, ...": the date of the event itself, not a year of history.
         texts = [_LEADING_DATE.sub(_blank, sentence.text, count=1) for sentence in sentences]
+        if texts and (not item.title.strip() or texts[0] != sentences[0].text):
+            # An event note dates its event in full anywhere ("fell to X on 24 November
+            # 2023"): such a date is the event's own, not a year of history.
+            texts = [_FULL_DATE.sub(_blank, text) for text in texts]
         # Item-wide cues read once over the whole text rather than sentence by sentence.
         whole = " ".join(sentence.text for sentence in sentences)
         denied = is_denial(whole)
@@ -210,6 +214,9 @@ class Detector:
                     for sentence, found in zip(sentences, mentions, strict=True)
                 ):
                     finding.status = "disputed"
+        if captures and denied and not _CLAIM_CUE.search(whole):
+            # "l'armée dément la chute de Léré" and no side claims it: a denial, no capture.
+            captures = [c for c in captures if not is_denial(c.sentence.text)]
         findings = merge_captures(captures) + merge_tolls(tolls)
         moment = now or utcnow()
         return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
@@ -267,12 +274,18 @@ class Detector:
 
 
 _CLAUSE_BOUNDARY = re.compile(r"[,;()]")
+#: A side claiming what another denies: "affirmations russes", "RSF says it has taken".
+_CLAIM_CUE = re.compile(
+    r"\b(?:claim\w*|affirmations?|revendi\w+|announced|annonc\w+|says?\s+(?:it|they)|"
+    r"said\s+(?:it|they)|affirm\w*|(?:dit|disent)\s+(?:avoir|contrôler|que))\b",
+    re.IGNORECASE,
+)
 _CONFLICT = re.compile(
     r"\b(?:m23|rsf|fsr|sdf|fds|hts|isis|iswap|jnim|shabaab|shebab|taliban|talibans|houthis?|"
     r"boko\s+haram|wagner|daesh|troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|"
-    r"milices?|gunmen|town|village|ville|localité|bourgade|settlement|hamlet|district\s+capital|"
-    r"chef-lieu)\b"
+    r"milices?|gunmen|gangs?|clashe?s?|combats|affrontements|assaillants|town|village|ville|"
+    r"localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b"
 )  # matched against lower-cased text: faster than a case-blind pattern
 _MONTHS = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
@@ -283,6 +296,12 @@ _LEADING_DATE = re.compile(
     r"^(?:[^:;,.]{0,60}:)?\W*(?:(?:on|around|about|between|by|le|du|dans\s+la\s+nuit\s+du)\s+)?"
     rf"(?:\d{{1,2}}(?:er)?(?:\s*(?:-|and|et|à|au)\s*\d{{1,2}})?\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}},?)"
     r"\s+(?P<year>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
+_FULL_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:er)?\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}},?)\s+(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 

@@ -111,7 +111,8 @@ _PASSIVE = re.compile(
     r"|sous\s+(?:le\s+)?(?:contrôle|coupe)|aux\s+mains|entre\s+les\s+mains"
     r"|under\s+(?:[\w-]+\s+){0,2}control|in\s+(?:the\s+)?(?:[\w-]+\s+){1,2}hands"
     r"|(?:passed|passes|fell|fallen|falls|came|comes)\s+(?:back\s+)?into\s+(?:[\w-]+\s+){1,3}hands"
-    r"|h[oe]ld\s+by|tenue?s?\s+par|contrôlée?s?\s+par"
+    rf"|h[oe]ld\s+(?:{_WHEN}\s+)?by|tenue?s?\s+(?:{_WHEN}\s+)?par"
+    rf"|contrôlée?s?\s+(?:{_WHEN}\s+)?par|controlled\s+(?:{_WHEN}\s+)?by"
     r"|(?:re)?pass(?:e|ent|ée?s?)\s+(?:de\s+nouveau\s+)?(?:aux|entre\s+les)\s+mains"
     r"|occupied|occupée?s?"
     r"|reprise?s?|prise?s?|libérée?s?|reconquise?s?|conquise?s?|capturée?s?"
@@ -136,7 +137,9 @@ _POSSESSIVE_NOMINAL = re.compile(
 # said of protesters are not one), which ``_ARMED`` checks in the clause before the verb.
 _ENTRY = re.compile(
     r"\b(?P<verb>"
-    r"(?:marched|marches|march|moved|moves|rolled|rolls|swept|sweeps|poured|pour)\s+into"
+    r"(?:marched|marches|march|moved|moves|rolled|rolls|swept|sweeps|poured|pour|drove|rode)\s+"
+    r"(?:back\s+)?into"
+    rf"|(?:sont|est|étaient|était)\s+(?:{_WHEN}\s+)?de\s+retour\s+(?:à|dans)"
     r"|re-?enter(?:ed|s)?|enter(?:ed|s)?"
     r"|(?:were|are|is|was)\s+back\s+in(?:\s+the\s+(?:centre|center|heart)\s+of)?"
     r"|(?:(?:were|are|is|was)\s+(?:now\s+)?)?in\s+(?:(?:full|complete|total)\s+)?control\s+of"
@@ -158,10 +161,12 @@ _ENTRY = re.compile(
     + r")\b",
     _I,
 )
+#: Substrings without which ``_LOST`` and ``_WITHDRAWN`` cannot match.
+_LOSS_HINTS = ("lost", "lose", "losing", "perd", "withdr", "pulled out", "pulls out", "retreat", "retir")
 #: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
 _ENTRY_HINTS = (
     "into", "enter", "back in", "now in", "control", "entr", "investi", "contrôl", "maître",
-    "occup", "now h", "then h", "tien",
+    "occup", "now h", "then h", "tien", "de retour",
 )  # fmt: skip
 _ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
@@ -201,6 +206,20 @@ _RECENT_DAY = re.compile(
     r"thursday|friday|saturday|sunday)\b",
     _I,
 )
+#: A capture told inside a denial or a rumour: "dismissed reports that X had fallen".
+_DENIED_OR_RUMOURED = re.compile(
+    r"\b(?:den(?:y|ies|ied)|dismiss(?:ed|es)?|rejected|rejects|dément\w*|démenti|nie(?:nt)?|"
+    r"(?:a|ont)\s+nié|rumou?rs?|rumeurs?)\b",
+    _I,
+)
+#: An opening that dates the whole sentence in a past year: "En 2012, ...", "In 2014, ...".
+_OPENING_YEAR = re.compile(r"\s*(?:in|en|back\s+in|dès)\s+(?:\w+\s+)?(?:19|20)\d\d\s*$", _I)
+#: Business copy: a group "takes control of" a port or a bank.
+_BUSINESS = re.compile(
+    r"\b(?:rachat|rachète|racheté\w*|acquisition|acquired|acquires|stake|shares|actionna\w+|"
+    r"shareholders?|concession|merger|fusion|terminal\s+(?:à\s+)?conteneurs|container\s+terminal)\b",
+    _I,
+)
 _DECLARED_BEFORE = re.compile(
     r"\b(?:declar(?:e|es|ed|ing)|proclaim(?:s|ed|ing)?|déclar\w*|proclam\w*)\s+$", _I
 )
@@ -232,11 +251,36 @@ _EXPELLED = re.compile(
 
 # Driving a force out: "drove IS out of Mosul", "ont chassé l'EI de Raqqa".
 _EXPEL = re.compile(
-    r"\b(?P<verb>drove|drive[sn]?|pushed|ousted|ousts?|expelled|expels?|flushed|routed|"
-    r"chass(?:é|ée|és|ées|e|ent|aient)|expuls(?:é|ée|és|ées|e|ent)|délog(?:é|ée|és|ées|e|ent))"
-    r"\s+(?P<from>[^,.;:]{2,40}?)\s+(?:out\s+of|from|hors\s+d[e'u]|d" + _ELIDED + r")\s*",
+    r"\b(?P<verb>(?:drove|drive[sn]?|pushed|ousted|ousts?|expelled|expels?|flushed|routed|"
+    r"ejected|ejects?|evicted|evicts?|cleared)"
+    r"\s+(?P<from>[^,.;:]{2,40}?)\s+(?:out\s+of|from)\s*"
+    r"|(?:chass(?:é|ée|és|ées|e|ent|aient)|expuls(?:é|ée|és|ées|e|ent)|délog(?:é|ée|és|ées|e|ent))"
+    r"\s+(?P<from_fr>[^,.;:]{2,40}?)\s+(?:hors\s+d[e'u]|d" + _ELIDED + r")\s*)",
     _I,
 )
+
+# The loser's telling: "lost Paletwa to the Arakan Army", "a perdu le contrôle de Hama",
+# "troops withdrew from Halgan", "a retiré ses soldats de Vougledar". A town lost is taken.
+_LOST = re.compile(
+    r"\b(?P<verb>(?:lost|loses|lose|losing)\s+(?P<control>(?:(?:full|total|all|effective)\s+)?"
+    r"control\s+(?:of|over)\s+)?"
+    r"|(?:perdu|perd|perdent|perdre)\s+(?P<controle>(?:le\s+)?contrôle\s+(?:(?:total|entier)\s+)?d"
+    + _ELIDED
+    + r"))",
+    _I,
+)
+_WITHDRAWN = re.compile(
+    r"\b(?P<verb>(?:withdr[ae]w|withdrawn|withdraws|withdrawing|pulled\s+out|pulls\s+out|"
+    r"retreated|retreats)\s+(?:(?:all\s+)?(?:its|their|his)\s+(?:troops|forces|soldiers|units)\s+)?"
+    r"(?:from|of)"
+    r"|(?:(?:ont|a|avoir|avait|avaient)\s+retiré|retire(?:nt)?)\s+(?:(?:ses|leurs|les)\s+"
+    r"(?:soldats|troupes|forces|hommes|unités)\s+)?d" + _ELIDED + r"|(?:se\s+sont|s'est)\s+"
+    rf"retirée?s?\s+(?:{_WHEN}\s+)?d" + _ELIDED + r")\s*",
+    _I,
+)
+#: "lost Paletwa town to the Arakan Army": the winner after the town.
+_TO_WINNER = re.compile(r"(?:\s*\([^()]*\))?[^,;.()]{0,40}?\bto\s+", _I)
+_TROOPS_NAMED = re.compile(r"\b(?:troops|forces|soldiers|units|soldats|troupes|hommes|unités)\b", _I)
 
 _NOT_A_NAME = (
     r"(?!(?:from|in|at|on|with|to|à|dans|en|sur|avec|pour|par|du|des|de|near|près|and|et|au|aux|"
@@ -267,7 +311,7 @@ _BLOCK_BEFORE = re.compile(
     r"cherch\w*\s+à|prêts?\s+à|s'apprêt\w*\s+à|vis\w*\s+à|simul\w*|did|does|do|didn't|don't|"
     r"doesn't|hasn't|haven't|n'ont|n'a|n'avait|n'auraient|n'aurait|if|si|whether|ni|nor|"
     r"pourrai(?:en)?t|devrai(?:en)?t|peuvent|peut|doit|doivent|veulent|veut|voulaient|"
-    r"prom\w+\s+de|jur\w+\s+de|s'engag\w+\s+à|entend\w*|compt\w+|espèr\w+|espér\w+|"
+    r"prom\w+\s+(?:\w+\s+){0,2}?de|jur\w+\s+(?:\w+\s+){0,2}?de|s'engag\w+\s+à|entend\w*|compt\w+|espèr\w+|espér\w+|"
     r"souhait\w+|appel\w+\s+à|ordonn\w+\s+de|décid\w+\s+de|prévoi\w+\s+de|envisag\w+\s+de)"
     r"\s+(?:[\w'-]+\s+)?$",
     _I,
@@ -290,7 +334,9 @@ _HYPOTHETICAL_AFTER = re.compile(
 _ACHIEVED_BEFORE = re.compile(
     r"\b(?:managed|manage[sd]?|succeeded|succeeds?|(?:were|was|are|is)\s+(?:finally\s+)?able|"
     r"parvenue?s?|parvien\w+|réussi|réussissent|réussit|sont\s+arrivée?s?)\s+"
-    r"(?:(?:finally|enfin|finalement)\s+)?(?:[\w'-]+\s+){0,3}?(?:to|in|à)\s+$",
+    r"(?:(?:finally|enfin|finalement)\s+)?(?:[\w'-]+\s+){0,3}?(?:to|in|à)\s+$"
+    # "claimed to have captured": a claim of a capture done, not a wish.
+    r"|\b(?:claim(?:s|ed|ing)?|sa(?:y|ys|id)|believed|reported|thought)\s+to\s+(?:have\s+)?$",
     _I,
 )
 _NOMINAL_BLOCK_BEFORE = re.compile(
@@ -305,10 +351,12 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
 _CLAUSE_START = re.compile(r"(?:^|[,:;(]|\b(?:that|que|qu'|and|et))\s*$", _I)
 _STATE_OR_FALL = re.compile(
     r"^(?:sous|aux|entre|in\b|into|under|fell|fallen|falls|tomb|pass|repass|came|h[oe]ld|tenue?|"
-    r"contrôlée?)",
+    r"contrôlée?|controlled)",
     _I,
 )
-_STATE_VERB = re.compile(r"^(?:sous|aux|entre|in\b|into|under|occup|h[oe]ld|tenue?|contrôlée?)", _I)
+_STATE_VERB = re.compile(
+    r"^(?:sous|aux|entre|in\b|into|under|occup|h[oe]ld|tenue?|contrôlée?|controlled)", _I
+)
 _STATE_OK = re.compile(
     r"\b(?:serait|seraient|désormais|maintenant|now|back|entièrement|totalement|complètement|"
     r"fully|completely|entirely|définitivement|again|nouveau|totally|"
@@ -326,6 +374,16 @@ _PARTICIPLE = re.compile(
     _I,
 )
 _NEXT_WORD = re.compile(r"\s+([\w'-]+)")
+_CITY_WORD_AFTER = re.compile(
+    r"\s+city\b(?!\s+(?:council|hall|centre|center|limits|police|authorit\w+|officials?|"
+    r"government|administration|streets?|of\b))",
+    _I,
+)
+#: "captured the Boston Marathon", "took the Paris Masters": a race or a tournament.
+_EVENT_AFTER = re.compile(
+    r"\s+(?-i:Marathon|Half\s+Marathon|Open|Masters|Grand\s+Prix|Classic|Derby|Cup|Trophy|"
+    r"Festival|Film\s+Festival|Biennale|Tour|Rally|Sevens)\b"
+)
 _PARTICIPLE_ING = re.compile(r"\w+(?:ing|ant)$")
 _IDIOM_AFTER = re.compile(r"\s+by\s+(?:storm|surprise)|\s+apart\b", _I)
 _MAY_FOLLOW_CITY = (
@@ -343,7 +401,9 @@ _MAY_FOLLOW_CITY = (
     )
 )
 _LIST_SEPARATOR = re.compile(
-    r"\s*(?:,|and|et|,\s*and|,\s*et|and\s+then|et\s+puis|puis|then|,\s*puis|,\s*then)\s*"
+    r"\s*(?:\([^()]{1,120}\)\s*)?"
+    r"(?:,|and|et|,\s*and|,\s*et|and\s+then|et\s+puis|puis|then|,\s*puis|,\s*then)\s*"
+    r"(?:(?:de|d'|du|of)\s*)?"
     rf"(?:{_WHEN}\s*,?\s*)?",
     _I,
 )
@@ -467,6 +527,9 @@ def find_captures(
             _ACTIVE, _GERUND, _PASSIVE, _NOMINAL, _POSSESSIVE_NOMINAL, _DECLARED, _EXPELLED, _EXPEL
         )
     }  # fmt: skip
+    if any(hint in lowered for hint in _LOSS_HINTS):
+        triggers[_LOST] = _scan(_LOST, sentence, lowered)
+        triggers[_WITHDRAWN] = _scan(_WITHDRAWN, sentence, lowered)
     if any(hint in lowered for hint in _ENTRY_HINTS):
         triggers[_ENTRY] = _scan(_ENTRY, sentence, lowered)
     if not any(triggers.values()):
@@ -475,6 +538,8 @@ def find_captures(
         mentions = mentions()
     cities = [mention for mention in mentions if mention.is_city]
     if (not cities and earlier is None) or _recalled_sentence(sentence):
+        return []
+    if _search(_BUSINESS, sentence, 0, len(sentence)):
         return []
     if earlier is not None:
         # Placed before the sentence so that "the town" finds it last among earlier names.
@@ -549,6 +614,36 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
+    for match in triggers.get(_LOST, ()):
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux):
+            continue
+        city = _city_after(sentence, match.end(), cities)
+        if city is None:
+            continue
+        winner = _TO_WINNER.match(sentence, city.end)
+        if not (match.group("control") or match.group("controle") or winner):
+            # "lost Kherson" alone may be a vote or a match; "lost Kherson to" is not.
+            continue
+        actor = _np_after(sentence, winner.end() - 4, _AGENT) if winner else None
+        loser = _subject(sentence, start)
+        capture = _active(sentence, city, actor, loser, start, aux)
+        if capture is not None:
+            found.setdefault(city.start, capture)
+    for match in triggers.get(_WITHDRAWN, ()):
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux) or not (
+            _armed_subject(sentence, start) or _TROOPS_NAMED.search(match.group(0))
+        ):
+            continue
+        city = _city_after(sentence, match.end(), cities)
+        if city is None:
+            continue
+        loser = _subject(sentence, start)
+        for place in _with_list(sentence, city, cities):
+            capture = _active(sentence, place, None, loser, start, aux)
+            if capture is not None:
+                found.setdefault(place.start, capture)
     for match in triggers[_POSSESSIVE_NOMINAL]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
@@ -589,7 +684,8 @@ def find_captures(
         city = _city_after(sentence, match.end(), cities)
         if city is not None:
             actor = _subject(sentence, match.start())
-            expelled = sentence[match.start("from") : match.end("from")].strip()
+            group = "from" if match.group("from") is not None else "from_fr"
+            expelled = sentence[match.start(group) : match.end(group)].strip()
             capture = _active(sentence, city, actor, expelled, match.start(), "")
             if capture is not None:
                 found.setdefault(city.start, capture)
@@ -676,7 +772,9 @@ def _recalled_sentence(sentence: str) -> bool:
     """Whether a sentence opens by recalling the past ("Ten years ago, ..."): all it tells is
     background, whereas "..., a decade after X fell" recalls only its last clause."""
     opening = _CLAUSE_AFTER.match(sentence)
-    return is_background(opening.group(0)) if opening else False
+    if opening is None:
+        return False
+    return is_background(opening.group(0)) or bool(_OPENING_YEAR.fullmatch(opening.group(0)))
 
 
 def _active(
@@ -684,8 +782,15 @@ def _active(
 ) -> CaptureMatch | None:
     if _recalled(_clause(sentence, start, max(city.end, start))):
         return None
+    if _search(_DENIED_OR_RUMOURED, sentence, 0, start):
+        # "denied reports that militants had seized Tillia": the capture told is the one denied.
+        return None
     reported = bool(_REPORTED_SPEECH.search(sentence, 0, start))
-    pluperfect = _PLUPERFECT.search(aux) or _PLUPERFECT.search(sentence, max(0, start - 12), start)
+    pluperfect = (
+        _PLUPERFECT.search(aux)
+        or _PLUPERFECT.search(sentence, max(0, start - 12), start)
+        or _PLUPERFECT.match(sentence, start)
+    )
     recent = _RECENT_DAY.search(_clause(sentence, start, city.end)) or _RECENT_DAY.match(
         sentence.lstrip()
     )
@@ -737,6 +842,7 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     if (
         _STATE_VERB.match(verb)
         and not _STATE_OK.search(aux + before_aux)
+        and not _STATE_OK.search(verb)
         and not _HEADLINE_STATE.fullmatch(sentence, 0, lead)
     ):
         return None
@@ -820,8 +926,11 @@ def _speaks(sentence: str, city: Mention) -> bool:
 def _object_city(sentence: str, city: Mention) -> bool:
     """A city as the object of a verb or noun, not as a modifier: "the takeover of Paris firm"
     and "took Wembley by storm" are about a firm and a crowd."""
-    if _IDIOM_AFTER.match(sentence, city.end):
+    if _IDIOM_AFTER.match(sentence, city.end) or _EVENT_AFTER.match(sentence, city.end):
         return False
+    if _CITY_WORD_AFTER.match(sentence, city.end):
+        # "regained control of Ramadi city (Ramadi, Anbar)": the town itself.
+        return True
     following = _NEXT_WORD.match(sentence, city.end)
     if following is None:
         return True
@@ -841,7 +950,12 @@ def _with_list(sentence: str, city: Mention, cities: list[Mention]) -> list[Ment
         if other.start <= listed[-1].end:
             continue
         between = sentence[listed[-1].end : other.start]
-        if not _LIST_SEPARATOR.fullmatch(between) or not _usable_city(sentence, other):
+        if not _LIST_SEPARATOR.fullmatch(between):
+            break
+        if not _usable_city(sentence, other):
+            if _LIST_END.search(between) and _AFTER_CITY_BLOCK.match(sentence, other.end):
+                # "captured the Nateh and Naman districts": the noun after the list is its head.
+                return []
             break
         listed.append(other)
         if _LIST_END.search(between):

@@ -82,6 +82,7 @@ NOT_TOWN_NAMES = words(
     sahel maghreb levant darfur donbas donbass kivu sinai kurdistan balochistan tigray amhara
     the a an this that these those some les des une un ce cette ces after before when while
     on in at by for with from of to and but or as since until
+    town city village ville localite localites commune hamlet military militaire
     """
 )
 

@@ -46,6 +46,14 @@ def merge_captures(findings: list[Finding]) -> list[Finding]:
         if kept is None:
             merged[key] = finding
             continue
+        if (
+            kept.place is not None
+            and finding.place is not None
+            and kept.place.geoname_id is None
+            and finding.place.geoname_id is not None
+        ):
+            # "Marib city" unlisted in the title, "the city of Marib" resolved in the body.
+            kept.place = finding.place
         kept.actor = kept.actor or finding.actor
         kept.from_actor = kept.from_actor or finding.from_actor
         kept.nominal = kept.nominal and finding.nominal

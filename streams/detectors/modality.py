@@ -74,7 +74,8 @@ _WITNESS = re.compile(
     r"habitants?|témoins?|notables?|élus?\s+locaux|(?:un|deux|trois)\s+élus?|élu\s+local|"
     r"sources?\s+locales?|médias?\s+locaux|journalistes?|correspondants?|chefs?\s+coutumiers?|"
     r"rescapés|déplacés|(?:a|an|un|une)\s+(?:doctor|médecin)|sources?\s+administratives?|"
-    r"société\s+civile|civil\s+society|maire|mayor|(?:a|one|two)\s+(?:security|military)\s+sources?)\b",
+    r"société\s+civile|civil\s+society|maire|mayor|(?:a|one|two)\s+(?:security|military)\s+sources?|"
+    r"police|policiers|senators?|sénateurs?|(?:council|assembly)\s+members?)\b",
     _I,
 )
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")
@@ -104,7 +105,7 @@ _GAME = re.compile(
 #: Anniversaries, memories and obituaries: the event is old news.
 _BACKGROUND = re.compile(
     r"\b(?:anniversary|anniversaire|commemorat\w*|commémor\w*|years?\s+ago|decades?\s+ago|"
-    r"il\s+y\s+a\s+\w+\s+ans|(?:ans|years|decades?|décennies?|une\s+décennie)\s+(?:après|after|since|depuis|jour\s+pour\s+jour)|"
+    r"il\s+y\s+a\s+\w+\s+ans|(?:ans?|years?|decades?|décennies?|une\s+décennie)\s+(?:après|after|since|depuis|jour\s+pour\s+jour)|"
     r"jubilee|in\s+memory|en\s+mémoire|obituary|nécrologie|"
     r"(?:dies|died|meurt|décède|s'éteint|s'est\s+éteinte?|est\s+morte?|est\s+décédée?)\s+"
     r"(?:at|aged|à|à\s+l'âge\s+de)\s+\d+|hero\s+of|héros\s+de|veterans?\s+of|vétérans?\s+de|"

@@ -193,7 +193,8 @@ def name_mentions(
 
 #: A sentence's first word is a name only when a verb follows: "Kalehe is now held by".
 _SUBJECT_VERB = re.compile(
-    r"\s*(?:,|is|was|has|had|fell|falls|est|a|sont|serait|était|came|remains)\b", re.IGNORECASE
+    r"\s*(?:,|(?:is|was|has|had|fell|falls|est|a|sont|serait|était|came|remains)\b)",
+    re.IGNORECASE,
 )
 #: Seas, rivers and mountains are not towns: "the Dead Sea fell".
 _FEATURE = re.compile(
@@ -204,7 +205,7 @@ _FEATURE = re.compile(
 )
 #: "Alep-Est", "Mosul West": a part of a city, never a town of its own.
 _CITY_PART = re.compile(
-    r"[\s-](?:est|ouest|nord|sud|east|west|north|south|centre|center|ville)$", re.IGNORECASE
+    r"[\s-](?:est|ouest|nord|sud|east|west|north|south|centre|center|ville|port)$", re.IGNORECASE
 )
 #: A name after a title or a role is a person's: "commander Abu Bakr", "le général Haftar".
 _TITLES = words(

@@ -23,7 +23,7 @@ CAPTURE_STEMS = (
     "conquer", "conqu", "reconqu", "freed", "frees", "regain", "won back", "win back",
     "wins back", "control of", "control over", "controle d", "controle total", "controle complet",
     "fell$", "fall", "hands of",
-    "drove", "drive", "pushed", "oust", "expel", "flushed", "routed", "pris$", "prise$",
+    "drove", "drive", "pushed", "oust", "expel", "flushed", "routed", "eject", "evict", "pris$", "prise$",
     "prises$", "repris", "prend", "prenn", "repren", "libere", "libera", "empar", "tomb",
     "aux mains", "les mains", "main sur", "chass", "expuls", "delog", "chute", "takeover",
     "bascul", "libéré", "libéra", "libèr", "délog", "contrôle d", "contrôle total",
@@ -38,7 +38,8 @@ CAPTURE_STEMS = (
     "occupent$", "occupaient$", "held by", "hold$", "holds$", "hands", "tenue", "tenu par",
     "tiennent", "free of", "libre de", "surrender", "chased", "pushed into", "forced their way",
     "back in", "now in", "in control", "under government", "under military", "under army",
-    "under rebel", "reddition",
+    "under rebel", "reddition", "rode into", "drove into", "de retour", "withdr", "pulled out",
+    "retreated from", "retiré", "lost", "perdu le contr", "claimed to have",
 )  # fmt: skip
 #: Bits of ``TriggerIndex.kinds``.
 CASUALTY, CAPTURE = 1, 2
