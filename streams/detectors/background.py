@@ -82,6 +82,15 @@ _FRONTED = re.compile(r"\s*(?P<head>[^,;:.]{1,60}),")
 _FRONTED_SINCE = re.compile(r"(?:since|depuis)\s+(?P<span>.+)")
 _FRONTED_YEAR = re.compile(
     rf"(?:in|en|during|durant|au\s+cours\s+de)\s+(?:(?:{_MONTHS})\s+)?{_YEAR}"
+    rf"|(?:in|en|début|fin|mi-|early|late)\s*(?:{_MONTHS})"
+)
+#: A war's cumulative toll, not an event's: "la guerre a fait plus de 27 000 morts", "the
+#: conflict, which began in 2023, has killed tens of thousands".
+_WAR_TOLL = re.compile(
+    r"\b(?:war|guerre|conflict|conflit|insurgency|insurrection|rébellion|rebellion|violences?|"
+    r"crisis|crise|fighting)\b[^.;!?]{0,70}?\b(?:has|have|had|a|ont|avait|avaient)\s+"
+    r"(?:already\s+|déjà\s+|so\s+far\s+)?(?:killed|claimed|caused|left|fait|coûté|tué|causé)\b"
+    r"[^.;!?]{0,50}$"
 )
 #: A figure in a clause about an earlier, dated event: "the 2015 blast that killed 40",
 #: "l'attentat de 2016, qui avait fait 86 morts", "since 2009, when a crash killed 50".
@@ -158,6 +167,12 @@ _CUES = (
     (_PERIOD_CUE, _PERIOD_WORDS),
     (_SINCE_CUE, ("since", "depuis")),
 )
+_WAR_CUE, _MONTH_CUE = 128, 256
+_CUES += (
+    (_WAR_CUE, ("war", "guerre", "conflict", "conflit", "insurg", "rébellion", "rebellion",
+                "violence", "crisis", "crise", "fighting")),
+    (_MONTH_CUE, tuple(_MONTHS.split("|"))),
+)  # fmt: skip
 _ANY_YEAR = re.compile(_YEAR)
 
 
@@ -192,7 +207,9 @@ def is_background(sentence: str, start: int, end: int) -> bool:
         return True
     if cues & _SUPERSEDED_CUE and _SUPERSEDED.search(lowered, max(0, start - 70), start):
         return True
-    if cues & (_PERIOD_CUE | _SINCE_CUE | _YEAR_CUE) and _fronted(lowered, start):
+    if cues & (_PERIOD_CUE | _SINCE_CUE | _YEAR_CUE | _MONTH_CUE) and _fronted(lowered, start):
+        return True
+    if cues & _WAR_CUE and _WAR_TOLL.search(before):
         return True
     if not cues & (_PERIOD_CUE | _SINCE_CUE):
         return False

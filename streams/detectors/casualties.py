@@ -44,7 +44,7 @@ _KILLED = (
     r"lost\s+their\s+lives|"
     r"victims|tuée?s?|morte?s?|décès|décédée?s?|ont\s+péri|péri|périssent|victimes|"
     r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|(?:ont|a|avaient|avait)\s+perdu\s+la\s+vie|perdu\s+la\s+vie|"
-    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort"
+    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort|corps(?!\s+d'armée)|cadavres|dépouilles"
 )
 _WOUNDED = r"wounded|injured|hurt|blessée?s?"
 #: Rarer ways to tell a death or a wound, read by a second pattern only when a word of
@@ -105,7 +105,8 @@ _NO_SECOND_COUNT = (
 #: After the victims: "passengers and crew", or an aside "(including three children)".
 _VICTIMS_TAIL = (
     r"(?:\s+(?:and|et)\s+(?:(?:the|les|des)\s+)?(?:crew(?:\s+members)?|membres\s+d'équipage|"
-    r"équipage|staff|personnel))?(?:\s*\([^()]{0,40}\))?"
+    r"équipage|staff|personnel|(?:(?!\d)[\w'-]+\s+)?(?:fighters|combattants|soldiers|soldats|"
+    r"militiamen|miliciens|militants|policemen|policiers|troops)))?(?:\s*\([^()]{0,40}\))?"
 )
 _COUNT_FIRST = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_VICTIMS_TAIL}{_AUX}"
@@ -130,7 +131,7 @@ _WOUND_VERB = r"wounding|wounded|wounds|injuring|injured|injures|blessant|bless�
 _VERB_FIRST = re.compile(
     rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))\s+"
     rf"(?:en\s+|all\s+(?:the\s+|its\s+|their\s+)?|tous\s+les\s+|ses\s+|leurs\s+|les\s+|its\s+|"
-    rf"their\s+|the\s+)?"
+    rf"their\s+|the\s+)?(?:[«\"“]\s*)?"
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+(?:of|de|d'))?{_FREE}{{0,3}})",
     _I,
 )
@@ -156,7 +157,8 @@ _SINGULAR_NAMED = (
 #: More people a single-victim report names, read only next to a verb of death or wounding.
 _SINGULAR = (
     rf"{_SINGULAR_NAMED}|motorcyclist|cyclist|pedestrian|motorist|passenger|herder|herdsman|"
-    r"shepherd|berger|éleveur|chief|chef|notable|marabout|"
+    r"shepherd|berger|éleveur|chief|chef|notable|marabout|elder|volunteer|vdp|militiaman|"
+    r"vigilante|dozo|hunter|chasseur|"
     r"hiker|climber|swimmer|fisherman|miner|employee|baby|infant|toddler|mother|father|pensioner|"
     r"motard|cycliste|piéton|piétonne|automobiliste|conducteur|conductrice|passager|passagère|"
     r"randonneur|randonneuse|alpiniste|baigneur|baigneuse|pêcheur|mineur|ouvrier|ouvrière|employé|"
@@ -252,7 +254,7 @@ _AND_OTHERS = re.compile(
 )
 #: Objects a verb of killing takes in other pages: "kills 1,200 jobs", "2,000 chickens killed".
 _NOT_PEOPLE = re.compile(
-    rf"\s*(?:\S+\s+){{0,2}}?(?:jobs|emplois|postes|positions|posts|projects|projets|bills|deals|"
+    rf"\s*(?:\S+\s+){{0,2}}?(?:d'|de\s+|of\s+)?(?:jobs|emplois|postes|positions|posts|projects|projets|bills|deals|"
     rf"trees|arbres|hopes|espoirs|{ANIMALS})\b",
     _I,
 )
@@ -315,7 +317,8 @@ _ALL_DEAD_WORDS = (
     "l'ensemble",
 )  # fmt: skip
 _DIED_WORDS = ("died", "succomb", "décéd", "mort")
-_BODY_WORDS = ("body", "corps", "cadavre", "corpse")
+_CODED_WORDS = ("coded", "fatalit", "estimate")
+_BODY_WORDS = ("body", "bodies", "corps", "cadavre", "corpse", "dépouille", "remains")
 #: Bits of ``_hints``: which of the patterns gated by a word list may match.
 _RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT, _AND_ONE_HINT, _WOUNDED_HINT = (
     1,
@@ -325,6 +328,7 @@ _RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT, _AND_ONE_HINT, _WOUNDED_HINT
     16,
     32,
 )
+_CODED_HINT = 64
 _WOUNDED_WORDS = ("wound", "injur", "bless", "hurt", "hospital")
 _AND_ONE_WORDS = (" and a ", " and an ", " and one ", " et un ", " et une ")
 
@@ -338,6 +342,7 @@ def _hint_automaton() -> ahocorasick.Automaton:
         (_BODY_HINT, _BODY_WORDS),
         (_AND_ONE_HINT, _AND_ONE_WORDS),
         (_WOUNDED_HINT, _WOUNDED_WORDS),
+        (_CODED_HINT, _CODED_WORDS),
     ):
         for word in hint_words:
             automaton.add_word(word, automaton.get(word, 0) | hint)
@@ -357,6 +362,26 @@ def _hints(lowered: str) -> int:
 
 
 _NO_ONE_BEFORE = re.compile(r"\bno\s+$", _I)
+#: An event note's coded toll: "Fatalities coded 86", "coded as 3 (several)", "Best estimate:
+#: 30", "total fatalities 86", "Fatalities: 4".
+_CODED = re.compile(
+    rf"\b(?:(?:total\s+)?fatalit(?:y|ies)\s*(?::|coded(?:\s+as)?|=)?|coded(?:\s+as)?|"
+    rf"best\s+estimate\s*:?)\s*(?P<count>{NUMBER_DIGITS})\b(?!\s*(?:fatalities\s+)?coded\s+for)"
+    rf"|\b(?P<count2>{NUMBER_DIGITS})\s+fatalit(?:y|ies)\s+coded\b(?!\s+for)",
+    _I,
+)
+#: "found the bodies of 11 people", "les corps de douze civils".
+_BODIES_OF = re.compile(
+    rf"\b(?:bodies|corps|cadavres|dépouilles|remains)\s+(?:of|de|d')\s*(?P<count>{COUNT})(?![\w-])",
+    _I,
+)
+#: "5 soldiers and ": the first of two counts joined before one verb ("5 soldiers and 14
+#: militants killed" is 19).
+_FIRST_OF_PAIR = re.compile(
+    rf"(?<![\w-])(?P<count>{NUMBER_DIGITS}|{NUMBER_WORDS})\s+"
+    rf"(?:(?!(?:{_KILLED}|{_WOUNDED}|{_MISSING}|{_NOT_VICTIMS})\b)[\w'-]+\s+){{1,3}}?(?:and|et)\s+$",
+    _I,
+)
 _ABOARD = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?![\w-])\s+(?:(?!\d)[\w'-]+\s+){{0,3}}?(?:people|persons|"
     r"passengers|passagers|personnes|occupants|souls|crew|members|membres|migrants|pilgrims|"
@@ -391,6 +416,9 @@ class Toll:
     missing: Count | None
     group: str | None
     start: int
+    #: The killed figure is an event note's coded count ("Fatalities coded 86"): it stands
+    #: over the figures the note's narrative gives.
+    coded: bool = False
 
     def figure(self) -> Count | None:
         """The headline figure: killed if stated, else wounded, else missing."""
@@ -423,12 +451,20 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         ):
             continue
         count = _read(sentence, match)
-        if (
-            role == "killed"
-            and count.value is not None
-            and _ONE_AND.search(sentence, max(0, match.start() - 40), match.start())
-        ):
+        one_and = _ONE_AND.search(sentence, max(0, match.start() - 40), match.start())
+        if role == "killed" and count.value is not None and one_and:
             count = Count(count.value + 1, count.approximate)
+        pair = None if one_and else _FIRST_OF_PAIR.search(
+            sentence, max(0, match.start() - 50), match.start()
+        )
+        if (
+            pair is not None
+            and count.value is not None
+            and not _UNIT_AFTER.match(sentence, pair.end("count"))
+        ):
+            first = parse_count(pair.group("count"))
+            if first.value is not None and not is_background(sentence, pair.start(), pair.end()):
+                count = Count(count.value + first.value, count.approximate or first.approximate)
         figures[role].append(count)
         group = group or _group(match.group(0))
         start = min(start, match.start())
@@ -464,6 +500,21 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         role = "wounded" if _WOUNDED_NEXT.match(match.group("tail")) else "killed"
         figures[role].append(_read(sentence, match))
         start = min(start, match.start())
+    if hints & _BODY_HINT:
+        for match in _BODIES_OF.finditer(sentence):
+            count = parse_count(match.group("count"))
+            if not is_background(sentence, match.start("count"), match.end("count")):
+                figures["killed"].append(count)
+                start = min(start, match.start())
+    coded = None
+    if hints & _CODED_HINT:
+        for match in _CODED.finditer(sentence):
+            value = parse_number(match.group("count") or match.group("count2"))
+            if value:
+                coded = Count(value, False)
+                start = min(start, match.start())
+    if coded is not None:
+        figures["killed"] = [coded]
     everyone = _ALL_DEAD.search(sentence) if hints & _ALL_DEAD_HINT else None
     if everyone and not is_background(sentence, everyone.start(), everyone.end()):
         aboard = _aboard(sentence) or _aboard(context)
@@ -500,6 +551,7 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         missing=largest(figures["missing"]),
         group=group,
         start=start,
+        coded=coded is not None,
     )
 
 

@@ -133,8 +133,9 @@ def _combined(tolls: list[Toll]) -> Toll | None:
     """Several sentences' tolls of one event: the largest exact figure per role wins."""
     if not tolls:
         return None
+    coded = [toll.killed for toll in tolls if toll.coded and toll.killed]
     return Toll(
-        killed=largest([toll.killed for toll in tolls if toll.killed]),
+        killed=coded[-1] if coded else largest([toll.killed for toll in tolls if toll.killed]),
         wounded=largest([toll.wounded for toll in tolls if toll.wounded]),
         missing=largest([toll.missing for toll in tolls if toll.missing]),
         group=next((toll.group for toll in tolls if toll.group), None),
