@@ -111,8 +111,7 @@ _PASSIVE = re.compile(
     r"|sous\s+(?:le\s+)?(?:contrôle|coupe)|aux\s+mains|entre\s+les\s+mains"
     r"|under\s+(?:[\w-]+\s+){0,2}control|in\s+(?:the\s+)?(?:[\w-]+\s+){1,2}hands"
     r"|(?:passed|passes|fell|fallen|falls|came|comes)\s+(?:back\s+)?into\s+(?:[\w-]+\s+){1,3}hands"
-    rf"|h[oe]ld\s+(?:{_WHEN}\s+)?by|tenue?s?\s+(?:{_WHEN}\s+)?par"
-    rf"|contrôlée?s?\s+(?:{_WHEN}\s+)?par|controlled\s+(?:{_WHEN}\s+)?by"
+    r"|h[oe]ld\s+by|tenue?s?\s+par|contrôlée?s?\s+par|controlled\s+by"
     r"|(?:re)?pass(?:e|ent|ée?s?)\s+(?:de\s+nouveau\s+)?(?:aux|entre\s+les)\s+mains"
     r"|occupied|occupée?s?"
     r"|reprise?s?|prise?s?|libérée?s?|reconquise?s?|conquise?s?|capturée?s?"
@@ -139,7 +138,6 @@ _ENTRY = re.compile(
     r"\b(?P<verb>"
     r"(?:marched|marches|march|moved|moves|rolled|rolls|swept|sweeps|poured|pour|drove|rode)\s+"
     r"(?:back\s+)?into"
-    rf"|(?:sont|est|étaient|était)\s+(?:{_WHEN}\s+)?de\s+retour\s+(?:à|dans)"
     r"|re-?enter(?:ed|s)?|enter(?:ed|s)?"
     r"|(?:were|are|is|was)\s+back\s+in(?:\s+the\s+(?:centre|center|heart)\s+of)?"
     r"|(?:(?:were|are|is|was)\s+(?:now\s+)?)?in\s+(?:(?:full|complete|total)\s+)?control\s+of"
@@ -166,8 +164,19 @@ _LOSS_HINTS = ("lost", "lose", "losing", "perd", "withdr", "pulled out", "pulls 
 #: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
 _ENTRY_HINTS = (
     "into", "enter", "back in", "now in", "control", "entr", "investi", "contrôl", "maître",
-    "occup", "now h", "then h", "tien", "de retour",
+    "occup", "now h", "then h", "tien",
 )  # fmt: skip
+#: States told with their start between verb and agent ("held since Tuesday by", "contrôlée
+#: depuis mardi soir par") and armed forces "back" in a town ("sont de retour à Sokolo"):
+#: rarer, so scanned only when their words are there.
+_STATE_SINCE = re.compile(
+    r"\b(?P<verb>(?:h[oe]ld|controlled|tenue?s?|contrôlée?s?)\s+(?:since|depuis)\s+"
+    r"[^,;.()]{1,40}?\s+(?:by|par))\b",
+    _I,
+)
+_BACK_IN = re.compile(
+    rf"\b(?P<verb>(?:sont|est|étaient|était)\s+(?:{_WHEN}\s+)?de\s+retour\s+(?:à|dans))\b", _I
+)
 _ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|"
@@ -220,6 +229,10 @@ _BUSINESS = re.compile(
     r"shareholders?|concession|merger|fusion|terminal\s+(?:à\s+)?conteneurs|container\s+terminal)\b",
     _I,
 )
+_BUSINESS_HINTS = (
+    "rach", "acqui", "stake", "share", "actionna", "concession", "merger", "fusion", "conteneur",
+    "container",
+)  # fmt: skip
 _DECLARED_BEFORE = re.compile(
     r"\b(?:declar(?:e|es|ed|ing)|proclaim(?:s|ed|ing)?|déclar\w*|proclam\w*)\s+$", _I
 )
@@ -527,11 +540,15 @@ def find_captures(
             _ACTIVE, _GERUND, _PASSIVE, _NOMINAL, _POSSESSIVE_NOMINAL, _DECLARED, _EXPELLED, _EXPEL
         )
     }  # fmt: skip
+    if "since" in lowered or "depuis" in lowered:
+        triggers[_PASSIVE] += _scan(_STATE_SINCE, sentence, lowered)
+    if "de retour" in lowered:
+        triggers.setdefault(_ENTRY, []).extend(_scan(_BACK_IN, sentence, lowered))
     if any(hint in lowered for hint in _LOSS_HINTS):
         triggers[_LOST] = _scan(_LOST, sentence, lowered)
         triggers[_WITHDRAWN] = _scan(_WITHDRAWN, sentence, lowered)
     if any(hint in lowered for hint in _ENTRY_HINTS):
-        triggers[_ENTRY] = _scan(_ENTRY, sentence, lowered)
+        triggers[_ENTRY] = _scan(_ENTRY, sentence, lowered) + triggers.get(_ENTRY, [])
     if not any(triggers.values()):
         return []
     if callable(mentions):
@@ -539,7 +556,9 @@ def find_captures(
     cities = [mention for mention in mentions if mention.is_city]
     if (not cities and earlier is None) or _recalled_sentence(sentence):
         return []
-    if _search(_BUSINESS, sentence, 0, len(sentence)):
+    if any(hint in lowered for hint in _BUSINESS_HINTS) and _search(
+        _BUSINESS, sentence, 0, len(sentence)
+    ):
         return []
     if earlier is not None:
         # Placed before the sentence so that "the town" finds it last among earlier names.

@@ -44,7 +44,7 @@ _KILLED = (
     r"lost\s+their\s+lives|"
     r"victims|tuée?s?|morte?s?|décès|décédée?s?|ont\s+péri|péri|périssent|victimes|"
     r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|(?:ont|a|avaient|avait)\s+perdu\s+la\s+vie|perdu\s+la\s+vie|"
-    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort|corps(?!\s+d'armée)|cadavres|dépouilles"
+    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort"
 )
 _WOUNDED = r"wounded|injured|hurt|blessée?s?"
 #: Rarer ways to tell a death or a wound, read by a second pattern only when a word of
@@ -105,8 +105,7 @@ _NO_SECOND_COUNT = (
 #: After the victims: "passengers and crew", or an aside "(including three children)".
 _VICTIMS_TAIL = (
     r"(?:\s+(?:and|et)\s+(?:(?:the|les|des)\s+)?(?:crew(?:\s+members)?|membres\s+d'équipage|"
-    r"équipage|staff|personnel|(?:(?!\d)[\w'-]+\s+)?(?:fighters|combattants|soldiers|soldats|"
-    r"militiamen|miliciens|militants|policemen|policiers|troops)))?(?:\s*\([^()]{0,40}\))?"
+    r"équipage|staff|personnel))?(?:\s*\([^()]{0,40}\))?"
 )
 _COUNT_FIRST = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_VICTIMS_TAIL}{_AUX}"
@@ -372,7 +371,8 @@ _CODED = re.compile(
 )
 #: "found the bodies of 11 people", "les corps de douze civils".
 _BODIES_OF = re.compile(
-    rf"\b(?:bodies|corps|cadavres|dépouilles|remains)\s+(?:of|de|d')\s*(?P<count>{COUNT})(?![\w-])",
+    rf"\b(?:bodies|corps|cadavres|dépouilles|remains)\s+(?:of|de|d')\s*(?P<count>{COUNT})(?![\w-])"
+    rf"|(?<![\w-])(?P<count2>{COUNT})\s+(?:corps|cadavres|dépouilles)\b(?!\s+d'armée)",
     _I,
 )
 #: "5 soldiers and ": the first of two counts joined before one verb ("5 soldiers and 14
@@ -502,8 +502,9 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         start = min(start, match.start())
     if hints & _BODY_HINT:
         for match in _BODIES_OF.finditer(sentence):
-            count = parse_count(match.group("count"))
-            if not is_background(sentence, match.start("count"), match.end("count")):
+            group = "count" if match.group("count") is not None else "count2"
+            count = parse_count(match.group(group))
+            if not is_background(sentence, match.start(group), match.end(group)):
                 figures["killed"].append(count)
                 start = min(start, match.start())
     coded = None
