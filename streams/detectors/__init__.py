@@ -35,6 +35,7 @@ from streams.detectors.modality import (
     is_dated,
     is_denial,
     is_election,
+    is_business,
     is_game,
     is_sport,
 )
@@ -130,7 +131,9 @@ class Detector:
         recalled = any(is_background(sentence.text) for sentence in sentences)
         election = is_election(whole)
         # A video game's players "retake" cities; an obituary recalls "the fall of Saigon".
-        game = election or (any(kind & CAPTURE for kind in kinds) and is_game(whole))
+        game = election or (
+            any(kind & CAPTURE for kind in kinds) and (is_game(whole) or is_business(whole))
+        )
         captures: list[Finding] = []
         tolls: list[Finding] = []
         earlier: Mention | None = None
@@ -231,6 +234,9 @@ class Detector:
     ) -> Finding:
         city = self.gazetteer.resolve(capture.mention, countries)
         claimed = modality.capture_claimed or (capture.reported_speech and not modality.witnessed)
+        if capture.conceded and not modality.hearsay:
+            # "the army acknowledged it had lost control of Hama": the loser's word is news.
+            claimed = False
         return Finding(
             kind="city_capture",
             place=place_of(capture.mention, city, self.gazetteer),

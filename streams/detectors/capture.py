@@ -99,6 +99,7 @@ _PASSIVE = re.compile(
     r"\b(?P<verb>"
     r"(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:the\s+)?"
     r"(?:(?:full|complete|total)\s+)?control\s+of"
+    r"|(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:[\w/-]+\s+){1,2}control"
     r"|(?:in|into)\s+the\s+hands\s+of|under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?"
     r"control\s+of|under\s+(?:its|their|his)\s+(?:(?:full|complete|total)\s+)?control"
     r"|sous\s+(?:son|leur)\s+(?:entier\s+)?contrôle"
@@ -195,7 +196,7 @@ _STILL_BEFORE = re.compile(r"\b(?:still|remains?|remained|toujours|encore)\s+$",
 #: passive participle.
 _ANAPHOR_BEFORE = re.compile(
     r"\b(?:the|la|l'|le|this|that|cette|ce)\s*(?!old\b|vieille\b)(?:[a-zà-ÿ-]+\s+)?"
-    r"(?:town|city|village|ville|cité|localité|bourgade|commune)(?:\s*,[^,;]{1,150}?,)?\s*$",
+    r"(?:town|city|village|ville|cité|localité|locality|bourgade|commune)(?:\s*,[^,;]{1,150}?,)?\s*$",
     _I,
 )
 _DENIAL_ANYWHERE = re.compile(
@@ -223,16 +224,13 @@ _DENIED_OR_RUMOURED = re.compile(
 )
 #: An opening that dates the whole sentence in a past year: "En 2012, ...", "In 2014, ...".
 _OPENING_YEAR = re.compile(r"\s*(?:in|en|back\s+in|dès)\s+(?:\w+\s+)?(?:19|20)\d\d\s*$", _I)
-#: Business copy: a group "takes control of" a port or a bank.
-_BUSINESS = re.compile(
-    r"\b(?:rachat|rachète|racheté\w*|acquisition|acquired|acquires|stake|shares|actionna\w+|"
-    r"shareholders?|concession|merger|fusion|terminal\s+(?:à\s+)?conteneurs|container\s+terminal)\b",
+#: "Since 6 September 2022 IS Sahel has controlled Talataye; on this day ...": a lasting state.
+_OPENING_SINCE = re.compile(
+    r"\s*(?:since|depuis)\s+(?:(?:le\s+)?\d{1,2}(?:er)?\s+)?(?:january|february|march|april|may|"
+    r"june|july|august|september|october|november|december|janvier|février|mars|avril|mai|juin|"
+    r"juillet|août|septembre|octobre|novembre|décembre)\b",
     _I,
 )
-_BUSINESS_HINTS = (
-    "rach", "acqui", "stake", "share", "actionna", "concession", "merger", "fusion", "conteneur",
-    "container",
-)  # fmt: skip
 _DECLARED_BEFORE = re.compile(
     r"\b(?:declar(?:e|es|ed|ing)|proclaim(?:s|ed|ing)?|déclar\w*|proclam\w*)\s+$", _I
 )
@@ -241,7 +239,7 @@ _FROM_THEN_AGENT = re.compile(r"\s*(?:à|aux|au|from)\s+[^,;.]{1,40}?(?=\s+(?:pa
 
 #: "succeeded on Tuesday in capturing Hifan", "after seizing Gao": a gerund told as done.
 _GERUND = re.compile(
-    rf"\b(?:in|after|by|upon|en)\s+(?:{_WHEN}\s+)?(?:capturing|seizing|retaking|recapturing|"
+    rf"\b(?:in|after|by|upon|en)\s+(?:{_WHEN}\s+)?(?:capturing|seizing|retaking|recapturing|taking|"
     r"overrunning|liberating|taking\s+(?:full\s+)?control\s+of|regaining\s+control\s+of|"
     r"prenant\s+le\s+contrôle\s+d(?:es|u|e\s+la|e\s+l'|e|')|s'emparant\s+d(?:es|u|e\s+la|e\s+l'|e|'))\b",
     _I,
@@ -293,6 +291,18 @@ _WITHDRAWN = re.compile(
 )
 #: "lost Paletwa town to the Arakan Army": the winner after the town.
 _TO_WINNER = re.compile(r"(?:\s*\([^()]*\))?[^,;.()]{0,40}?\bto\s+", _I)
+#: "lost Al Dinder town (Al Dinder, Sennar)": a settlement named as such is lost in war.
+_SETTLEMENT_AFTER = re.compile(r"\s*(?:town|village|city|localité|\()", _I)
+#: "ordered troops to withdraw from Avdiivka": an order carried out, not a wish.
+_ORDERED_BEFORE = re.compile(r"\b(?:ordered|orders|a\s+ordonné|ordonne)\b[^.;]{0,40}?\b(?:to|de)\s+$", _I)
+#: "took possession of", "ont pris possession de"; "restored state authority in".
+_POSSESSION = re.compile(
+    rf"\b(?P<verb>(?:pris|prend|prennent|took|takes|taken|taking)\s+possession\s+(?:{_WHEN}\s+)?"
+    r"(?:of|de|d'|du|des)"
+    r"|restored\s+(?:state\s+|government\s+)?(?:authority|control)\s+(?:in|over|of)"
+    r"|rétabli\w*\s+l'autorité\s+de\s+l'(?:é|e)tat\s+(?:à|dans|sur))",
+    _I,
+)
 _TROOPS_NAMED = re.compile(r"\b(?:troops|forces|soldiers|units|soldats|troupes|hommes|unités)\b", _I)
 
 _NOT_A_NAME = (
@@ -361,7 +371,7 @@ _NOMINAL_BLOCK_BEFORE = re.compile(
     r"manœuvres?|scenario|scénario)\b[^,;]{0,30}$",
     _I,
 )
-_CLAUSE_START = re.compile(r"(?:^|[,:;(]|\b(?:that|que|qu'|and|et))\s*$", _I)
+_CLAUSE_START = re.compile(r"(?:^|[,:;(–—]|\s-|\b(?:that|que|qu'|and|et))\s*$", _I)
 _STATE_OR_FALL = re.compile(
     r"^(?:sous|aux|entre|in\b|into|under|fell|fallen|falls|tomb|pass|repass|came|h[oe]ld|tenue?|"
     r"contrôlée?|controlled)",
@@ -483,7 +493,7 @@ _PRONOUN = re.compile(
 _ANAPHOR = re.compile(
     r"\s*(?:(?:the|la|l'|le|this|that|cette|ce)\s*(?!old\b|vieille\b|lower\b|upper\b)"
     r"(?:[a-zà-ÿ-]+\s+)?)?"
-    r"(?:town|city|village|ville|cité|localité|bourgade|commune)\b"
+    r"(?:town|city|village|ville|cité|localité|locality|bourgade|commune)\b"
     r"(?!\s*(?:of|de|d'|du)\b)|\s*it\b(?=\s*(?:[,.;]|$|and\b|on\b|after\b))",
     _I,
 )
@@ -519,6 +529,8 @@ class CaptureMatch:
     from_actor: str | None
     nominal: bool
     reported_speech: bool
+    #: Told by the side that lost the town ("lost X to", "withdrew from X"): its word is no claim.
+    conceded: bool = False
 
 
 def find_captures(
@@ -540,6 +552,8 @@ def find_captures(
             _ACTIVE, _GERUND, _PASSIVE, _NOMINAL, _POSSESSIVE_NOMINAL, _DECLARED, _EXPELLED, _EXPEL
         )
     }  # fmt: skip
+    if "possession" in lowered or "restored" in lowered or "rétabli" in lowered:
+        triggers[_ACTIVE] += _scan(_POSSESSION, sentence, lowered)
     if "since" in lowered or "depuis" in lowered:
         triggers[_PASSIVE] += _scan(_STATE_SINCE, sentence, lowered)
     if "de retour" in lowered:
@@ -555,10 +569,6 @@ def find_captures(
         mentions = mentions()
     cities = [mention for mention in mentions if mention.is_city]
     if (not cities and earlier is None) or _recalled_sentence(sentence):
-        return []
-    if any(hint in lowered for hint in _BUSINESS_HINTS) and _search(
-        _BUSINESS, sentence, 0, len(sentence)
-    ):
         return []
     if earlier is not None:
         # Placed before the sentence so that "the town" finds it last among earlier names.
@@ -580,7 +590,9 @@ def find_captures(
             if capture is not None:
                 found.setdefault(place.start, capture)
     for match in triggers[_GERUND]:
-        city = _city_after(sentence, match.end(), cities)
+        city = _city_after(sentence, match.end(), cities) or _antecedent(
+            sentence, match.end(), match.start(), cities
+        )
         if city is None or _blocked(sentence, match.start(), ""):
             continue
         actor = _subject(sentence, match.start())
@@ -641,18 +653,20 @@ def find_captures(
         if city is None:
             continue
         winner = _TO_WINNER.match(sentence, city.end)
-        if not (match.group("control") or match.group("controle") or winner):
+        settled = _SETTLEMENT_AFTER.match(sentence, city.end)
+        if not (match.group("control") or match.group("controle") or winner or settled):
             # "lost Kherson" alone may be a vote or a match; "lost Kherson to" is not.
             continue
         actor = _np_after(sentence, winner.end() - 4, _AGENT) if winner else None
         loser = _subject(sentence, start)
         capture = _active(sentence, city, actor, loser, start, aux)
         if capture is not None:
-            found.setdefault(city.start, capture)
+            found.setdefault(city.start, replace(capture, conceded=True))
     for match in triggers.get(_WITHDRAWN, ()):
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
-        if _blocked(sentence, start, aux) or not (
-            _armed_subject(sentence, start) or _TROOPS_NAMED.search(match.group(0))
+        ordered = _search(_ORDERED_BEFORE, sentence, max(0, start - 60), start)
+        if (_blocked(sentence, start, aux) and not ordered) or not (
+            _armed_subject(sentence, start) or _TROOPS_NAMED.search(match.group(0)) or ordered
         ):
             continue
         city = _city_after(sentence, match.end(), cities)
@@ -662,7 +676,7 @@ def find_captures(
         for place in _with_list(sentence, city, cities):
             capture = _active(sentence, place, None, loser, start, aux)
             if capture is not None:
-                found.setdefault(place.start, capture)
+                found.setdefault(place.start, replace(capture, conceded=True))
     for match in triggers[_POSSESSIVE_NOMINAL]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
@@ -793,7 +807,11 @@ def _recalled_sentence(sentence: str) -> bool:
     opening = _CLAUSE_AFTER.match(sentence)
     if opening is None:
         return False
-    return is_background(opening.group(0)) or bool(_OPENING_YEAR.fullmatch(opening.group(0)))
+    return (
+        is_background(opening.group(0))
+        or bool(_OPENING_YEAR.fullmatch(opening.group(0)))
+        or bool(_OPENING_SINCE.match(sentence))
+    )
 
 
 def _active(
@@ -966,7 +984,7 @@ def _with_list(sentence: str, city: Mention, cities: list[Mention]) -> list[Ment
     close with "and"/"et", so "took Goma, Kinshasa denies" names one city."""
     listed = [city]
     for other in cities:
-        if other.start <= listed[-1].end:
+        if other.start <= listed[-1].end or _bracketed(sentence, other):
             continue
         between = sentence[listed[-1].end : other.start]
         if not _LIST_SEPARATOR.fullmatch(between):

@@ -244,6 +244,24 @@ def is_game(sentence: str) -> bool:
     return bool(_find(_GAME, sentence))
 
 
+#: Business copy: a group "takes control of" a port terminal or a bank.
+_BUSINESS = re.compile(
+    r"\b(?:rachat|rachète|racheté\w*|acquisition|acquired|acquires|stake|shares|actionna\w+|"
+    r"shareholders?|concession|merger|fusion|terminal\s+(?:à\s+)?conteneurs|container\s+terminal)\b",
+    _I,
+)
+_BUSINESS_HINTS = (
+    "rach", "acqui", "stake", "share", "actionna", "concession", "merger", "fusion", "conteneur",
+    "container",
+)  # fmt: skip
+
+
+def is_business(text: str) -> bool:
+    """Whether ``text`` reads like business copy (buyouts, stakes, concessions)."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in _BUSINESS_HINTS) and bool(_find(_BUSINESS, text))
+
+
 def is_sport(sentence: str) -> bool:
     """Whether a sentence reads like the sports pages."""
     return bool(_find(_SPORT, sentence))

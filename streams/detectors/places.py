@@ -63,12 +63,12 @@ _APPOSED = re.compile(
 )
 #: "Boulkessi village", "X town" (not "X City", a name of its own).
 _AFTER_NAME = re.compile(
-    rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|[Dd]istrict\s+[Cc]ent(?:re|er))\b"
+    rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|commune|[Dd]istrict\s+[Cc]ent(?:re|er))\b"
 )
 #: An event note's place and its administrative units in brackets: "Mantumbi (Beni-Mbau, Beni,
 #: North Kivu)", "Ramadi city (Ramadi, Anbar)". The name before the bracket is the settlement.
 _BEFORE_ADMIN = re.compile(
-    rf"(?P<name>{_NAME})(?:\s+(?-i:village|town|city|camp|IDP\s+camp))?\s*"
+    rf"(?P<name>{_NAME})(?:\s+(?-i:village|town|city|commune|camp|IDP\s+camp))?\s*"
     r"\((?-i:[A-ZÀ-Þ])[^()]{1,120}\)"
 )
 #: A capitalised name anywhere, for the small-town index.

@@ -39,7 +39,10 @@ CAPTURE_STEMS = (
     "tiennent", "free of", "libre de", "surrender", "chased", "pushed into", "forced their way",
     "back in", "now in", "in control", "under government", "under military", "under army",
     "under rebel", "reddition", "rode into", "drove into", "de retour", "withdr", "pulled out",
-    "retreated from", "retiré", "lost", "perdu le contr", "claimed to have",
+    "retreated from", "retiré", "lost", "perdu le contr", "claimed to have", "possession",
+    "contrôle désormais", "contrôle entièrement", "contrôle totalement", "contrôle maintenant",
+    "controle desormais", "controle entierement", "restored", "rétabli", "retabli",
+    "came under", "comes under", "after taking", "après avoir pris",
 )  # fmt: skip
 #: Bits of ``TriggerIndex.kinds``.
 CASUALTY, CAPTURE = 1, 2
