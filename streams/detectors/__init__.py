@@ -32,10 +32,10 @@ from streams.detectors.modality import (
     has_year,
     holdout_at,
     is_background,
+    is_business,
     is_dated,
     is_denial,
     is_election,
-    is_business,
     is_game,
     is_sport,
 )
@@ -190,6 +190,16 @@ class Detector:
             status = status_of(modality.toll_claimed, denied)
             for part, near in per_city(sentence.text, found, toll):
                 place, precision = toll_place(self.gazetteer, sentence.text, near, part, countries)
+                if precision == 0 and self.towns is not None and lookup_countries:
+                    # "à Kolofata": a small town of the item's country places the toll better
+                    # than the country; looked up only when nothing finer was found.
+                    towns = name_mentions(
+                        sentence.text, near, self.gazetteer, self.towns, lookup_countries
+                    )
+                    if len(towns) > len(near):
+                        place, precision = toll_place(
+                            self.gazetteer, sentence.text, towns, part, countries
+                        )
                 if precision == 0:
                     # "the Kenya Red Cross said": a country named by the source; the city
                     # the item names in that country places the toll better.
@@ -290,7 +300,8 @@ _CONFLICT = re.compile(
     r"\b(?:m23|rsf|fsr|sdf|fds|hts|isis|iswap|jnim|shabaab|shebab|taliban|talibans|houthis?|"
     r"boko\s+haram|wagner|daesh|troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|"
-    r"milices?|gunmen|gangs?|clashe?s?|combats|affrontements|assaillants|town|village|ville|"
+    r"milices?|gunmen|armed\s+men|hommes\s+armés|gangs?|clashe?s?|combats|affrontements|"
+    r"assaillants|town|village|ville|"
     r"localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b"
 )  # matched against lower-cased text: faster than a case-blind pattern
 _MONTHS = (

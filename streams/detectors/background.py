@@ -159,20 +159,22 @@ _COURT_CUE, _MEMORY_CUE, _COMPARED_CUE, _SUPERSEDED_CUE, _PERIOD_CUE, _SINCE_CUE
     32,
     64,
 )
-_CUES = (
+_WAR_CUE, _MONTH_CUE = 128, 256
+_WAR_WORDS = (
+    "war", "guerre", "conflict", "conflit", "insurg", "rébellion", "rebellion", "violence",
+    "crisis", "crise", "fighting",
+)  # fmt: skip
+_CUES: tuple[tuple[int, tuple[str, ...]], ...] = (
     (_COURT_CUE, _COURT_WORDS),
     (_MEMORY_CUE, _MEMORY_WORDS),
     (_COMPARED_CUE, _COMPARED_WORDS),
     (_SUPERSEDED_CUE, _SUPERSEDED_WORDS),
     (_PERIOD_CUE, _PERIOD_WORDS),
     (_SINCE_CUE, ("since", "depuis")),
-)
-_WAR_CUE, _MONTH_CUE = 128, 256
-_CUES += (
-    (_WAR_CUE, ("war", "guerre", "conflict", "conflit", "insurg", "rébellion", "rebellion",
-                "violence", "crisis", "crise", "fighting")),
+    (_WAR_CUE, _WAR_WORDS),
     (_MONTH_CUE, tuple(_MONTHS.split("|"))),
-)  # fmt: skip
+)
+
 _ANY_YEAR = re.compile(_YEAR)
 
 

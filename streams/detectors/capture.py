@@ -161,7 +161,17 @@ _ENTRY = re.compile(
     _I,
 )
 #: Substrings without which ``_LOST`` and ``_WITHDRAWN`` cannot match.
-_LOSS_HINTS = ("lost", "lose", "losing", "perd", "withdr", "pulled out", "pulls out", "retreat", "retir")
+_LOSS_HINTS = (
+    "lost",
+    "lose",
+    "losing",
+    "perd",
+    "withdr",
+    "pulled out",
+    "pulls out",
+    "retreat",
+    "retir",
+)
 #: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
 _ENTRY_HINTS = (
     "into", "enter", "back in", "now in", "control", "entr", "investi", "contrôl", "maître",
@@ -294,7 +304,9 @@ _TO_WINNER = re.compile(r"(?:\s*\([^()]*\))?[^,;.()]{0,40}?\bto\s+", _I)
 #: "lost Al Dinder town (Al Dinder, Sennar)": a settlement named as such is lost in war.
 _SETTLEMENT_AFTER = re.compile(r"\s*(?:town|village|city|localité|\()", _I)
 #: "ordered troops to withdraw from Avdiivka": an order carried out, not a wish.
-_ORDERED_BEFORE = re.compile(r"\b(?:ordered|orders|a\s+ordonné|ordonne)\b[^.;]{0,40}?\b(?:to|de)\s+$", _I)
+_ORDERED_BEFORE = re.compile(
+    r"\b(?:ordered|orders|a\s+ordonné|ordonne)\b[^.;]{0,40}?\b(?:to|de)\s+$", _I
+)
 #: "took possession of", "ont pris possession de"; "restored state authority in".
 _POSSESSION = re.compile(
     rf"\b(?P<verb>(?:pris|prend|prennent|took|takes|taken|taking)\s+possession\s+(?:{_WHEN}\s+)?"
@@ -303,7 +315,9 @@ _POSSESSION = re.compile(
     r"|rétabli\w*\s+l'autorité\s+de\s+l'(?:é|e)tat\s+(?:à|dans|sur))",
     _I,
 )
-_TROOPS_NAMED = re.compile(r"\b(?:troops|forces|soldiers|units|soldats|troupes|hommes|unités)\b", _I)
+_TROOPS_NAMED = re.compile(
+    r"\b(?:troops|forces|soldiers|units|soldats|troupes|hommes|unités)\b", _I
+)
 
 _NOT_A_NAME = (
     r"(?!(?:from|in|at|on|with|to|à|dans|en|sur|avec|pour|par|du|des|de|near|près|and|et|au|aux|"

@@ -454,8 +454,10 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         one_and = _ONE_AND.search(sentence, max(0, match.start() - 40), match.start())
         if role == "killed" and count.value is not None and one_and:
             count = Count(count.value + 1, count.approximate)
-        pair = None if one_and else _FIRST_OF_PAIR.search(
-            sentence, max(0, match.start() - 50), match.start()
+        pair = (
+            None
+            if one_and
+            else _FIRST_OF_PAIR.search(sentence, max(0, match.start() - 50), match.start())
         )
         if (
             pair is not None

@@ -1,7 +1,8 @@
 """Sets written blind, before their authors read the rules: floors, not targets.
 
-The held-out FR/EN set and the third blind batch (real wire style: French, English, and English
-conflict-event notes). Each was scored once before any fix; the figures are in docs/detection.md.
+The held-out FR/EN set and the third and fourth blind batches (real wire style: French, English,
+and English conflict-event notes). Each was scored once before any fix; the figures are in
+docs/detection.md.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ FIELD_FLOORS = {
     "blind3_fr": (0.85, 0.75, 0.8),
     "blind3_en": (0.85, 0.75, 0.75),
     "blind3_notes": (0.8, 0.45, 0.85),
+    "blind4_fr": (0.9, 0.72, 0.85),
+    "blind4_en": (0.85, 0.8, 0.7),
+    "blind4_notes": (0.9, 0.88, 0.85),
 }
 SETS = list(FIELD_FLOORS)
 
@@ -54,7 +58,8 @@ def test_set_size_and_negatives(name: str) -> None:
     lang = "en" if name.endswith("notes") else name[-2:]
     assert all(record["lang"] == lang for record in records)
     negatives = sum(not record["expected"] for record in records)
-    assert 0.3 <= negatives / len(records) <= 0.45
+    # Event notes hold fewer kinds of hard negative than wire copy.
+    assert (0.25 if name.endswith("notes") else 0.3) <= negatives / len(records) <= 0.45
 
 
 @pytest.mark.parametrize("name", SETS)
