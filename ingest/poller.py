@@ -28,10 +28,11 @@ from ingest import metrics
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import GuardedTransport, Resolver, system_resolver
 from ingest.feeds import FeedSpec
-from ingest.items import WireItem, utcnow
+from ingest.items import WireItem
 from ingest.normalize import content_hash, entry_to_item
-from vigie.contracts import redis_key
-from vigie.stats import FEEDS_KEY, STAT_ITEMS, bump, feed_items_stat, feed_key
+from kernel.clock import utcnow
+from kernel.contracts import redis_key
+from kernel.stats import FEEDS_KEY, STAT_ITEMS, bump, feed_items_stat, feed_key
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ingest.items import WireItem
+from kernel.stats import RECENT_ALERTS, STAT_ALERTS, STAT_DETECTIONS, bump, push_recent
 from streams import metrics
 from streams.events import Alert, DetectedEvent
-from vigie.stats import RECENT_ALERTS, STAT_ALERTS, STAT_DETECTIONS, bump, push_recent
 
 log = logging.getLogger(__name__)
 

@@ -38,7 +38,9 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from ingest.items import WireItem, format_time, parse_time
+from ingest.items import WireItem
+from kernel.clock import format_time, parse_time
+from kernel.contracts import redis_key
 from streams.dedup import (
     CAPTURE,
     REASON_REVERSAL,
@@ -57,7 +59,6 @@ from streams.dedup import (
 )
 from streams.events import Alert, AlertSource, DetectedEvent, Place
 from streams.fingerprint import content_digest, fingerprint
-from vigie.contracts import redis_key
 
 log = logging.getLogger(__name__)
 

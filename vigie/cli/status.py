@@ -61,7 +61,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 async def _gather(bootstrap: str, redis_url: str) -> dict[str, Any]:
     import redis.asyncio as aioredis
 
-    from vigie.ops import ConsumerLagReporter
+    from kernel.ops import ConsumerLagReporter
     from vigie.web.status import gather_status
 
     lag = ConsumerLagReporter(bootstrap)
@@ -187,7 +187,7 @@ def render(status: Mapping[str, Any]) -> Any:
 
 
 def _parse_time(value: Any) -> float | None:
-    from ingest.items import parse_time
+    from kernel.clock import parse_time
 
     parsed = parse_time(value) if value else None
     return parsed.timestamp() if parsed else None

@@ -31,7 +31,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, parse_address
-from vigie.ops import (
+from kernel.ops import (
     DEFAULT_LAG_INTERVAL_S,
     ConsumerLagReporter,
     health_payload,
