@@ -41,6 +41,7 @@ import redis.asyncio as aioredis
 from ingest.items import WireItem
 from kernel.clock import format_time, parse_time
 from kernel.contracts import redis_key
+from kernel.errors import VigieError
 from streams.dedup import (
     CAPTURE,
     REASON_REVERSAL,
@@ -276,8 +277,10 @@ return 1
 """
 
 
-class DedupConflict(RuntimeError):
+class DedupConflict(VigieError, RuntimeError):
     """Other workers kept changing the same event; retryable: process the item again."""
+
+    retryable = True
 
 
 @dataclass(slots=True)

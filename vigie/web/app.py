@@ -31,6 +31,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, parse_address
+from kernel.errors import InputError
 from kernel.ops import (
     DEFAULT_LAG_INTERVAL_S,
     ConsumerLagReporter,
@@ -64,7 +65,7 @@ PLACEHOLDER_TOKENS = frozenset(
 )
 
 
-class WebConfigError(ValueError):
+class WebConfigError(InputError):
     """The web process would run open: the message says what to set."""
 
 
