@@ -114,7 +114,7 @@ local mine = {}
 for number in string.gmatch(numbers, '%S+') do mine[number] = true end
 local values = #fp / 4
 
--- Mirrors fingerprint.is_near_duplicate: a new number means an update; names ('@' tokens)
+-- The near-duplicate rule (streams/fingerprint.py says what it compares): a new number means an update; names ('@' tokens)
 -- mean another story only when each title names something the other does not.
 local function copies(other_fp, other_numbers)
   local theirs = {}
