@@ -112,3 +112,38 @@ async def test_a_silenced_alert_is_not_delivered_but_recorded(
         await channels.aclose()
         await redis.aclose()
     assert [r.json()["alert"]["id"] for r in receiver.on("/ops")] == ["in-iraq"]
+
+
+async def test_console_alerts_need_the_token_and_say_what_silenced_them(
+    redis_url: str, api: httpx.AsyncClient
+) -> None:
+    from vigie.stats import RECENT_ALERTS, push_recent
+    from vigie.web.app import create_app
+
+    redis = aioredis.Redis.from_url(redis_url)
+    alert = sample_alert("in-syria", place="Raqqa", country="SY")
+    await push_recent(redis, RECENT_ALERTS, alert.to_dict())
+    created = await api.post(
+        "/silences",
+        json={
+            "matchers": [{"name": "place", "value": "Raqqa"}],
+            "ends_at": in_an_hour(),
+            "comment": "drill",
+        },
+    )
+    silence = (await RedisSilenceStore(redis).all())[0]
+    await RedisSilenceStore(redis).record_silenced(alert, silence, datetime.now(UTC))
+    app = create_app(redis, token="t0ken")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://vigie"
+    ) as web:
+        assert (await web.get("/api/alerts")).status_code == 401
+        body = (await web.get("/api/alerts", headers=AUTH)).json()
+    await redis.aclose()
+    [row] = body["alerts"]
+    assert (row["id"], row["place"], row["silenced_by"]) == (
+        "in-syria",
+        "Raqqa",
+        created.json()["id"],
+    )
+    assert row["evidence"] and [s["lang"] for s in row["sources"]] == ["fr", "en"]
