@@ -160,12 +160,19 @@ def create_api(
     )
     async def create_subscription(spec: SubscriptionSpec) -> SubscriptionOut | JSONResponse:
         subscription = build_subscription(spec.model_dump())
-        try:
-            await check_channel_target(subscription.channel, egress, resolver=resolver)
-        except UnsafeTargetError as exc:
-            return _invalid("subscription", [f"channel: refused target: {exc.reason}"])
+        refused = await refused_channel(subscription.channel)
+        if refused is not None:
+            return refused
         await subscriptions.put(subscription)
         return _out(subscription)
+
+    async def refused_channel(channel: str) -> JSONResponse | None:
+        """The 422 for a channel the egress policy refuses, or ``None`` when it may be used."""
+        try:
+            await check_channel_target(channel, egress, resolver=resolver)
+        except UnsafeTargetError as exc:
+            return _invalid("subscription", [f"channel: refused target: {exc.reason}"])
+        return None
 
     async def existing(subscription_id: str) -> Subscription:
         subscription = await subscriptions.get(subscription_id)
@@ -201,10 +208,9 @@ def create_api(
         except SubscriptionInvalid as exc:
             return _invalid("subscription", exc.problems)
         if edited.channel != current.channel:
-            try:
-                await check_channel_target(edited.channel, egress, resolver=resolver)
-            except UnsafeTargetError as exc:
-                return _invalid("subscription", [f"channel: refused target: {exc.reason}"])
+            refused = await refused_channel(edited.channel)
+            if refused is not None:
+                return refused
         await subscriptions.put(edited)
         return _out(edited)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import json
 import sys
@@ -11,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from vigie.runtime import StackNotFound, resolve_endpoints
+from vigie.cli._common import Handler, guarded, with_redis_store
 
 T = TypeVar("T")
 DEFAULT_DURATION = "2h"
@@ -53,40 +52,19 @@ def register(subparsers: Any) -> None:
 
 
 def _with_store(settings: Any, action: Callable[[Any], Awaitable[T]]) -> T:
-    import redis.asyncio as aioredis
-
     from alerts.silence_store import RedisSilenceStore
 
-    redis_url = resolve_endpoints(settings).redis_url
-
-    async def main() -> T:
-        client = aioredis.Redis.from_url(redis_url)
-        try:
-            return await action(RedisSilenceStore(client))
-        finally:
-            await client.aclose()
-
-    return asyncio.run(main())
+    return with_redis_store(settings, RedisSilenceStore, action)
 
 
-def _guarded(
-    handler: Callable[[argparse.Namespace, Any], int],
-) -> Callable[[argparse.Namespace, Any], int]:
-    def run(args: argparse.Namespace, settings: Any) -> int:
-        from alerts.silences import SilenceInvalid
+def _invalid() -> type[Exception]:
+    from alerts.silences import SilenceInvalid
 
-        try:
-            return handler(args, settings)
-        except StackNotFound as exc:
-            print(f"vigie silences: {exc}", file=sys.stderr)
-            return 2
-        except SilenceInvalid as exc:
-            print("vigie silences: invalid silence:", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
-            return 2
+    return SilenceInvalid
 
-    return run
+
+def _guarded(handler: Handler) -> Handler:
+    return guarded("vigie silences", "silence", _invalid)(handler)
 
 
 def _time(text: str | None, option: str) -> datetime | None:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from vigie.runtime import StackNotFound, resolve_endpoints
+from vigie.cli._common import Handler, guarded, with_redis_store
 
 T = TypeVar("T")
 
@@ -101,46 +101,36 @@ def _subscription_arguments(parser: Any, *, editing: bool) -> None:
 
 
 def _with_store(settings: Any, action: Callable[[Any], Awaitable[T]]) -> T:
-    import redis.asyncio as aioredis
-
     from alerts.subscription_store import RedisSubscriptionStore
 
-    redis_url = resolve_endpoints(settings).redis_url
-
-    async def main() -> T:
-        client = aioredis.Redis.from_url(redis_url)
-        try:
-            return await action(RedisSubscriptionStore(client))
-        finally:
-            await client.aclose()
-
-    return asyncio.run(main())
+    return with_redis_store(settings, RedisSubscriptionStore, action)
 
 
-def _guarded(
-    handler: Callable[[argparse.Namespace, Any], int],
-) -> Callable[[argparse.Namespace, Any], int]:
-    def run(args: argparse.Namespace, settings: Any) -> int:
-        from alerts.subscriptions import SubscriptionInvalid
+def _invalid() -> type[Exception]:
+    from alerts.subscriptions import SubscriptionInvalid
 
-        try:
-            return handler(args, settings)
-        except StackNotFound as exc:
-            print(f"vigie subscriptions: {exc}", file=sys.stderr)
-            return 2
-        except SubscriptionInvalid as exc:
-            print("vigie subscriptions: invalid subscription:", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
-            return 2
+    return SubscriptionInvalid
 
-    return run
+
+def _guarded(handler: Handler) -> Handler:
+    return guarded("vigie subscriptions", "subscription", _invalid)(handler)
+
+
+def _refused(channel: str, egress: Any) -> bool:
+    """Whether the egress guard refuses ``channel`` (said on stderr)."""
+    from alerts.errors import UnsafeTargetError
+    from alerts.guard import check_channel_target
+
+    try:
+        asyncio.run(check_channel_target(channel, egress))
+    except UnsafeTargetError as exc:
+        print(f"vigie subscriptions: refused channel: {exc.reason}", file=sys.stderr)
+        return True
+    return False
 
 
 @_guarded
 def _add(args: argparse.Namespace, settings: Any) -> int:
-    from alerts.errors import UnsafeTargetError
-    from alerts.guard import check_channel_target
     from alerts.subscriptions import build_subscription
     from vigie.cli._common import egress_policy_or_exit
 
@@ -161,10 +151,7 @@ def _add(args: argparse.Namespace, settings: Any) -> int:
     if egress is None:
         return 2
     subscription = build_subscription(fields)
-    try:
-        asyncio.run(check_channel_target(subscription.channel, egress))
-    except UnsafeTargetError as exc:
-        print(f"vigie subscriptions: refused channel: {exc.reason}", file=sys.stderr)
+    if _refused(subscription.channel, egress):
         return 2
     _with_store(settings, lambda store: store.put(subscription))
     print(json.dumps(subscription.public_dict(), ensure_ascii=False), flush=True)
@@ -186,8 +173,6 @@ CLEARABLE: dict[str, Any] = {
 
 @_guarded
 def _edit(args: argparse.Namespace, settings: Any) -> int:
-    from alerts.errors import UnsafeTargetError
-    from alerts.guard import check_channel_target
     from alerts.subscriptions import SubscriptionInvalid, edit_subscription
     from vigie.cli._common import egress_policy_or_exit
 
@@ -210,12 +195,8 @@ def _edit(args: argparse.Namespace, settings: Any) -> int:
         print(f"vigie subscriptions: no subscription with id {args.id!r}", file=sys.stderr)
         return 1
     edited = edit_subscription(current, changes)
-    if edited.channel != current.channel:
-        try:
-            asyncio.run(check_channel_target(edited.channel, egress))
-        except UnsafeTargetError as exc:
-            print(f"vigie subscriptions: refused channel: {exc.reason}", file=sys.stderr)
-            return 2
+    if edited.channel != current.channel and _refused(edited.channel, egress):
+        return 2
     _with_store(settings, lambda store: store.put(edited))
     print(json.dumps(edited.public_dict(), ensure_ascii=False), flush=True)
     return 0

@@ -139,3 +139,12 @@ export function splitList(text) {
     .map((part) => part.trim())
     .filter(Boolean);
 }
+
+// Read a list from the API for a section: its data, or null after saying why in `note`
+// (the section's `data-state` says which: ready or unavailable).
+export async function readList(section, note, path) {
+  const answer = await call(path);
+  section.dataset.state = answer.ok ? "ready" : "unavailable";
+  note.textContent = answer.ok ? "" : problem(answer);
+  return answer.ok ? answer.data : null;
+}

@@ -1,7 +1,7 @@
 // Silences in the browser (Alertmanager's idea): matchers, an end, a comment; expire early.
 "use strict";
 
-import { call, el, problem, showFieldErrors, time } from "./dom.js";
+import { call, el, problem, readList, showFieldErrors, time } from "./dom.js";
 
 const NAMES = ["kind", "country", "place", "source", "status"];
 const OPS = ["=", "!=", "=~"];
@@ -51,15 +51,9 @@ export class Silences {
   }
 
   async refresh(now) {
-    const answer = await call("api/v1/silences");
-    if (!answer.ok) {
-      this.note.textContent = problem(answer);
-      this.root.dataset.state = "unavailable";
-      return;
-    }
-    this.note.textContent = "";
-    this.root.dataset.state = "ready";
-    const rows = answer.data.map((silence) => {
+    const silences = await readList(this.root, this.note, "api/v1/silences");
+    if (silences === null) return;
+    const rows = silences.map((silence) => {
       const row = el(
         "tr",
         { "data-silence-id": silence.id, "data-state": silence.state },

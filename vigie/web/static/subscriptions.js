@@ -2,7 +2,7 @@
 // Everything goes through the stack's API (api/v1/subscriptions), which needs its token.
 "use strict";
 
-import { KINDS, call, el, problem, showFieldErrors, splitList } from "./dom.js";
+import { KINDS, call, el, problem, readList, showFieldErrors, splitList } from "./dom.js";
 
 const LIST_FIELDS = ["kinds", "languages", "statuses"];
 
@@ -39,15 +39,9 @@ export class Subscriptions {
   }
 
   async refresh() {
-    const answer = await call("api/v1/subscriptions");
-    if (!answer.ok) {
-      this.note.textContent = problem(answer);
-      this.root.dataset.state = "unavailable";
-      return;
-    }
-    this.note.textContent = "";
-    this.root.dataset.state = "ready";
-    this.items = answer.data;
+    const items = await readList(this.root, this.note, "api/v1/subscriptions");
+    if (items === null) return;
+    this.items = items;
     this.render();
   }
 
