@@ -61,6 +61,7 @@ function renderThroughput(throughput) {
       el("div", { class: "label" }, label),
       el("div", { class: "value" }, total.toLocaleString("en")),
       sparkline(counts),
+      el("div", { class: "axis" }, el("span", {}, "−60 min"), el("span", {}, total ? `peak ${Math.max(...counts)}/min` : ""), el("span", {}, "now")),
     );
   });
   document.getElementById("throughput-cards").replaceChildren(...cards);
