@@ -212,9 +212,10 @@ class AlertWorker:
                 await self.buffer.drop_batch(batch_id)
                 return
             subscription = await self.subscription(batch.subscription_id)
-            if subscription is None:
+            if subscription is None or subscription.paused:
+                state = "removed" if subscription is None else "paused"
                 log.warning(
-                    "dropping held alerts of removed subscription %s", batch.subscription_id
+                    "dropping held alerts of %s subscription %s", state, batch.subscription_id
                 )
                 await self.buffer.drop_batch(batch_id)
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -147,3 +148,25 @@ async def test_console_alerts_need_the_token_and_say_what_silenced_them(
         created.json()["id"],
     )
     assert row["evidence"] and [s["lang"] for s in row["sources"]] == ["fr", "en"]
+
+
+async def test_alerts_held_for_a_subscription_paused_since_are_dropped(
+    redis_url: str, api: httpx.AsyncClient, receiver: LocalReceiver
+) -> None:
+    import dataclasses
+    import time
+
+    created = (await api.post("/subscriptions", json={"channel": receiver.url("/ops")})).json()
+    redis = aioredis.Redis.from_url(redis_url)
+    channels = ChannelRegistry(egress=LOCAL, timeout_s=2)
+    policy = dataclasses.replace(FAST_POLICY, digest_threshold=1, digest_window_s=60.0)
+    worker = AlertWorker(redis, channels, policy)
+    try:
+        assert await worker.handle(sample_alert("first")) == [Outcome.DELIVERED]
+        assert await worker.handle(sample_alert("second")) == [Outcome.HELD]
+        await api.patch(f"/subscriptions/{created['id']}", json={"paused": True})
+        await asyncio.gather(*await worker.flush_due(now=time.time() + 120))
+    finally:
+        await channels.aclose()
+        await redis.aclose()
+    assert [r.json()["alert"]["id"] for r in receiver.on("/ops")] == ["first"]
