@@ -128,6 +128,11 @@ export function showFieldErrors(form, problems, fieldOf) {
   if (line) line.textContent = general.join("; ");
 }
 
+// "countries.0: ..." or "channel: ..." -> the form field the problem belongs to.
+export function fieldOf(text) {
+  return text.split(":")[0].split(".")[0].trim();
+}
+
 export function messageOf(text) {
   const at = text.indexOf(": ");
   return at >= 0 ? text.slice(at + 2) : text;

@@ -1,15 +1,10 @@
 // Silences in the browser (Alertmanager's idea): matchers, an end, a comment; expire early.
 "use strict";
 
-import { call, el, problem, readList, showFieldErrors, time } from "./dom.js";
+import { call, el, fieldOf, problem, readList, showFieldErrors, time } from "./dom.js";
 
 const NAMES = ["kind", "country", "place", "source", "status"];
 const OPS = ["=", "!=", "=~"];
-
-function fieldOf(text) {
-  const field = text.split(":")[0].split(".")[0].trim();
-  return field === "starts_at" ? "ends_at" : field;
-}
 
 export class Silences {
   constructor(root) {
@@ -80,11 +75,15 @@ export class Silences {
       value: row.querySelector("[name=matcher-value]").value.trim(),
     }));
     const hours = Number(form.elements.duration.value);
+    // datetime-local is the browser's local time; empty starts now.
+    const startText = form.elements.starts_at.value;
+    const start = startText ? new Date(startText).getTime() : Date.now();
     const body = {
       matchers,
-      ends_at: new Date(Date.now() + hours * 3600 * 1000).toISOString(),
+      ends_at: new Date(start + hours * 3600 * 1000).toISOString(),
       comment: form.elements.comment.value.trim(),
     };
+    if (startText) body.starts_at = new Date(start).toISOString();
     const author = form.elements.created_by.value.trim();
     if (author) body.created_by = author;
     const answer = await call("api/v1/silences", { method: "POST", body });
@@ -100,6 +99,7 @@ export class Silences {
     showFieldErrors(form, [], fieldOf);
     form.dataset.result = "created";
     form.elements.comment.value = "";
+    form.elements.starts_at.value = "";
     this.matchers.replaceChildren();
     this.addMatcher();
     await this.refresh(Date.now() / 1000);

@@ -2,14 +2,9 @@
 // Everything goes through the stack's API (api/v1/subscriptions), which needs its token.
 "use strict";
 
-import { KINDS, call, el, problem, readList, showFieldErrors, splitList } from "./dom.js";
+import { KINDS, call, el, fieldOf, problem, readList, showFieldErrors, splitList } from "./dom.js";
 
 const LIST_FIELDS = ["kinds", "languages", "statuses"];
-
-// "countries.0: ..." or "channel: ..." -> the form field the problem belongs to.
-function fieldOf(text) {
-  return text.split(":")[0].split(".")[0].trim();
-}
 
 function summary(sub) {
   const parts = [];
