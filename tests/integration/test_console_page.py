@@ -227,3 +227,71 @@ def test_a_silence_made_in_the_page_stops_an_alert(
     page.locator("#silences tr[data-state=active] button.expire").click()
     page.wait_for_selector("#silences tr[data-state=expired]", timeout=10_000)
     page.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
+
+
+HISTORY_RECORD = {
+    "id": "hist-1",
+    "revision": 1,
+    "kind": "casualty_report",
+    "status": "reported",
+    "reason": "toll_update",
+    "place": {"name": "Alep", "canonical": "Aleppo", "country": "SY", "lat": 36.2, "lon": 37.16},
+    "killed": 12,
+    "wounded": None,
+    "approximate": False,
+    "headline": {"fr": "Alep (SY) : 12 morts", "en": "Aleppo (SY): 12 killed"},
+    "first_seen": None,  # set to now by the test
+    "updated": None,
+}
+
+
+def test_the_history_api_is_used_when_the_stack_has_one(page: Any) -> None:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).isoformat()
+    summary = {**HISTORY_RECORD, "first_seen": now, "updated": now}
+    detail = {
+        **summary,
+        "revisions": [
+            {
+                "revision": 0,
+                "reason": "new",
+                "killed": 5,
+                "updated": now,
+                "evidence": {"text": "Five were killed in Aleppo."},
+            },
+            {
+                "revision": 1,
+                "reason": "toll_update",
+                "killed": 12,
+                "updated": now,
+                "evidence": {"text": "The toll in Aleppo rose to 12."},
+            },
+        ],
+        "sources": [
+            {"feed": "fil-monde-fr", "lang": "fr", "url": "", "title": "", "published_at": now}
+        ],
+    }
+
+    def answer(body: object) -> Any:
+        return lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(body)
+        )
+
+    page.route("**/api/v1/alerts?*", answer({"alerts": [summary], "next_cursor": None}))
+    page.route("**/api/v1/alerts/hist-1", answer(detail))
+    try:
+        page.reload()
+        page.wait_for_selector("#map-section[data-from=history]", timeout=30_000)
+        page.locator('#map .point[data-alert-id="hist-1"]').click()
+        shown = page.locator("#alert-detail[open]")
+        shown.wait_for(timeout=10_000)
+        assert shown.locator(".evidence blockquote").all_inner_texts() == [
+            "Five were killed in Aleppo.",
+            "The toll in Aleppo rose to 12.",
+        ]
+        assert shown.locator(".revisions tbody tr").count() == 2
+        shown.locator(".close").click()
+    finally:
+        page.unroute("**/api/v1/alerts?*")
+        page.unroute("**/api/v1/alerts/hist-1")

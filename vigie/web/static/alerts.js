@@ -7,19 +7,60 @@ import { KINDS, absolute, call, el, svg, time, toSeconds, toll } from "./dom.js"
 
 const HISTORY_LIMIT = 500;
 const HISTORY_DAYS = 30;
+const HISTORY_RETRY_MS = 60000;
 
-// An Alert as the stream writes it (the history API's likely shape) into a console row.
+// A history record (GET api/v1/alerts[/{id}]: `place` an object, toll at the top, sources by
+// `feed`, evidence per revision) or an Alert as the stream writes it (`event`) into a console
+// row; a console row (api/alerts) is returned as it is.
 export function rowFromAlert(alert) {
-  if (!alert.event) return alert; // already a console row
+  if (alert.event) return rowFromStream(alert);
+  if (alert.place && typeof alert.place === "object") return rowFromHistory(alert);
+  return alert;
+}
+
+function rowFromHistory(record) {
+  const place = record.place || {};
+  const revisions = (record.revisions || []).map((r) => ({
+    revision: Number(r.revision || 0),
+    reason: r.reason || "",
+    status: r.status || "",
+    killed: r.killed ?? null,
+    wounded: r.wounded ?? null,
+    approximate: Boolean(r.approximate),
+    updated_at: r.updated || r.updated_at || null,
+  }));
+  const sentences = (record.revisions || []).map((r) => r.evidence && r.evidence.text).filter(Boolean);
+  return {
+    ...common(record),
+    place: place.canonical || place.name || "",
+    place_as_written: place.name || "",
+    country: place.country || "",
+    lat: place.lat ?? null,
+    lon: place.lon ?? null,
+    killed: record.killed ?? null,
+    wounded: record.wounded ?? null,
+    approximate: Boolean(record.approximate),
+    group: null,
+    sources: (record.sources || []).map((source) => ({
+      source: source.feed || source.source || "",
+      lang: source.lang || "",
+      url: source.url || "",
+      title: source.title || "",
+      seen_at: source.published_at || source.seen_at || "",
+    })),
+    updated_at: record.updated || record.updated_at || null,
+    evidence: [...new Set(sentences)],
+    revisions,
+  };
+}
+
+function rowFromStream(alert) {
   const event = alert.event || {};
   const place = event.place || {};
   const casualties = event.casualties || {};
-  const headline = alert.headline || {};
   return {
-    id: String(alert.id),
-    revision: Number(alert.revision || 0),
+    ...common({ ...alert, status: event.status, actor: event.actor, from_actor: event.from_actor }),
     kind: alert.kind || event.kind || "",
-    status: event.status || "",
     place: place.canonical || place.name || "",
     place_as_written: place.name || "",
     country: place.country || "",
@@ -29,7 +70,6 @@ export function rowFromAlert(alert) {
     wounded: casualties.wounded ?? null,
     approximate: Boolean(casualties.approximate),
     group: casualties.group ?? null,
-    headline: { fr: headline.fr || "", en: headline.en || "" },
     sources: (alert.sources || []).map((source) => ({
       source: source.source || "",
       lang: source.lang || "",
@@ -37,16 +77,29 @@ export function rowFromAlert(alert) {
       title: source.title || "",
       seen_at: source.seen_at || "",
     })),
-    first_seen: alert.first_seen,
     updated_at: alert.updated_at,
-    reason: alert.reason || "",
-    actor: event.actor ?? null,
-    from_actor: event.from_actor ?? null,
     attribution: event.attribution ?? null,
-    supersedes: alert.supersedes ?? null,
     evidence: event.evidence ? [event.evidence] : [],
     revisions: alert.revisions || [],
-    silenced_by: alert.silenced_by ?? null,
+  };
+}
+
+// The fields both shapes name alike.
+function common(record) {
+  const headline = record.headline || {};
+  return {
+    id: String(record.id),
+    revision: Number(record.revision || 0),
+    kind: record.kind || "",
+    status: record.status || "",
+    headline: { fr: headline.fr || "", en: headline.en || "" },
+    first_seen: record.first_seen,
+    reason: record.reason || "",
+    actor: record.actor ?? null,
+    from_actor: record.from_actor ?? null,
+    attribution: null,
+    supersedes: record.supersedes ?? null,
+    silenced_by: record.silenced_by ?? null,
   };
 }
 
@@ -56,20 +109,23 @@ function withSeconds(row) {
 
 export class AlertSource {
   constructor() {
-    // null: not tried yet; false: the stack has no history API (or it refused us).
+    // true while the history API answers; false once it said it does not exist (404).
     this.history = null;
+    // A history that answered 503 (not running, no token) is asked again after a while.
+    this.retryAt = 0;
   }
 
   async list(now) {
-    if (this.history !== false) {
+    if (this.history !== false && Date.now() >= this.retryAt) {
       const since = new Date((now - HISTORY_DAYS * 86400) * 1000).toISOString();
-      const answer = await call(`api/v1/alerts?since=${encodeURIComponent(since)}&limit=${HISTORY_LIMIT}`);
-      const items = answer.ok && (Array.isArray(answer.data) ? answer.data : answer.data && (answer.data.alerts || answer.data.items));
+      const answer = await call(`api/v1/alerts?since=${encodeURIComponent(since)}&limit=${HISTORY_LIMIT}&format=json`);
+      const items = answer.ok && answer.data && (Array.isArray(answer.data) ? answer.data : answer.data.alerts);
       if (Array.isArray(items)) {
         this.history = true;
         return { from: "history", alerts: items.map(rowFromAlert).map(withSeconds) };
       }
-      if (this.history === null || answer.status === 404) this.history = false;
+      this.history = answer.status === 404 ? false : null;
+      this.retryAt = Date.now() + HISTORY_RETRY_MS;
     }
     const answer = await call("api/alerts");
     if (!answer.ok) throw new Error((answer.data && answer.data.error) || `HTTP ${answer.status}`);
