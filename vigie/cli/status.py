@@ -11,13 +11,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from kernel.vocabulary import kind_spec
 from vigie.settings import Settings
 
 #: How long one reading of the consumer lag may take before the summary goes without it.
 LAG_TIMEOUT_S = 10.0
 ALERTS_ON_SCREEN = 5
 DEAD_ON_SCREEN = 3
-KIND_LABELS = {"city_capture": "capture", "casualty_report": "casualties"}
 
 
 def register(subparsers: Any) -> None:
@@ -187,8 +187,7 @@ def render(status: Mapping[str, Any]) -> Any:
         seen = alert.get("first_seen")
         alerts.add_row(
             _ago(_parse_time(seen), now),
-            KIND_LABELS.get(alert["kind"], alert["kind"])
-            + (f" r{alert['revision']}" if alert["revision"] else ""),
+            _kind(alert["kind"]) + (f" r{alert['revision']}" if alert["revision"] else ""),
             f"{alert['place']} {alert['country']}".strip(),
             _toll(alert),
             f"{alert['headline']['fr']}\n{alert['headline']['en']}",
@@ -213,3 +212,8 @@ def _parse_time(value: Any) -> float | None:
 
     parsed = parse_time(value) if value else None
     return parsed.timestamp() if parsed else None
+
+
+def _kind(kind: str) -> str:
+    spec = kind_spec(kind)
+    return spec.short if spec else kind
