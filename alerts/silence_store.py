@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from alerts.silences import Silence
+from kernel.contracts import redis_key
+from kernel.stats import push_recent
 from streams.events import Alert
-from vigie.contracts import redis_key
-from vigie.stats import push_recent
 
 # Configuration, not cache: no TTL on purpose (expired silences stay listed until removed).
 SILENCES_KEY = redis_key("silences")

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from alerts.subscriptions import describe_validation_error
+from kernel.errors import InputError
 from streams.events import Alert
 
 MatcherName = Literal["kind", "country", "place", "source", "status"]
@@ -27,7 +28,7 @@ OPERATORS: tuple[str, ...] = ("!=", "=~", "=")
 MAX_DURATION = timedelta(days=366)
 
 
-class SilenceInvalid(ValueError):
+class SilenceInvalid(InputError):
     """A silence was rejected; ``problems`` lists every reason as ``field: message``."""
 
     def __init__(self, problems: list[str]) -> None:

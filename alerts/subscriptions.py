@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from alerts.channels import channel_kind, check_channel_url, redact
+from kernel.errors import InputError
 from streams.events import Alert
 
 Kind = Literal["city_capture", "casualty_report"]
@@ -25,7 +26,7 @@ Language = Literal["fr", "en"]
 CONSOLE_ID = "console"
 
 
-class SubscriptionInvalid(ValueError):
+class SubscriptionInvalid(InputError):
     """A subscription was rejected; ``problems`` lists every reason as ``field: message``."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -39,9 +39,9 @@ from alerts.silences import Silence, silenced_by
 from alerts.subscription_store import RedisSubscriptionStore, load_subscriptions_file
 from alerts.subscriptions import Subscription, console_subscription, matches
 from ingest.egress import EgressPolicy
+from kernel.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS, TOPIC_DEAD
 from streams.consumer_offsets import AIOKafkaOffsets, OffsetHealer, healing
 from streams.events import Alert
-from vigie.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS, TOPIC_DEAD
 
 log = logging.getLogger(__name__)
 
@@ -397,7 +397,7 @@ async def run_alert_worker(
     import redis.asyncio as aioredis
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 
-    from vigie.ops import serve_ops
+    from kernel.ops import serve_ops
 
     policy = policy or DeliveryPolicy()
     stop = stop or asyncio.Event()

@@ -7,9 +7,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ingest.items import format_time, parse_time, utcnow
+from kernel.clock import format_time, parse_time, utcnow
+from kernel.contracts import SCHEMA_ALERT, SCHEMA_EVENT
 from kernel.vocabulary import EventKind, EventStatus
-from vigie.contracts import SCHEMA_ALERT, SCHEMA_EVENT
 
 KINDS: tuple[str, ...] = tuple(EventKind)
 STATUSES: tuple[str, ...] = tuple(EventStatus)

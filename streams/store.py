@@ -38,7 +38,10 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from ingest.items import WireItem, format_time, parse_time
+from ingest.items import WireItem
+from kernel.clock import format_time, parse_time
+from kernel.contracts import redis_key
+from kernel.errors import VigieError
 from streams.dedup import (
     CAPTURE,
     REASON_REVERSAL,
@@ -57,7 +60,6 @@ from streams.dedup import (
 )
 from streams.events import Alert, AlertSource, DetectedEvent, Place
 from streams.fingerprint import content_digest, fingerprint
-from vigie.contracts import redis_key
 
 log = logging.getLogger(__name__)
 
@@ -275,8 +277,10 @@ return 1
 """
 
 
-class DedupConflict(RuntimeError):
+class DedupConflict(VigieError, RuntimeError):
     """Other workers kept changing the same event; retryable: process the item again."""
+
+    retryable = True
 
 
 @dataclass(slots=True)

@@ -118,7 +118,7 @@ async def test_a_silenced_alert_is_not_delivered_but_recorded(
 async def test_console_alerts_need_the_token_and_say_what_silenced_them(
     redis_url: str, api: httpx.AsyncClient
 ) -> None:
-    from vigie.stats import RECENT_ALERTS, push_recent
+    from kernel.stats import RECENT_ALERTS, push_recent
     from vigie.web.app import create_app
 
     redis = aioredis.Redis.from_url(redis_url)

@@ -16,10 +16,9 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 from prometheus_client import REGISTRY
 
-from vigie.cli import main
-from vigie.contracts import ALERTS_GROUP_ID, STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_ITEMS
-from vigie.ops import ConsumerLagProbe, ConsumerLagReporter, install_faust_sensor, serve_ops
-from vigie.stats import (
+from kernel.contracts import ALERTS_GROUP_ID, STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_ITEMS
+from kernel.ops import ConsumerLagProbe, ConsumerLagReporter, install_faust_sensor, serve_ops
+from kernel.stats import (
     FEEDS_KEY,
     RECENT_ALERTS,
     RECENT_DEAD,
@@ -29,6 +28,7 @@ from vigie.stats import (
     feed_key,
     push_recent,
 )
+from vigie.cli import main
 from vigie.web.app import (
     STATIC_DIR,
     WebConfig,

@@ -16,7 +16,7 @@ from ingest.egress import EgressPolicy
 from ingest.feeds import FeedSpec
 from ingest.poller import FeedError, FeedPoller, FetchLimits
 from ingest.publisher import ItemPublisher
-from vigie.stats import feed_key
+from kernel.stats import feed_key
 
 #: The local test server is reached through the egress guard's allow-list, never around it.
 LOCAL_FEEDS = EgressPolicy.parse("127.0.0.1/32")

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from ingest.feeds import load_feeds
+from kernel.contracts import ALL_TOPICS
 from vigie.cli import COMMANDS, build_parser
-from vigie.contracts import ALL_TOPICS
 from vigie.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

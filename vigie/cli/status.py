@@ -83,7 +83,7 @@ def terminal_width() -> int:
 async def _gather(bootstrap: str, redis_url: str) -> dict[str, Any]:
     import redis.asyncio as aioredis
 
-    from vigie.ops import ConsumerLagReporter
+    from kernel.ops import ConsumerLagReporter
     from vigie.web.status import gather_status
 
     lag = ConsumerLagReporter(bootstrap)
@@ -208,7 +208,7 @@ def render(status: Mapping[str, Any]) -> Any:
 
 
 def _parse_time(value: Any) -> float | None:
-    from ingest.items import parse_time
+    from kernel.clock import parse_time
 
     parsed = parse_time(value) if value else None
     return parsed.timestamp() if parsed else None

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from vigie.stats import RECENT_ALERTS, RECENT_KEEP, read_recent
+from kernel.stats import RECENT_ALERTS, RECENT_KEEP, read_recent
 from vigie.web.status import alert_row
 
 ALERTS_SCHEMA = "vigie.console.alerts/1"

@@ -33,7 +33,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, parse_address
-from vigie.ops import (
+from kernel.errors import InputError
+from kernel.ops import (
     DEFAULT_LAG_INTERVAL_S,
     ConsumerLagReporter,
     health_payload,
@@ -67,7 +68,7 @@ PLACEHOLDER_TOKENS = frozenset(
 )
 
 
-class WebConfigError(ValueError):
+class WebConfigError(InputError):
     """The web process would run open: the message says what to set."""
 
 
