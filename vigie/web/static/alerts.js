@@ -32,11 +32,7 @@ function rowFromHistory(record) {
   const sentences = (record.revisions || []).map((r) => r.evidence && r.evidence.text).filter(Boolean);
   return {
     ...common(record),
-    place: place.canonical || place.name || "",
-    place_as_written: place.name || "",
-    country: place.country || "",
-    lat: place.lat ?? null,
-    lon: place.lon ?? null,
+    ...placeFields(place),
     killed: record.killed ?? null,
     wounded: record.wounded ?? null,
     approximate: Boolean(record.approximate),
@@ -61,11 +57,7 @@ function rowFromStream(alert) {
   return {
     ...common({ ...alert, status: event.status, actor: event.actor, from_actor: event.from_actor }),
     kind: alert.kind || event.kind || "",
-    place: place.canonical || place.name || "",
-    place_as_written: place.name || "",
-    country: place.country || "",
-    lat: place.lat ?? null,
-    lon: place.lon ?? null,
+    ...placeFields(place),
     killed: casualties.killed ?? null,
     wounded: casualties.wounded ?? null,
     approximate: Boolean(casualties.approximate),
@@ -81,6 +73,16 @@ function rowFromStream(alert) {
     attribution: event.attribution ?? null,
     evidence: event.evidence ? [event.evidence] : [],
     revisions: alert.revisions || [],
+  };
+}
+
+function placeFields(place) {
+  return {
+    place: place.canonical || place.name || "",
+    place_as_written: place.name || "",
+    country: place.country || "",
+    lat: place.lat ?? null,
+    lon: place.lon ?? null,
   };
 }
 
