@@ -4,6 +4,7 @@
     ├── InputError (ValueError)         what Vigie was given is wrong: fix the input, never retried
     │   ├── FeedConfigError             a feeds-file entry; names the entry and the field
     │   ├── SubscriptionInvalid         a subscription; ``problems`` lists ``field: message``
+    │   ├── SilenceInvalid              a silence; ``problems`` lists ``field: message``
     │   ├── WebConfigError              the web process would run open; says what to set
     │   └── BadItem                     a ``vigie.items`` record that is not a wire item
     ├── EgressRefused                   a target the egress policy refuses; ``host``, ``address``, ``rule``

@@ -201,7 +201,11 @@ async def test_status_page_loads_nothing_from_elsewhere(web: httpx.AsyncClient) 
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     for asset in ("static/app.js", "static/style.css"):
         assert (await web.get(f"/{asset}")).status_code == 200
-    for path in STATIC_DIR.iterdir():
+    served = [
+        path for path in STATIC_DIR.rglob("*") if path.suffix in {".html", ".js", ".css", ".json"}
+    ]
+    assert {"app.js", "map.js", "countries-110m.json"} <= {path.name for path in served}
+    for path in served:
         text = path.read_text(encoding="utf-8")
         # The SVG namespace is a name, not a download.
         text = text.replace("http://www.w3.org/2000/svg", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -54,8 +55,29 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         from rich.console import Console
 
-        Console().print(render(status))
+        Console(width=terminal_width()).print(render(status))
     return 0
+
+
+#: Width when no terminal is attached at all (output to a file, cron): wide, headlines wrap.
+DETACHED_WIDTH = 160
+
+
+def terminal_width() -> int:
+    """The width of the terminal the user looks at, even when stdout goes to a pipe.
+
+    ``COLUMNS`` first, then whichever of stdout, stderr and stdin is a terminal; rich alone
+    falls back to 80 columns as soon as stdout is piped (`vigie status | less`).
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
+        try:
+            return os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            continue
+    return DETACHED_WIDTH
 
 
 async def _gather(bootstrap: str, redis_url: str) -> dict[str, Any]:
@@ -158,9 +180,8 @@ def render(status: Mapping[str, Any]) -> Any:
     alerts = _table("latest alerts")
     for column in ("seen", "kind", "place", "toll"):
         alerts.add_column(column, no_wrap=True, overflow="ellipsis")
-    alerts.add_column(
-        "headline (fr / en)", no_wrap=True, overflow="ellipsis", min_width=24, ratio=1
-    )
+    # Headlines wrap rather than lose their end: the toll is often the last words.
+    alerts.add_column("headline (fr / en)", overflow="fold", min_width=24, ratio=1)
     alerts.add_column("sources", no_wrap=True, overflow="ellipsis", max_width=24)
     for alert in status["alerts"][:ALERTS_ON_SCREEN]:
         seen = alert.get("first_seen")

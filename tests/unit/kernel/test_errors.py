@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import kernel.errors
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError, UnsafeTargetError
+from alerts.silences import SilenceInvalid
 from alerts.subscriptions import SubscriptionInvalid
 from ingest.egress import EgressRefused
 from ingest.feeds import FeedConfigError
@@ -20,8 +21,8 @@ from vigie.web.app import WebConfigError
 
 RETRYABLE = (FeedError, DedupConflict, RetryableDeliveryError, BrokerError, StorageError,
              RedisServerError, StackNotFound)  # fmt: skip
-PERMANENT = (FeedConfigError, SubscriptionInvalid, WebConfigError, BadItem, EgressRefused,
-             PermanentDeliveryError, UnsafeTargetError)  # fmt: skip
+PERMANENT = (FeedConfigError, SubscriptionInvalid, SilenceInvalid, WebConfigError, BadItem,
+             EgressRefused, PermanentDeliveryError, UnsafeTargetError)  # fmt: skip
 
 
 def _all_subclasses(cls: type) -> set[type]:
