@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from streams.detectors.cues import CUES
 from streams.detectors.gazetteer import Mention
 from streams.detectors.lexicons import (
     CITY_NOUNS,
@@ -158,11 +159,6 @@ _ENTRY = re.compile(
     + r")\b",
     _I,
 )
-#: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
-_ENTRY_HINTS = (
-    "into", "enter", "back in", "now in", "control", "entr", "investi", "contrôl", "maître",
-    "occup", "now h", "then h", "tien",
-)  # fmt: skip
 _ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|"
@@ -437,6 +433,21 @@ _CLAUSE = re.compile(r"[^,;()]*$")
 _CLAUSE_AFTER = re.compile(r"[^,;()]*")
 
 
+#: The trigger patterns by their family in the cue table: a pattern runs on a sentence only
+#: when the sentence holds one of its family's cues.
+_TRIGGERS = {
+    "capture.active": _ACTIVE,
+    "capture.gerund": _GERUND,
+    "capture.passive": _PASSIVE,
+    "capture.nominal": _NOMINAL,
+    "capture.entry": _ENTRY,
+    "capture.possessive": _POSSESSIVE_NOMINAL,
+    "capture.declared": _DECLARED,
+    "capture.expelled": _EXPELLED,
+    "capture.expel": _EXPEL,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CaptureMatch:
     """One capture found in a sentence, before modality decides its status."""
@@ -461,14 +472,11 @@ def find_captures(
     before): "the town" or "la localité" with no city in the sentence stands for it.
     """
     lowered = sentence.lower()
+    present = CUES.present(lowered)
     triggers = {
-        pattern: _scan(pattern, sentence, lowered)
-        for pattern in (
-            _ACTIVE, _GERUND, _PASSIVE, _NOMINAL, _POSSESSIVE_NOMINAL, _DECLARED, _EXPELLED, _EXPEL
-        )
-    }  # fmt: skip
-    if any(hint in lowered for hint in _ENTRY_HINTS):
-        triggers[_ENTRY] = _scan(_ENTRY, sentence, lowered)
+        pattern: _scan(pattern, sentence, lowered) if family in present else []
+        for family, pattern in _TRIGGERS.items()
+    }
     if not any(triggers.values()):
         return []
     if callable(mentions):
@@ -530,7 +538,7 @@ def find_captures(
         ):
             actor = _np_after(sentence, city.end, _AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    for match in triggers.get(_ENTRY, ()):
+    for match in triggers[_ENTRY]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if (
             _blocked(sentence, start, aux)
