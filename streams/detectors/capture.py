@@ -434,7 +434,8 @@ _CLAUSE_AFTER = re.compile(r"[^,;()]*")
 
 
 #: The trigger patterns by their family in the cue table: a pattern runs on a sentence only
-#: when the sentence holds one of its family's cues.
+#: when the sentence holds one of its family's cues. (Keyed by name: hashing a compiled
+#: pattern hashes its whole source.)
 _TRIGGERS = {
     "capture.active": _ACTIVE,
     "capture.gerund": _GERUND,
@@ -474,7 +475,7 @@ def find_captures(
     lowered = sentence.lower()
     present = CUES.present(lowered)
     triggers = {
-        pattern: _scan(pattern, sentence, lowered) if family in present else []
+        family: _scan(pattern, sentence, lowered) if family in present else []
         for family, pattern in _TRIGGERS.items()
     }
     if not any(triggers.values()):
@@ -489,7 +490,7 @@ def find_captures(
         cities.insert(0, replace(earlier, start=-1, end=-1))
     found: dict[int, CaptureMatch] = {}
     titled = _titled_spans(sentence)
-    for match in triggers[_ACTIVE]:
+    for match in triggers["capture.active"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if _blocked(sentence, start, aux) or _in_spans(match.start(), titled):
             continue
@@ -503,7 +504,7 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_GERUND]:
+    for match in triggers["capture.gerund"]:
         city = _city_after(sentence, match.end(), cities)
         if city is None or _blocked(sentence, match.start(), ""):
             continue
@@ -512,14 +513,14 @@ def find_captures(
             capture = _active(sentence, place, actor, None, match.start(), "")
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_PASSIVE]:
+    for match in triggers["capture.passive"]:
         if _in_spans(match.start(), titled) or _TO_A_FIGURE.match(sentence, match.end()):
             continue
         capture = _passive(sentence, match, cities)
         if capture is not None:
             for place in _list_before(sentence, capture.mention, cities):
                 found.setdefault(place.start, replace(capture, mention=place))
-    for match in triggers[_NOMINAL]:
+    for match in triggers["capture.nominal"]:
         if (
             _search(_NOMINAL_BLOCK_BEFORE, sentence, max(0, match.start() - 60), match.start())
             or _ORGANISATION_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
@@ -538,7 +539,7 @@ def find_captures(
         ):
             actor = _np_after(sentence, city.end, _AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    for match in triggers[_ENTRY]:
+    for match in triggers["capture.entry"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if (
             _blocked(sentence, start, aux)
@@ -557,7 +558,7 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_POSSESSIVE_NOMINAL]:
+    for match in triggers["capture.possessive"]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
         )
@@ -571,7 +572,7 @@ def find_captures(
             continue
         actor = _np_after(sentence, match.end(), _AGENT)
         found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    for match in triggers[_DECLARED]:
+    for match in triggers["capture.declared"]:
         city = next((c for c in cities if c.start == match.end()), None)
         if city is None or _blocked(sentence, match.start(), ""):
             continue
@@ -580,7 +581,7 @@ def find_captures(
             capture = _active(sentence, city, actor, None, match.start(), "")
             if capture is not None:
                 found.setdefault(city.start, capture)
-    for match in triggers[_EXPELLED]:
+    for match in triggers["capture.expelled"]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
@@ -591,7 +592,7 @@ def find_captures(
             capture = _active(sentence, place, agent, None, match.start(), "")
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_EXPEL]:
+    for match in triggers["capture.expel"]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
