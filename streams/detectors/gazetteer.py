@@ -217,11 +217,17 @@ class Gazetteer:
         folded = fold(text) if folded is None else folded
         shouting = text.isupper()
         found: list[tuple[int, int, str]] = []
-        for end, key in self._automaton.iter(folded):
-            start = end - len(key) + 1
-            if _inside_word(text, folded, start, end + 1):
+        length, hyphens = len(folded), "-" in text
+        for last, key in self._automaton.iter(folded):
+            start, end = last - len(key) + 1, last + 1
+            # Most hits lie inside a longer word: the cheapest test first.
+            if (start > 0 and folded[start - 1].isalnum()) or (
+                end < length and folded[end].isalnum()
+            ):
                 continue
-            found.append((start, end + 1, key))
+            if hyphens and _joined(text, start, end):
+                continue
+            found.append((start, end, key))
         found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
         mentions: list[Mention] = []
         last_end = -1
@@ -292,10 +298,8 @@ def _usable_alternates(record: Mapping[str, Any]) -> list[str]:
     return usable
 
 
-def _inside_word(text: str, folded: str, start: int, end: int) -> bool:
-    """Whether a match is part of a longer word, hyphenated ones included ("Notre-Dame")."""
-    if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
-        return True
+def _joined(text: str, start: int, end: int) -> bool:
+    """Whether a match is hyphenated to a longer word ("Notre-Dame")."""
     joined_before = start > 1 and text[start - 1] == "-" and text[start - 2].isalnum()
     joined_after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum()
     return joined_before or joined_after
