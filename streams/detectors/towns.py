@@ -11,13 +11,12 @@ cached on disk after the first build so later starts take well under a second.
 
 from __future__ import annotations
 
-import marshal
-import os
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from streams.detectors.diskcache import read_marshal, write_marshal
 from streams.detectors.gazetteer import City, fold
 
 #: GeoNames towns from this population up are in the index (``cities500``).
@@ -194,10 +193,7 @@ def _cache_file(cache_dir: Path) -> Path:
 def _read_cache(cache_dir: Path | None) -> _Tables | None:
     if cache_dir is None:
         return None
-    try:
-        tables = marshal.loads(_cache_file(cache_dir).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
+    tables = read_marshal(_cache_file(cache_dir))
     if not isinstance(tables, tuple) or len(tables) != 3:
         return None
     return tables
@@ -206,13 +202,4 @@ def _read_cache(cache_dir: Path | None) -> _Tables | None:
 def _write_cache(cache_dir: Path | None, tables: _Tables) -> None:
     if cache_dir is None:
         return
-    target = _cache_file(cache_dir)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        # One partial file per process: two starts building at once never mix their bytes.
-        partial = target.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps(tables))
-        partial.replace(target)
-    except OSError:
-        # A read-only home only costs the next start the build time.
-        return
+    write_marshal(_cache_file(cache_dir), tables)
