@@ -17,14 +17,15 @@ CUES_PATH = Path(__file__).with_name("data") / "cues.tsv"
 
 
 def read_table(lines: Iterable[str]) -> dict[str, list[str]]:
-    """The cues of each family in ``family<TAB>cue`` lines; blank lines and ``#`` comments skip."""
+    """The entries of each family in ``family<TAB>entry`` lines (the cue and trigger tables);
+    blank lines and ``#`` comments are skipped, entries keep their spaces."""
     table: dict[str, list[str]] = {}
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
         family, separator, cue = line.rstrip("\n").partition("\t")
         if not separator or not family or not cue or cue != cue.lower():
-            raise ValueError(f"cue table line {number}: expected 'family<TAB>lower-case cue'")
+            raise ValueError(f"cue table line {number}: expected 'family<TAB>lower-case entry'")
         table.setdefault(family, []).append(cue)
     return table
 

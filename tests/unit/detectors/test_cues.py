@@ -1,4 +1,4 @@
-"""The cue table: one automaton pass tells which pattern families may match a sentence."""
+"""The cue and trigger tables: one automaton pass tells which patterns may match a sentence."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from streams.detectors import capture, modality, places
 from streams.detectors.cues import CUES, CueIndex, read_table
+from streams.detectors.triggers import CAPTURE, CASUALTY, TriggerIndex
 
 
 def test_read_table_skips_comments_and_keeps_spaces() -> None:
@@ -77,3 +78,16 @@ GATED = [
 def test_a_match_always_holds_a_cue(family: str, pattern: re.Pattern[str], sentence: str) -> None:
     assert pattern.search(sentence), "the example must match its pattern"
     assert family in CUES.present(sentence.lower())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rebels seized the town", CAPTURE),
+        ("trois civils tués à goma", CASUALTY),
+        ("talks resume on tuesday", 0),  # "tue$" asks for the whole word
+        ("the attack killed two and the army retook the hill", CASUALTY | CAPTURE),
+    ],
+)
+def test_trigger_table(text: str, expected: int) -> None:
+    assert TriggerIndex().kinds(text) == expected
