@@ -36,16 +36,25 @@ class CueIndex:
     def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
         self._automaton = ahocorasick.Automaton()
         self.families = frozenset(table)
+        # One automaton per family too: a single family's test stops at its first cue.
+        self._by_family: dict[str, ahocorasick.Automaton] = {}
         for family, cues in table.items():
+            alone = self._by_family[family] = ahocorasick.Automaton()
             for cue in cues:
                 known: frozenset[str] = self._automaton.get(cue, frozenset())
                 self._automaton.add_word(cue, known | {family})
+                alone.add_word(cue, cue)
+            alone.make_automaton()
         self._automaton.make_automaton()
 
     @classmethod
     def load(cls, path: Path = CUES_PATH) -> CueIndex:
         """The index over a cue table file (by default the one shipped with the package)."""
         return cls(read_table(path.read_text(encoding="utf-8").splitlines()))
+
+    def holds(self, family: str, lowered: str) -> bool:
+        """Whether a lower-cased text holds a cue of ``family`` (which must be in the table)."""
+        return next(self._by_family[family].iter(lowered), None) is not None
 
     def present(self, lowered: str) -> set[str]:
         """The families some cue of which stands in a lower-cased text."""

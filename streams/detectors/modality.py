@@ -207,30 +207,28 @@ def assess(sentence: str) -> Modality:
 
 def is_denial(sentence: str) -> bool:
     """Whether a sentence denies something ("Kinshasa dément", "the army denied")."""
-    present = CUES.present(sentence.lower())
-    return "modality.denial" in present and bool(_find(_DENIAL, sentence))
+    return CUES.holds("modality.denial", sentence.lower()) and bool(_find(_DENIAL, sentence))
 
 
 def is_holdout(sentence: str) -> bool:
     """Whether a sentence says a side still holds its ground ("still held", "repoussé")."""
-    return bool(_find(_HOLDOUT, sentence))
+    return holdout_at(sentence) is not None
 
 
 def holdout_at(sentence: str) -> int | None:
     """Where a sentence says a side still holds its ground, or None."""
-    found = _find(_HOLDOUT, sentence)
+    found = _find(_HOLDOUT, sentence) if CUES.holds("modality.holdout", sentence.lower()) else None
     return found.start() if found else None
 
 
 def is_background(text: str) -> bool:
     """Whether ``text`` recalls the past: an anniversary, "years after", an obituary."""
-    present = CUES.present(text.lower())
-    return "modality.background" in present and bool(_find(_BACKGROUND, text))
+    return CUES.holds("modality.background", text.lower()) and bool(_find(_BACKGROUND, text))
 
 
 def is_game(sentence: str) -> bool:
     """Whether a sentence is about a video or board game."""
-    return bool(_find(_GAME, sentence))
+    return CUES.holds("modality.game", sentence.lower()) and bool(_find(_GAME, sentence))
 
 
 def is_sport(sentence: str) -> bool:
@@ -250,7 +248,7 @@ def is_dated(text: str) -> bool:
 
 def is_election(text: str) -> bool:
     """Whether ``text`` reads like election results."""
-    return bool(_find(_ELECTION, text))
+    return CUES.holds("modality.election", text.lower()) and bool(_find(_ELECTION, text))
 
 
 def _speaker(sentence: str, end: int) -> str:

@@ -109,7 +109,7 @@ def settlement_mentions(
 ) -> list[Mention]:
     """``known`` (the gazetteer's finds in ``text``) with the names a settlement noun vouches
     for added ("the town of X", "X village", "X, a junction town")."""
-    if "places.settlement" not in CUES.present(text.lower()):
+    if not CUES.holds("places.settlement", text.lower()):
         # The settlement patterns are costly; most sentences hold no settlement noun at all.
         return known
     mentions = _Mentions(known)

@@ -34,6 +34,7 @@ def test_read_table_rejects_a_malformed_line(line: str) -> None:
 def test_present(text: str, expected: set[str]) -> None:
     index = CueIndex({"verbs": ["seiz", "tomb"], "towns": ["town", "ville"]})
     assert index.present(text) == expected
+    assert {family for family in index.families if index.holds(family, text)} == expected
 
 
 def test_every_gated_pattern_has_cues() -> None:
@@ -44,6 +45,9 @@ def test_every_gated_pattern_has_cues() -> None:
         "modality.self_claim",
         "modality.background",
         "modality.denial",
+        "modality.holdout",
+        "modality.game",
+        "modality.election",
         "places.settlement",
     }
     assert used <= CUES.families
@@ -70,6 +74,9 @@ GATED = [
     ("modality.self_claim", modality._SELF_CLAIM, "The group claimed responsibility."),
     ("modality.background", modality._BACKGROUND, "Il y a dix ans, la ville tombait."),
     ("modality.denial", modality._DENIAL, "Kinshasa dément la prise de Goma."),
+    ("modality.holdout", modality._HOLDOUT, "Les soldats tiennent toujours le centre."),
+    ("modality.game", modality._GAME, "In the strategy game, players must retake Kherson."),
+    ("modality.election", modality._ELECTION, "The party won 12 seats on Sunday."),
     ("places.settlement", places._BEFORE_NAME, "Fighters entered the town of Tessit."),
 ]
 
