@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
 from streams.detectors.diskcache import read_marshal, write_marshal
@@ -57,8 +58,10 @@ def skeleton(name: str) -> str:
     return _REPEAT.sub(r"\1", _VOWELS.sub("", _INNER_ARTICLE.sub("", _bare(_key(name)))))
 
 
-def variants(written: str) -> list[str]:
-    """Exact keys a written town name may be filed under, most literal first."""
+@lru_cache(maxsize=RECENT_LOOKUPS)
+def variants(written: str) -> tuple[str, ...]:
+    """Exact keys a written town name may be filed under, most literal first (remembered:
+    the gazetteer and the town index both ask, and wires name the same places again)."""
     key = _key(written)
     found = [key, _bare(key)]
     for ending, others in (("iyah", ("iya", "ia", "iyeh", "iye")), ("ia", ("iya", "iyah"))):
@@ -66,8 +69,7 @@ def variants(written: str) -> list[str]:
             found += [key[: -len(ending)] + other for other in others]
     squeezed = _REPEAT.sub(r"\1", key)
     found.append(squeezed)
-    seen: dict[str, None] = dict.fromkeys(part for part in found if part)
-    return list(seen)
+    return tuple(dict.fromkeys(part for part in found if part))
 
 
 #: One town: (geoname id, name, country code, latitude, longitude, population).
