@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import re
@@ -217,7 +218,9 @@ class Gazetteer:
         gazetteer = cls._build(min_population)
         if path is not None:
             for stale in path.parent.glob("gazetteer-*.marshal"):
-                stale.unlink(missing_ok=True)
+                # An index of older rules; a read-only cache keeps it, harmlessly.
+                with contextlib.suppress(OSError):
+                    stale.unlink()
             write_marshal(path, gazetteer._tables())
         return gazetteer
 

@@ -106,3 +106,16 @@ def test_damaged_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     stored.write_bytes(b"not a marshal table")
     assert len(Gazetteer.from_geonames(cache_dir=tmp_path)) == len(_small_gazetteer())
     assert stored.read_bytes() != b"not a marshal table"
+
+
+def test_read_only_cache_still_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache that can be neither cleaned nor written only costs the build."""
+    monkeypatch.setattr(Gazetteer, "_build", classmethod(lambda cls, _: _small_gazetteer()))
+    (tmp_path / "gazetteer-0000.marshal").write_bytes(b"an index of older rules")
+
+    def refuse(*_: object, **__: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    assert len(Gazetteer.from_geonames(cache_dir=tmp_path)) == len(_small_gazetteer())
