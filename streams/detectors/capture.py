@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from streams.detectors.cues import CUES
 from streams.detectors.gazetteer import Mention
 from streams.detectors.lexicons import (
     CITY_NOUNS,
@@ -160,26 +161,9 @@ _ENTRY = re.compile(
     + r")\b",
     _I,
 )
-#: Substrings without which ``_LOST`` and ``_WITHDRAWN`` cannot match.
-_LOSS_HINTS = (
-    "lost",
-    "lose",
-    "losing",
-    "perd",
-    "withdr",
-    "pulled out",
-    "pulls out",
-    "retreat",
-    "retir",
-)
-#: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
-_ENTRY_HINTS = (
-    "into", "enter", "back in", "now in", "control", "entr", "investi", "contrôl", "maître",
-    "occup", "now h", "then h", "tien",
-)  # fmt: skip
 #: States told with their start between verb and agent ("held since Tuesday by", "contrôlée
 #: depuis mardi soir par") and armed forces "back" in a town ("sont de retour à Sokolo"):
-#: rarer, so scanned only when their words are there.
+#: rarer, so scanned only when their cues are there.
 _STATE_SINCE = re.compile(
     r"\b(?P<verb>(?:h[oe]ld|controlled|tenue?s?|contrôlée?s?)\s+(?:since|depuis)\s+"
     r"[^,;.()]{1,40}?\s+(?:by|par))\b",
@@ -534,6 +518,27 @@ _CLAUSE = re.compile(r"[^,;()]*$")
 _CLAUSE_AFTER = re.compile(r"[^,;()]*")
 
 
+#: The trigger patterns by their family in the cue table: a pattern runs on a sentence only
+#: when the sentence holds one of its family's cues. (Keyed by name: hashing a compiled
+#: pattern hashes its whole source.)
+_TRIGGERS = {
+    "capture.active": _ACTIVE,
+    "capture.gerund": _GERUND,
+    "capture.passive": _PASSIVE,
+    "capture.nominal": _NOMINAL,
+    "capture.entry": _ENTRY,
+    "capture.possessive": _POSSESSIVE_NOMINAL,
+    "capture.declared": _DECLARED,
+    "capture.expelled": _EXPELLED,
+    "capture.expel": _EXPEL,
+    "capture.lost": _LOST,
+    "capture.withdrawn": _WITHDRAWN,
+    "capture.state_since": _STATE_SINCE,
+    "capture.back_in": _BACK_IN,
+    "capture.possession": _POSSESSION,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CaptureMatch:
     """One capture found in a sentence, before modality decides its status."""
@@ -560,23 +565,11 @@ def find_captures(
     before): "the town" or "la localité" with no city in the sentence stands for it.
     """
     lowered = sentence.lower()
+    present = CUES.present(lowered)
     triggers = {
-        pattern: _scan(pattern, sentence, lowered)
-        for pattern in (
-            _ACTIVE, _GERUND, _PASSIVE, _NOMINAL, _POSSESSIVE_NOMINAL, _DECLARED, _EXPELLED, _EXPEL
-        )
-    }  # fmt: skip
-    if "possession" in lowered or "restored" in lowered or "rétabli" in lowered:
-        triggers[_ACTIVE] += _scan(_POSSESSION, sentence, lowered)
-    if "since" in lowered or "depuis" in lowered:
-        triggers[_PASSIVE] += _scan(_STATE_SINCE, sentence, lowered)
-    if "de retour" in lowered:
-        triggers.setdefault(_ENTRY, []).extend(_scan(_BACK_IN, sentence, lowered))
-    if any(hint in lowered for hint in _LOSS_HINTS):
-        triggers[_LOST] = _scan(_LOST, sentence, lowered)
-        triggers[_WITHDRAWN] = _scan(_WITHDRAWN, sentence, lowered)
-    if any(hint in lowered for hint in _ENTRY_HINTS):
-        triggers[_ENTRY] = _scan(_ENTRY, sentence, lowered) + triggers.get(_ENTRY, [])
+        family: _scan(pattern, sentence, lowered) if family in present else []
+        for family, pattern in _TRIGGERS.items()
+    }
     if not any(triggers.values()):
         return []
     if callable(mentions):
@@ -589,7 +582,7 @@ def find_captures(
         cities.insert(0, replace(earlier, start=-1, end=-1))
     found: dict[int, CaptureMatch] = {}
     titled = _titled_spans(sentence)
-    for match in triggers[_ACTIVE]:
+    for match in triggers["capture.active"] + triggers["capture.possession"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if _blocked(sentence, start, aux) or _in_spans(match.start(), titled):
             continue
@@ -603,7 +596,7 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_GERUND]:
+    for match in triggers["capture.gerund"]:
         city = _city_after(sentence, match.end(), cities) or _antecedent(
             sentence, match.end(), match.start(), cities
         )
@@ -614,14 +607,14 @@ def find_captures(
             capture = _active(sentence, place, actor, None, match.start(), "")
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_PASSIVE]:
+    for match in triggers["capture.passive"] + triggers["capture.state_since"]:
         if _in_spans(match.start(), titled) or _TO_A_FIGURE.match(sentence, match.end()):
             continue
         capture = _passive(sentence, match, cities)
         if capture is not None:
             for place in _list_before(sentence, capture.mention, cities):
                 found.setdefault(place.start, replace(capture, mention=place))
-    for match in triggers[_NOMINAL]:
+    for match in triggers["capture.nominal"]:
         if (
             _search(_NOMINAL_BLOCK_BEFORE, sentence, max(0, match.start() - 60), match.start())
             or _ORGANISATION_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
@@ -640,7 +633,7 @@ def find_captures(
         ):
             actor = _np_after(sentence, city.end, _AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    for match in triggers.get(_ENTRY, ()):
+    for match in triggers["capture.entry"] + triggers["capture.back_in"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if (
             _blocked(sentence, start, aux)
@@ -659,7 +652,7 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers.get(_LOST, ()):
+    for match in triggers["capture.lost"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if _blocked(sentence, start, aux):
             continue
@@ -676,7 +669,7 @@ def find_captures(
         capture = _active(sentence, city, actor, loser, start, aux)
         if capture is not None:
             found.setdefault(city.start, replace(capture, conceded=True))
-    for match in triggers.get(_WITHDRAWN, ()):
+    for match in triggers["capture.withdrawn"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         ordered = _search(_ORDERED_BEFORE, sentence, max(0, start - 60), start)
         if (_blocked(sentence, start, aux) and not ordered) or not (
@@ -691,7 +684,7 @@ def find_captures(
             capture = _active(sentence, place, None, loser, start, aux)
             if capture is not None:
                 found.setdefault(place.start, replace(capture, conceded=True))
-    for match in triggers[_POSSESSIVE_NOMINAL]:
+    for match in triggers["capture.possessive"]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
         )
@@ -705,7 +698,7 @@ def find_captures(
             continue
         actor = _np_after(sentence, match.end(), _AGENT)
         found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    for match in triggers[_DECLARED]:
+    for match in triggers["capture.declared"]:
         city = next((c for c in cities if c.start == match.end()), None)
         if city is None or _blocked(sentence, match.start(), ""):
             continue
@@ -714,7 +707,7 @@ def find_captures(
             capture = _active(sentence, city, actor, None, match.start(), "")
             if capture is not None:
                 found.setdefault(city.start, capture)
-    for match in triggers[_EXPELLED]:
+    for match in triggers["capture.expelled"]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
@@ -725,7 +718,7 @@ def find_captures(
             capture = _active(sentence, place, agent, None, match.start(), "")
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_EXPEL]:
+    for match in triggers["capture.expel"]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
