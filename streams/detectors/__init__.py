@@ -137,6 +137,8 @@ class Detector:
         )
         captures: list[Finding] = []
         tolls: list[Finding] = []
+        # Names looked up in a sentence's capture rules, kept for placing its toll.
+        looked_up: dict[int, list[Mention]] = {}
         earlier: Mention | None = None
         for index, (sentence, text, found, kind) in enumerate(
             zip(sentences, texts, mentions, kinds, strict=True)
@@ -151,15 +153,7 @@ class Detector:
             if kind & CAPTURE and not game:
                 told = find_captures(
                     text,
-                    partial(
-                        name_mentions,
-                        text,
-                        found,
-                        self.gazetteer,
-                        self.towns,
-                        lookup_countries,
-                        unknown=conflict,
-                    ),
+                    partial(self._names, looked_up, index, text, found, lookup_countries, conflict),
                     earlier,
                 )
             # A town whose capture a sentence tells is what "the town" means next.
@@ -191,10 +185,18 @@ class Detector:
             status = status_of(modality.toll_claimed, denied)
             for part, near in per_city(sentence.text, found, toll):
                 place, precision = toll_place(self.gazetteer, sentence.text, near, part, countries)
-                if precision == 0 and self.towns is not None and lookup_countries:
+                if (
+                    precision == 0
+                    and self.towns is not None
+                    and lookup_countries
+                    and _unplaced_name(sentence.text, near)
+                ):
                     # "à Kolofata": a small town of the item's country places the toll better
                     # than the country; looked up only when nothing finer was found.
-                    towns = name_mentions(
+                    towns = (
+                        [m for m in looked_up[index] if not m.weak] if index in looked_up else None
+                    )
+                    towns = towns or name_mentions(
                         sentence.text, near, self.gazetteer, self.towns, lookup_countries
                     )
                     if len(towns) > len(near):
@@ -234,6 +236,21 @@ class Detector:
         findings = merge_captures(captures) + merge_tolls(tolls)
         moment = now or utcnow()
         return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
+
+    def _names(
+        self,
+        looked_up: dict[int, list[Mention]],
+        index: int,
+        text: str,
+        found: list[Mention],
+        countries: set[str],
+        conflict: bool,
+    ) -> list[Mention]:
+        """The place names of sentence ``index`` (see ``name_mentions``), kept in ``looked_up``."""
+        looked_up[index] = name_mentions(
+            text, found, self.gazetteer, self.towns, countries, unknown=conflict
+        )
+        return looked_up[index]
 
     def _capture(
         self,
@@ -335,6 +352,20 @@ _TOWN_WORD = re.compile(
     r"\b(?:the|la|l'|this|cette)\s*(?:[a-zà-ÿ-]+\s+)?(?:town|city|village|ville|localité|cité)\b",
     re.IGNORECASE,
 )
+
+
+#: A capitalised name after a locative preposition: "à Kolofata", "near Metoro".
+_LOCATIVE_NAME = re.compile(
+    r"(?:\b(?:in|at|near|nearby|outside|à|près\s+de|dans|aux\s+abords\s+de)\s+|"
+    r"\b(?:carrefour|village|localité|ville|commune|marché|camp|quartier)\s+d(?:e\s+|'))"
+    r"(?=[A-ZÀ-Þ])"
+)
+
+
+def _unplaced_name(sentence: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence names a place after "in"/"à" that no mention covers yet."""
+    known = {mention.start for mention in mentions}
+    return any(match.end() not in known for match in _LOCATIVE_NAME.finditer(sentence))
 
 
 def _holds_out(sentence: str, mentions: list[Mention], place: Place | None) -> bool:

@@ -216,6 +216,7 @@ _DENIED_OR_RUMOURED = re.compile(
     r"(?:a|ont)\s+nié|rumou?rs?|rumeurs?)\b",
     _I,
 )
+_DENIAL_WORDS = ("den", "dismiss", "reject", "dément", "démenti", "nie", "nié", "rumo", "rumeur")
 #: An opening that dates the whole sentence in a past year: "En 2012, ...", "In 2014, ...".
 _OPENING_YEAR = re.compile(r"\s*(?:in|en|back\s+in|dès)\s+(?:\w+\s+)?(?:19|20)\d\d\s*$", _I)
 #: "Since 6 September 2022 IS Sahel has controlled Talataye; on this day ...": a lasting state.
@@ -570,6 +571,15 @@ def find_captures(
         family: _scan(pattern, sentence, lowered) if family in present else []
         for family, pattern in _TRIGGERS.items()
     }
+    if triggers["capture.lost"]:
+        # A name or "control" follows a loss of a town: "lost their lives" is none.
+        triggers["capture.lost"] = [
+            match
+            for match in triggers["capture.lost"]
+            if match.group("control")
+            or match.group("controle")
+            or sentence[match.end() :][:1].isupper()
+        ]
     if not any(triggers.values()):
         return []
     if callable(mentions):
@@ -826,7 +836,8 @@ def _active(
 ) -> CaptureMatch | None:
     if _recalled(_clause(sentence, start, max(city.end, start))):
         return None
-    if _search(_DENIED_OR_RUMOURED, sentence, 0, start):
+    head = sentence[:start].lower()
+    if any(word in head for word in _DENIAL_WORDS) and _DENIED_OR_RUMOURED.search(head):
         # "denied reports that militants had seized Tillia": the capture told is the one denied.
         return None
     reported = bool(_REPORTED_SPEECH.search(sentence, 0, start))

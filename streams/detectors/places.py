@@ -63,10 +63,12 @@ _AFTER_NAME = re.compile(
 )
 #: An event note's place and its administrative units in brackets: "Mantumbi (Beni-Mbau, Beni,
 #: North Kivu)", "Ramadi city (Ramadi, Anbar)". The name before the bracket is the settlement.
+_ADMIN_BRACKET = re.compile(r"\((?-i:[A-ZÀ-Þ])[^()]{1,120}\)")
 _BEFORE_ADMIN = re.compile(
-    rf"(?P<name>{_NAME})(?:\s+(?-i:village|town|city|commune|camp|IDP\s+camp))?\s*"
-    r"\((?-i:[A-ZÀ-Þ])[^()]{1,120}\)"
+    rf"(?P<name>{_NAME})(?:\s+(?-i:village|town|city|commune|camp|IDP\s+camp))?\s*$"
 )
+#: News agencies in brackets after a dateline: "BAMAKO, 3 mars (Reuters) -".
+_AGENCIES = frozenset({"reuters", "afp", "ap", "xinhua", "anadolu", "upi", "dpa", "efe", "wire"})
 #: A capitalised name anywhere, for the small-town index.
 _ANY_NAME = re.compile(rf"(?:(?<![^\s(«\"“/])|(?<=\b[dlDL]['’]))(?P<name>{_NAME})")
 _NOT_NAMES = COMMON_WORD_PLACES | STOPWORDS_EN | STOPWORDS_FR | NOT_TOWN_NAMES | GROUP_NAMES
@@ -115,13 +117,21 @@ def settlement_mentions(
 ) -> list[Mention]:
     """``known`` (the gazetteer's finds in ``text``) with the names a settlement noun vouches
     for added ("the town of X", "X village", "X, a junction town")."""
-    patterns = [_BEFORE_ADMIN] if "(" in text else []
-    if CUES.holds("places.settlement", text.lower()):
-        patterns += [_BEFORE_NAME, _AFTER_NAME, _APPOSED]
-    if not patterns:
-        # The settlement patterns are costly; most sentences hold no settlement noun at all.
-        return known
+    brackets = _admin_names(text) if "(" in text else []
+    patterns = [_BEFORE_NAME, _AFTER_NAME, _APPOSED]
+    if not CUES.holds("places.settlement", text.lower()):
+        if not brackets:
+            # The settlement patterns are costly; most sentences hold no settlement noun.
+            return known
+        patterns = []
     mentions = _Mentions(known)
+    for match in brackets:
+        written = _trim(match.group("name"))
+        if written and fold(written) not in _NOT_NAMES:
+            named = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
+            start = match.start("name")
+            mention = Mention(start, start + len(written), written, ((named, True),), None)
+            mentions.add(mention, vouched=True)
     for pattern in patterns:
         for match in pattern.finditer(text):
             start = match.start("name")
@@ -136,6 +146,20 @@ def settlement_mentions(
                 end = match.end()
             mentions.add(Mention(start, end, written, ((named, True),), None), vouched=True)
     return mentions.sorted()
+
+
+def _admin_names(text: str) -> list[re.Match[str]]:
+    """The names an event note puts before a bracket of administrative units: "Mantumbi
+    (Beni-Mbau, Beni, North Kivu)"; found from each bracket back, not by scanning for names."""
+    found = []
+    for bracket in _ADMIN_BRACKET.finditer(text):
+        if bracket.group(0)[1:-1].strip().lower() in _AGENCIES:
+            continue
+        head = max(0, bracket.start() - 80)
+        match = _BEFORE_ADMIN.search(text, head, bracket.start())
+        if match is not None:
+            found.append(match)
+    return found
 
 
 def name_mentions(
