@@ -194,12 +194,12 @@ _ANAPHOR_BEFORE = re.compile(
     _I,
 )
 _DENIAL_ANYWHERE = re.compile(
-    r"\b(?:den(?:y|ies|ied)|dismiss(?:ed|es)?|rejected|rejects|dément\w*|démenti|nie(?:nt)?|"
+    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:ed|es|ing)?|rejected|rejects|rejecting|niant|dément\w*|démenti|nie(?:nt)?|"
     r"rumou?rs?|rumeurs?)\b",
     _I,
 )
 _DENIAL_BEFORE = re.compile(
-    r"\b(?:den(?:y|ies|ied)|dismiss(?:ed|es)?|rejected|rejects|dément\w*|démenti|nie(?:nt)?|"
+    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:ed|es|ing)?|rejected|rejects|rejecting|niant|dément\w*|démenti|nie(?:nt)?|"
     r"rejet\w*)\b",
     _I,
 )
@@ -212,7 +212,7 @@ _RECENT_DAY = re.compile(
 )
 #: A capture told inside a denial or a rumour: "dismissed reports that X had fallen".
 _DENIED_OR_RUMOURED = re.compile(
-    r"\b(?:den(?:y|ies|ied)|dismiss(?:ed|es)?|rejected|rejects|dément\w*|démenti|nie(?:nt)?|"
+    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:ed|es|ing)?|rejected|rejects|rejecting|niant|dément\w*|démenti|nie(?:nt)?|"
     r"(?:a|ont)\s+nié|rumou?rs?|rumeurs?)\b",
     _I,
 )

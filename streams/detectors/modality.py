@@ -82,7 +82,7 @@ _WITNESS = re.compile(
 )
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")
 _DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied|ial|ials)|rejected|rejects|dismissed|refuted|refutes|disputed|"
+    r"\b(?:den(?:y|ies|ied|ying|ial|ials)|rejected|rejects|rejecting|dismissed|refuted|refutes|disputed|"
     r"disputes|contradicted|dément(?:ent|i)?|démenti|démentent|nie(?:nt)?|(?:a|ont)\s+nié|"
     r"réfute(?:nt)?|conteste(?:nt)?|(?:a|ont)\s+contesté|rejette(?:nt)?|(?:a|ont)\s+rejeté|"
     r"fausses?\s+informations?|false\s+claims?|propaganda|propagande)\b",

@@ -169,6 +169,12 @@ def test_capture_families(
             "saying its units remained in place.",
             "en",
         ),
+        (
+            "Kupiansk",
+            "Assault groups have entered the eastern districts of Kupiansk, the army said, "
+            "denying that the city had fallen.",
+            "en",
+        ),
         # Recalled: an opening year, a year after, a lasting state since a month.
         ("Goma", "En 2012, les rebelles s'étaient emparés de Goma pendant dix jours.", "fr"),
         ("Traders return", "A year after the rebels seized Rutshuru, shops have reopened.", "en"),
