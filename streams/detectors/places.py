@@ -127,6 +127,10 @@ def settlement_mentions(
     mentions = _Mentions(known)
     for match in brackets:
         written = _trim(match.group("name"))
+        start = match.start("name")
+        if any(m.start <= start and start + len(written) <= m.end for m in known):
+            # The gazetteer found the name already: nothing to look up.
+            continue
         if written and fold(written) not in _NOT_NAMES:
             named = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
             start = match.start("name")
