@@ -165,6 +165,10 @@ _WAR_WORDS = (
     "has killed", "have killed", "had killed", "has claimed", "has caused", "has left",
     "a fait", "ont fait", "avait fait", "a coûté", "a tué", "ont tué", "a causé",
 )  # fmt: skip
+_WAR_NOUNS = (
+    "war", "guerre", "conflict", "conflit", "insurg", "rébellion", "rebellion", "violence",
+    "crisis", "crise", "fighting",
+)  # fmt: skip
 _CUES: tuple[tuple[int, tuple[str, ...]], ...] = (
     (_COURT_CUE, _COURT_WORDS),
     (_MEMORY_CUE, _MEMORY_WORDS),
@@ -213,7 +217,7 @@ def is_background(sentence: str, start: int, end: int) -> bool:
         return True
     if cues & (_PERIOD_CUE | _SINCE_CUE | _YEAR_CUE | _MONTH_CUE) and _fronted(lowered, start):
         return True
-    if cues & _WAR_CUE and _WAR_TOLL.search(before):
+    if cues & _WAR_CUE and any(noun in before for noun in _WAR_NOUNS) and _WAR_TOLL.search(before):
         return True
     if not cues & (_PERIOD_CUE | _SINCE_CUE):
         return False

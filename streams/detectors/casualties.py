@@ -454,10 +454,11 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         one_and = _ONE_AND.search(sentence, max(0, match.start() - 40), match.start())
         if role == "killed" and count.value is not None and one_and:
             count = Count(count.value + 1, count.approximate)
+        window = lowered[max(0, match.start() - 50) : match.start()]
         pair = (
-            None
-            if one_and
-            else _FIRST_OF_PAIR.search(sentence, max(0, match.start() - 50), match.start())
+            _FIRST_OF_PAIR.search(sentence, max(0, match.start() - 50), match.start())
+            if not one_and and (" and " in window or " et " in window)
+            else None
         )
         if (
             pair is not None
