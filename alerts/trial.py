@@ -15,6 +15,7 @@ from alerts.channels.base import Message
 from alerts.channels.registry import ChannelRegistry
 from alerts.errors import DeliveryError
 from alerts.subscriptions import Subscription
+from kernel.vocabulary import EventKind
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
 
 
@@ -39,7 +40,7 @@ def trial_alert(now: datetime | None = None) -> Alert:
     now = now or datetime.now(UTC)
     event = DetectedEvent(
         id="event-vigie-test",
-        kind="city_capture",
+        kind=EventKind.CITY_CAPTURE,
         item_id="item-vigie-test",
         lang="en",
         evidence="TEST: government forces recaptured Palmyra, according to a test wire.",

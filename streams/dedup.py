@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ingest.items import WireItem
-from kernel.vocabulary import EventKind, confirms
+from kernel.vocabulary import EventKind, EventStatus, confirms
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
 from streams.fingerprint import fold, words
 from streams.headlines import headlines
@@ -682,7 +682,7 @@ def alert_event(state: EventState, event: DetectedEvent) -> DetectedEvent:
         event,
         place=state.place,
         casualties=casualties,
-        status=state.status,
+        status=EventStatus(state.status),
         actor=state.actor or event.actor,
         from_actor=state.from_actor or event.from_actor,
     )

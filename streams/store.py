@@ -42,6 +42,7 @@ from ingest.items import WireItem
 from kernel.clock import format_time, parse_time
 from kernel.contracts import redis_key
 from kernel.errors import VigieError
+from kernel.vocabulary import EventKind, EventStatus
 from streams.dedup import (
     CAPTURE,
     REASON_REVERSAL,
@@ -621,14 +622,14 @@ class RedisDedupStore:
         last = state.sources[-1] if state.sources else None
         return DetectedEvent(
             id=f"{state.alert_id}#{state.revision}",
-            kind=state.kind,
+            kind=EventKind(state.kind),
             item_id=last.item_id if last else "",
             lang=last.lang if last else "en",
             evidence="",
             place=state.place,
             actor=state.actor,
             from_actor=state.from_actor,
-            status=state.status,
+            status=EventStatus(state.status),
         )
 
     async def _write(

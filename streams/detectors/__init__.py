@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ingest.items import WireItem
 from kernel.clock import utcnow
+from kernel.vocabulary import EventKind, EventStatus
 from streams.detectors.capture import CaptureMatch, find_captures
 from streams.detectors.casualties import find_toll
 from streams.detectors.confidence import confidence
@@ -198,7 +199,12 @@ class Detector:
                     place = fallback_place(self.gazetteer, mentions, countries)
                     precision = placement_precision(place, label=True)
                 finding = Finding(
-                    "casualty_report", place, sentence, status, modality.attribution, toll=part
+                    EventKind.CASUALTY_REPORT,
+                    place,
+                    sentence,
+                    status,
+                    modality.attribution,
+                    toll=part,
                 )
                 finding.precision = precision
                 tolls.append(finding)
@@ -210,7 +216,7 @@ class Detector:
                     _holds_out(sentence.text, found, finding.place)
                     for sentence, found in zip(sentences, mentions, strict=True)
                 ):
-                    finding.status = "disputed"
+                    finding.status = EventStatus.DISPUTED
         findings = merge_captures(captures) + merge_tolls(tolls)
         moment = now or utcnow()
         return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
@@ -226,7 +232,7 @@ class Detector:
         city = self.gazetteer.resolve(capture.mention, countries)
         claimed = modality.capture_claimed or (capture.reported_speech and not modality.witnessed)
         return Finding(
-            kind="city_capture",
+            kind=EventKind.CITY_CAPTURE,
             place=place_of(capture.mention, city, self.gazetteer),
             sentence=sentence,
             status=status_of(claimed, denied),
