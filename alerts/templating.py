@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +49,10 @@ MAX_RENDER_SECONDS = 0.5
 LIMITS = {"title": MAX_TITLE_CHARS, "body": MAX_BODY_CHARS}
 
 
+#: Validation context of subscriptions read back from the store: templates are not rendered again.
+STORED = {"stored": True}
+
+
 class TemplateError(ValueError):
     """A template that does not parse, names an unknown variable, or exceeds a limit."""
 
@@ -71,7 +74,8 @@ class MessageTemplate(BaseModel):
     def _renders(cls, value: str | None, info: Any) -> str | None:
         if value is None or not value.strip():
             return None
-        check_template(value, info.field_name)
+        if not (info.context or {}).get("stored"):
+            check_template(value, info.field_name)
         return value
 
 
@@ -147,9 +151,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             raise jinja2.sandbox.SecurityError("string formatting with % is not allowed")
         if isinstance(left, int) and isinstance(right, str | list | tuple):
             left, right = right, left
-        if isinstance(left, str | list | tuple) and isinstance(right, int):
-            if len(left) * right > MAX_VALUE:
-                raise TemplateError(f"a value longer than {MAX_VALUE} is not allowed")
+        sized = isinstance(left, str | list | tuple) and isinstance(right, int)
+        if sized and len(left) * right > MAX_VALUE:
+            raise TemplateError(f"a value longer than {MAX_VALUE} is not allowed")
         return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -192,7 +196,7 @@ def _bounded_join(context: Any, value: Any, separator: str = "", attribute: Any 
     items = list(value)
     if len(items) * len(str(separator)) > MAX_VALUE:
         raise TemplateError(f"a value longer than {MAX_VALUE} is not allowed")
-    return _check_size(do_join(context, items, separator, attribute))  # type: ignore[no-any-return]
+    return _check_size(do_join(context, items, separator, attribute))
 
 
 def _render(source: str, context: dict[str, Any], limit: int) -> str:
