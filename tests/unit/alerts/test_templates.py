@@ -233,3 +233,16 @@ def test_edit_sets_and_clears_a_template() -> None:
     assert edit_subscription(edited, {"template": None}).template is None
     with pytest.raises(SubscriptionInvalid, match=r"template\.body: unknown variable"):
         edit_subscription(subscription, {"template": {"body": "{{ alert.nope }}"}})
+
+
+def test_the_documented_e_mail_template_renders() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[3] / "docs" / "channels.md").read_text(encoding="utf-8")
+    body = doc.split("```jinja\n", 1)[1].split("```", 1)[0]
+    rendered = render_with_template((MOSUL,), "en", MessageTemplate(body=body))
+    assert rendered.template_error is None
+    text = rendered.text()
+    assert "Place: Mosul, IQ\nKilled: 12\n" in text
+    assert "- AFP (fr) https://news.example.org/alert-mosul/0" in text
+    assert text.endswith(render_with_template((MOSUL,), "en", None).text())
