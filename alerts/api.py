@@ -41,6 +41,13 @@ from ingest.egress_net import Resolver, system_resolver
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))]
 
 
+class TemplateOut(BaseModel):
+    """A subscription's message template as stored (checked when it was written)."""
+
+    title: str | None
+    body: str | None
+
+
 class SubscriptionOut(BaseModel):
     """A subscription as the API shows it: the secret replaced by ``***``."""
 
@@ -57,7 +64,7 @@ class SubscriptionOut(BaseModel):
     lang: str
     secret: str | None
     paused: bool
-    template: MessageTemplate | None = None
+    template: TemplateOut | None = None
     created_at: str
 
 

@@ -15,7 +15,9 @@ text and says why (``RenderedMessage.template_error``), so an alert is never los
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -44,6 +46,9 @@ MAX_ITERATIONS = 20_000
 MAX_VALUE = 20_000
 #: Wall time of one render, checked at every attribute access and call.
 MAX_RENDER_SECONDS = 0.5
+
+#: Compiled templates kept, by source.
+COMPILED_CACHE_SIZE = 512
 
 #: Part of a template -> its output limit.
 LIMITS = {"title": MAX_TITLE_CHARS, "body": MAX_BODY_CHARS}
@@ -121,19 +126,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self) -> None:
         super().__init__(autoescape=False, undefined=jinja2.StrictUndefined)
-        self.budget = _Budget()
         # Globals and filters that build big strings from a small template are out.
         self.globals.pop("lipsum", None)
         for name in ("center", "indent", "wordwrap", "format", "replace"):
             self.filters.pop(name, None)
         for name, function in list(self.filters.items()):
-            self.filters[name] = _bounded_filter(function, self.budget)
+            self.filters[name] = _bounded_filter(function)
         self.filters["join"] = _bounded_join
         self.filters["_counted"] = self._counted
 
     def _counted(self, iterable: Any) -> Iterator[Any]:
         for item in iterable:
-            self.budget.spend()
+            _BUDGET.get().spend()
             yield item
 
     def compile_counted(self, source: str) -> jinja2.Template:
@@ -144,7 +148,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return self.from_string(tree)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        self.budget.tick()
+        _BUDGET.get().tick()
         if operator == "**":
             raise jinja2.sandbox.SecurityError("the ** operator is not allowed in templates")
         if operator == "%" and isinstance(left, str):
@@ -157,17 +161,17 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        self.budget.tick()
+        _BUDGET.get().tick()
         _refuse_method(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        self.budget.tick()
+        _BUDGET.get().tick()
         _refuse_method(obj, argument)
         return super().getitem(obj, argument)
 
     def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
-        self.budget.tick()
+        _BUDGET.get().tick()
         return _check_size(super().call(context, obj, *args, **kwargs))
 
 
@@ -177,11 +181,11 @@ def _refuse_method(obj: Any, name: Any) -> None:
         raise jinja2.sandbox.SecurityError(f"str.{name} is not allowed in templates")
 
 
-def _bounded_filter(function: Callable[..., Any], budget: _Budget) -> Callable[..., Any]:
+def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     """``function`` checking the time before and the result's size after."""
 
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        budget.tick()
+        _BUDGET.get().tick()
         return _check_size(function(*args, **kwargs))
 
     # Jinja passes the context or environment to the filters that carry this mark.
@@ -199,11 +203,27 @@ def _bounded_join(context: Any, value: Any, separator: str = "", attribute: Any 
     return _check_size(do_join(context, items, separator, attribute))
 
 
+#: The budget of the render under way (each render sets its own; the environment is shared).
+_BUDGET: contextvars.ContextVar[_Budget] = contextvars.ContextVar("template_budget")
+
+
+@functools.cache
+def _sandbox() -> _Sandbox:
+    """The one sandboxed environment."""
+    return _Sandbox()
+
+
+@functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)
+def _compiled(source: str) -> jinja2.Template:
+    """``source`` compiled in the sandbox, once per source."""
+    return _sandbox().compile_counted(source)
+
+
 def _render(source: str, context: dict[str, Any], limit: int) -> str:
-    """``source`` rendered in a fresh sandbox, stopped as soon as it exceeds ``limit`` chars."""
-    environment = _Sandbox()
+    """``source`` rendered in the sandbox, stopped as soon as it exceeds ``limit`` chars."""
+    token = _BUDGET.set(_Budget())
     try:
-        template = environment.compile_counted(source)
+        template = _compiled(source)
         parts: list[str] = []
         size = 0
         for chunk in template.generate(context):
@@ -221,6 +241,8 @@ def _render(source: str, context: dict[str, Any], limit: int) -> str:
         raise
     except Exception as exc:  # a filter on a wrong type, a division by zero, deep recursion …
         raise TemplateError(f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        _BUDGET.reset(token)
     return "".join(parts).strip()
 
 

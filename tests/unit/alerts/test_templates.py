@@ -246,3 +246,18 @@ def test_the_documented_e_mail_template_renders() -> None:
     assert "Place: Mosul, IQ\nKilled: 12\n" in text
     assert "- AFP (fr) https://news.example.org/alert-mosul/0" in text
     assert text.endswith(render_with_template((MOSUL,), "en", None).text())
+
+
+def test_a_digest_template_sees_every_alert() -> None:
+    other = sample_alert("alert-raqqa", place="Raqqa", country="SY")
+    template = _template("{% for each in alerts %}{{ each.place.name }};{% endfor %}", "{{ lang }}")
+    rendered = render_with_template((MOSUL, other), "fr", template)
+    assert (rendered.title, rendered.text()) == ("fr", "Mosul;Raqqa;")
+    subscription = build_subscription(
+        {
+            "channel": "slack+https://hooks.example.org/x",
+            "template": {"body": "{{ alerts | length }}"},
+        }
+    )
+    payload = SlackChannel(None).payload(Message(subscription, (MOSUL, other), "d-3"))  # type: ignore[arg-type]
+    assert payload["blocks"][1]["text"]["text"] == "2"
