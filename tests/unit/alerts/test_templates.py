@@ -261,3 +261,29 @@ def test_a_digest_template_sees_every_alert() -> None:
     )
     payload = SlackChannel(None).payload(Message(subscription, (MOSUL, other), "d-3"))  # type: ignore[arg-type]
     assert payload["blocks"][1]["text"]["text"] == "2"
+
+
+def test_declared_subscriptions_carry_checked_templates() -> None:
+    from alerts.subscription_store import parse_declared
+
+    entries = [
+        {
+            "name": "desk",
+            "channel": "webhook+https://example.org/hook",
+            "template": {"title": "{{ alert.place.name }}", "body": "{{ default.text }}"},
+        },
+        {
+            "name": "typo",
+            "channel": "webhook+https://example.org/hook",
+            "template": {"body": "{{ x }}"},
+        },
+    ]
+    with pytest.raises(SubscriptionInvalid) as refused:
+        parse_declared(entries)
+    assert refused.value.problems == [
+        "subscriptions[1] (typo): template.body: unknown variable: 'x' is undefined"
+    ]
+    (desk,) = parse_declared(entries[:1])
+    assert desk.template == MessageTemplate(
+        title="{{ alert.place.name }}", body="{{ default.text }}"
+    )
