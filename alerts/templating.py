@@ -27,6 +27,8 @@ import jinja2
 from jinja2 import nodes, pass_eval_context
 from jinja2.filters import do_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace
+from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alerts.render import RenderedMessage, headline, render_message, toll_text
@@ -43,7 +45,7 @@ MAX_BODY_CHARS = 6_000
 #: Iterations all loops of one render may take together.
 MAX_ITERATIONS = 20_000
 #: Longest string or list a step of a render (a product, a call, a filter) may build.
-MAX_VALUE = 20_000
+MAX_VALUE = 200_000
 #: Wall time of one render, checked at every attribute access and call.
 MAX_RENDER_SECONDS = 0.5
 
@@ -103,11 +105,67 @@ class _Budget:
             self.tick()
 
 
+def _size(value: Any) -> int:
+    """About how many characters ``value`` prints as, counted only up to just past ``MAX_VALUE``.
+
+    A part shared many times is counted each time, as printing it would.
+    """
+    total = 0
+    pending = [value]
+    while pending and total <= MAX_VALUE:
+        item = pending.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, dict):
+            total += 2 + 4 * len(item)
+            if total <= MAX_VALUE:
+                pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 2 + 2 * len(item)
+            if total <= MAX_VALUE:
+                pending += list(item)
+        else:
+            total += 8
+    return total
+
+
 def _check_size(value: Any) -> Any:
-    """``value`` unless it is a string or list too long to be a step towards a message."""
-    if isinstance(value, str | list | tuple) and len(value) > MAX_VALUE:
-        raise TemplateError(f"a value longer than {MAX_VALUE} is not allowed")
+    """``value`` unless it would print longer than a step towards a message may be."""
+    if _size(value) > MAX_VALUE:
+        raise TemplateError(f"a value longer than {MAX_VALUE} characters is not allowed")
     return value
+
+
+class _SizedNamespace(Namespace):
+    """Jinja's ``namespace``, whose attributes cannot grow past ``MAX_VALUE``."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        _BUDGET.get().tick()
+        super().__setitem__(name, _check_size(value))
+
+
+class _SizedSteps(NodeTransformer):
+    """Every loop counted; every ``~`` and ``{% set %}…{% endset %}`` checked for size."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)  # children first, in place
+        node.iter = _filter(node.iter, "_counted")
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)  # children first, in place
+        node.nodes = [_filter(part, "_sized") for part in node.nodes]
+        return _filter(node, "_sized")
+
+    def visit_AssignBlock(self, node: nodes.AssignBlock) -> nodes.Node:
+        self.generic_visit(node)  # children first, in place
+        node.filter = _filter(node.filter, "_sized")
+        return node
+
+
+def _filter(node: nodes.Node | None, name: str) -> nodes.Filter:
+    """``node`` piped through the filter ``name`` (``None``: the block's body)."""
+    return nodes.Filter(node, name, [], [], None, None, lineno=getattr(node, "lineno", 1))
 
 
 #: String methods whose result length a template could choose freely; refused outright.
@@ -122,18 +180,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     so nested loops over long strings or ranges stop at ``MAX_ITERATIONS``.
     """
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self) -> None:
-        super().__init__(autoescape=False, undefined=jinja2.StrictUndefined)
+        super().__init__(autoescape=False, undefined=jinja2.StrictUndefined, finalize=_check_size)
         # Globals and filters that build big strings from a small template are out.
         self.globals.pop("lipsum", None)
+        self.globals["namespace"] = _SizedNamespace
         for name in ("center", "indent", "wordwrap", "format", "replace"):
             self.filters.pop(name, None)
         for name, function in list(self.filters.items()):
             self.filters[name] = _bounded_filter(function)
         self.filters["join"] = _bounded_join
         self.filters["_counted"] = self._counted
+        self.filters["_sized"] = _check_size
 
     def _counted(self, iterable: Any) -> Iterator[Any]:
         for item in iterable:
@@ -142,10 +202,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def compile_counted(self, source: str) -> jinja2.Template:
         """``source`` parsed, every loop counted, compiled."""
-        tree = self.parse(source)
-        for loop in tree.find_all(nodes.For):
-            loop.iter = nodes.Filter(loop.iter, "_counted", [], [], None, None, lineno=loop.lineno)
-        return self.from_string(tree)
+        return self.from_string(_SizedSteps().visit(self.parse(source)))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _BUDGET.get().tick()
@@ -156,9 +213,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if isinstance(left, int) and isinstance(right, str | list | tuple):
             left, right = right, left
         sized = isinstance(left, str | list | tuple) and isinstance(right, int)
-        if sized and len(left) * right > MAX_VALUE:
-            raise TemplateError(f"a value longer than {MAX_VALUE} is not allowed")
-        return super().call_binop(context, operator, left, right)
+        if sized and _size(left) * right > MAX_VALUE:
+            raise TemplateError(f"a value longer than {MAX_VALUE} characters is not allowed")
+        return _check_size(super().call_binop(context, operator, left, right))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _BUDGET.get().tick()
@@ -172,6 +229,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
         _BUDGET.get().tick()
+        _check_size([args, kwargs])
         return _check_size(super().call(context, obj, *args, **kwargs))
 
 
@@ -186,6 +244,7 @@ def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
 
     def bounded(*args: Any, **kwargs: Any) -> Any:
         _BUDGET.get().tick()
+        _check_size([args, kwargs])
         return _check_size(function(*args, **kwargs))
 
     # Jinja passes the context or environment to the filters that carry this mark.
@@ -199,7 +258,7 @@ def _bounded_join(context: Any, value: Any, separator: str = "", attribute: Any 
     """Jinja's ``join``, refused when the separators alone would be too long."""
     items = list(value)
     if len(items) * len(str(separator)) > MAX_VALUE:
-        raise TemplateError(f"a value longer than {MAX_VALUE} is not allowed")
+        raise TemplateError(f"a value longer than {MAX_VALUE} characters is not allowed")
     return _check_size(do_join(context, items, separator, attribute))
 
 
