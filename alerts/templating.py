@@ -417,7 +417,7 @@ def sample_alert(now: datetime | None = None) -> Alert:
             lon=38.28,
         ),
         actor="government forces",
-        casualties=Casualties(killed=0, wounded=0),
+        casualties=Casualties(killed=0),
         detected_at=now,
     )
     sources = (

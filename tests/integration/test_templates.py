@@ -113,7 +113,7 @@ async def test_preview_renders_the_sample_alert_without_sending(api: httpx.Async
     assert answer.status_code == 200, answer.text
     assert answer.json() == {
         "title": "Tadmur: Prise de ville",
-        "text": "TEST de Vigie : Palmyre reprise (alerte d'exemple) (0 morts, 0 blessés) "
+        "text": "TEST de Vigie : Palmyre reprise (alerte d'exemple) (0 morts) "
         "via vigie-test, vigie-test",
     }
     wrapped = await api.post(
