@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from alerts.dead import RedisDeadLetterStore
 from alerts.errors import UnsafeTargetError
@@ -26,17 +26,26 @@ from alerts.silence_store import RedisSilenceStore
 from alerts.silences import SilenceInvalid, SilenceSpec, build_silence
 from alerts.subscription_store import RedisSubscriptionStore
 from alerts.subscriptions import (
+    Language,
     Subscription,
     SubscriptionInvalid,
     SubscriptionSpec,
     build_subscription,
     edit_subscription,
 )
+from alerts.templating import MessageTemplate, render_with_template, sample_alert
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
 
 #: The bearer credentials of a request, ``None`` when absent (checked by ``create_api``).
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))]
+
+
+class TemplateOut(BaseModel):
+    """A subscription's message template as stored (checked when it was written)."""
+
+    title: str | None
+    body: str | None
 
 
 class SubscriptionOut(BaseModel):
@@ -55,7 +64,24 @@ class SubscriptionOut(BaseModel):
     lang: str
     secret: str | None
     paused: bool
+    template: TemplateOut | None = None
     created_at: str
+
+
+class PreviewRequest(BaseModel):
+    """A template to try on the sample alert, in a message language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: MessageTemplate
+    lang: Language = "en"
+
+
+class Preview(BaseModel):
+    """What a subscription with this template would say about the sample alert."""
+
+    title: str
+    text: str
 
 
 class Problem(BaseModel):
@@ -139,7 +165,9 @@ def create_api(
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
         for item in exc.errors():
-            where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+            # The first part says the error is in the request body; a field may be named body too.
+            location = list(item.get("loc", ()))
+            where = ".".join(str(part) for part in location[location[:1] == ["body"] :])
             message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
             problems.append(f"{where or 'body'}: {message}")
         what = "silence" if "/silences" in request.url.path else "subscription"
@@ -165,6 +193,16 @@ def create_api(
             return refused
         await subscriptions.put(subscription)
         return _out(subscription)
+
+    @app.post(
+        "/subscriptions/preview",
+        response_model=Preview,
+        responses={422: {"model": Problem}},
+        summary="Render the sample alert with a template, without sending anything",
+    )
+    async def preview(request: PreviewRequest) -> Preview:
+        rendered = render_with_template((sample_alert(),), request.lang, request.template)
+        return Preview(title=rendered.title, text=rendered.text())
 
     async def refused_channel(channel: str) -> JSONResponse | None:
         """The 422 for a channel the egress policy refuses, or ``None`` when it may be used."""

@@ -35,3 +35,8 @@ BREAKER_OPENED = Counter(
 BACKLOG_TARGETS = Gauge(
     "vigie_delivery_backlog_targets", "Targets with deliveries waiting for a retry"
 )
+TEMPLATE_FAILURES = Counter(
+    "vigie_template_failures_total",
+    "Messages sent with the default text because the subscription's template failed",
+    ["channel"],
+)

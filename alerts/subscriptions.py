@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from alerts.channels import channel_kind, check_channel_url, redact
+from alerts.templating import MessageTemplate
 from kernel.errors import InputError
 from streams.events import Alert
 
@@ -57,6 +58,10 @@ class SubscriptionSpec(BaseModel):
         default=None, min_length=1, description="HMAC key for the webhook signature"
     )
     paused: bool = Field(default=False, description="a paused subscription receives nothing")
+    template: MessageTemplate | None = Field(
+        default=None,
+        description="Jinja2 title and body of the messages (docs/channels.md, Message templates)",
+    )
 
     @field_validator("channel")
     @classmethod

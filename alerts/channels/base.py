@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -19,12 +20,16 @@ import httpx
 from alerts.channels import http_target
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
 from alerts.guard import unsafe_target
-from alerts.render import RenderedMessage, render_message
+from alerts.metrics import TEMPLATE_FAILURES
+from alerts.render import RenderedMessage
 from alerts.retry import parse_retry_after
 from alerts.subscriptions import Subscription
+from alerts.templating import render_with_template
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import Resolver, system_resolver
 from streams.events import Alert
+
+log = logging.getLogger("vigie.alerts.channels")
 
 USER_AGENT = "Vigie-Alerts/1"
 #: Statuses worth retrying besides 5xx: request timeout, too early, rate limited.
@@ -48,8 +53,20 @@ class Message:
 
     @cached_property
     def rendered(self) -> RenderedMessage:
-        """The message text in the subscription's language."""
-        return render_message(self.alerts, self.subscription.lang)
+        """The message in the subscription's language, from its template when it has one.
+
+        A template that fails at send time is logged and counted; the default text is sent.
+        """
+        subscription = self.subscription
+        rendered = render_with_template(self.alerts, subscription.lang, subscription.template)
+        if rendered.template_error:
+            TEMPLATE_FAILURES.labels(subscription.kind).inc()
+            log.warning(
+                "template of subscription %s failed, default text sent instead: %s",
+                subscription.log_name(),
+                rendered.template_error,
+            )
+        return rendered
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,16 @@ class SmtpTarget:
 
 def html_body(rendered: RenderedMessage) -> str:
     """The HTML part: every piece of feed text escaped."""
+    if rendered.body is not None:
+        paragraphs = "".join(
+            "<p>" + "<br>".join(html.escape(line) for line in block.splitlines()) + "</p>"
+            for block in rendered.body.split("\n\n")
+            if block.strip()
+        )
+        return (
+            f"<!doctype html><html lang='{rendered.lang}'><body>"
+            f"<h1>{html.escape(rendered.title)}</h1>{paragraphs}</body></html>"
+        )
     sections = []
     for alert in rendered.alerts:
         rows = "".join(
