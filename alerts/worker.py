@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from alerts import metrics
 from alerts.backlog import RedisBacklog
@@ -217,12 +217,22 @@ class AlertWorker:
         return stored
 
 
+class AlertHandler(Protocol):
+    """What the Kafka edge drives: ``AlertWorker``, or the history writer."""
+
+    async def handle(self, alert: Alert, produced_at: float | None = None) -> Any: ...
+
+    async def flush_due(self, now: float | None = None) -> list[asyncio.Task[None]]: ...
+
+    async def retry_due(self, now: float | None = None) -> list[asyncio.Task[None]]: ...
+
+
 class KafkaAlertConsumer:
-    """The Kafka edge: reads records, runs ``AlertWorker.handle`` per record, commits handled offsets."""
+    """The Kafka edge: reads records, runs ``handle`` of its worker per record, commits handled offsets."""
 
     def __init__(
         self,
-        worker: AlertWorker,
+        worker: AlertHandler,
         consumer: Any,
         policy: DeliveryPolicy,
         *,
@@ -355,9 +365,7 @@ async def run_alert_worker(
 ) -> None:
     """Run an alert worker until ``stop`` is set (or forever); every argument is a plain value."""
     import redis.asyncio as aioredis
-    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
-
-    from vigie.ops import serve_ops
+    from aiokafka import AIOKafkaProducer
 
     policy = policy or DeliveryPolicy()
     stop = stop or asyncio.Event()
@@ -390,19 +398,79 @@ async def run_alert_worker(
         console=console_subscription(console_lang) if console else None,
         publish=publish,
     )
+    consumer = alerts_consumer(
+        kafka_bootstrap,
+        group_id,
+        session_timeout_s=session_timeout_s,
+        client_id=f"vigie-alerts-{os.getpid()}",
+    )
+    edge = KafkaAlertConsumer(worker, consumer, policy)
+    try:
+        if subscriptions_file:
+            await worker.sync_declared(Path(subscriptions_file))
+        await producer.start()
+        await consume_alerts(
+            edge,
+            group_id,
+            stop,
+            process="alerts",
+            metrics_port=metrics_port,
+            bind=bind,
+            ready=ready,
+            drain_timeout_s=policy.timeout_s,
+        )
+    finally:
+        with contextlib.suppress(Exception):
+            await consumer.stop()
+        with contextlib.suppress(Exception):
+            await producer.stop()
+        await channels.aclose()
+        await redis.aclose()
+        await pool.disconnect()
+
+
+def alerts_consumer(
+    kafka_bootstrap: str, group_id: str, *, session_timeout_s: float, client_id: str
+) -> Any:
+    """An aiokafka consumer of ``vigie.alerts`` in ``group_id`` that commits only by hand."""
+    from aiokafka import AIOKafkaConsumer
+
     session_ms = int(session_timeout_s * 1000)
-    consumer = AIOKafkaConsumer(
+    return AIOKafkaConsumer(
         bootstrap_servers=kafka_bootstrap,
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         session_timeout_ms=session_ms,
         heartbeat_interval_ms=max(100, min(3000, session_ms // 3)),
-        client_id=f"vigie-alerts-{os.getpid()}",
+        client_id=client_id,
         # Alerts are few and urgent: do not let the broker sit on a fetch waiting for more.
         fetch_max_wait_ms=50,
     )
-    edge = KafkaAlertConsumer(worker, consumer, policy)
+
+
+async def consume_alerts(
+    edge: KafkaAlertConsumer,
+    group_id: str,
+    stop: asyncio.Event,
+    *,
+    process: str,
+    metrics_port: int | None = None,
+    bind: str = "127.0.0.1",
+    ready: asyncio.Event | None = None,
+    drain_timeout_s: float = 10.0,
+) -> None:
+    """Subscribe ``edge``'s consumer to ``vigie.alerts`` and run it until ``stop`` is set.
+
+    Serves the operator endpoints when ``metrics_port`` is given, heals committed offsets past
+    the log end, commits what is done on rebalances, and drains running records at the end.
+    The caller stops the consumer.
+    """
+    from aiokafka import ConsumerRebalanceListener
+
+    from vigie.ops import serve_ops
+
+    consumer = edge.consumer
     # A committed offset beyond the log end (a broker that lost its log) is rewound.
     healer = OffsetHealer(AIOKafkaOffsets(consumer, lambda tp: edge.tracker.forget([tp])), group_id)
 
@@ -411,31 +479,19 @@ async def run_alert_worker(
             await edge.on_revoked(list(revoked))
 
         async def on_partitions_assigned(self, assigned: Any) -> None:
-            log.info("alert worker assigned %d partition(s)", len(assigned))
+            log.info("%s assigned %d partition(s)", process, len(assigned))
 
     ops: contextlib.AbstractAsyncContextManager[Any] = (
-        serve_ops(metrics_port, process="alerts", ready=lambda: edge.assigned, host=bind)
+        serve_ops(metrics_port, process=process, ready=lambda: edge.assigned, host=bind)
         if metrics_port is not None
         else contextlib.nullcontext()
     )
     async with ops:
-        try:
-            if subscriptions_file:
-                await worker.sync_declared(Path(subscriptions_file))
-            await producer.start()
-            consumer.subscribe([TOPIC_ALERTS], listener=Rebalance())
-            await consumer.start()
-            if ready is not None:
-                ready.set()
-            log.info("alert worker consuming %s as group %s", TOPIC_ALERTS, group_id)
-            async with healing(healer):
-                await edge.run(stop)
-            await edge.drain(policy.timeout_s)
-        finally:
-            with contextlib.suppress(Exception):
-                await consumer.stop()
-            with contextlib.suppress(Exception):
-                await producer.stop()
-            await channels.aclose()
-            await redis.aclose()
-            await pool.disconnect()
+        consumer.subscribe([TOPIC_ALERTS], listener=Rebalance())
+        await consumer.start()
+        if ready is not None:
+            ready.set()
+        log.info("%s consuming %s as group %s", process, TOPIC_ALERTS, group_id)
+        async with healing(healer):
+            await edge.run(stop)
+        await edge.drain(drain_timeout_s)
