@@ -11,7 +11,7 @@ from importlib import import_module
 
 from vigie import __version__
 
-#: Subcommand modules, in the order ``vigie --help`` lists them.
+#: Subcommands (modules of the same name, ``-`` written ``_``), in the order ``vigie --help`` lists them.
 COMMANDS = (
     "up",
     "detect",
@@ -22,6 +22,7 @@ COMMANDS = (
     "ingest",
     "streams",
     "alerts",
+    "history-writer",
     "web",
 )
 
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in COMMANDS:
-        import_module(f"vigie.cli.{name}").register(subparsers)
+        import_module(f"vigie.cli.{name.replace('-', '_')}").register(subparsers)
     # The global options are accepted after the subcommand too: `vigie up --data-dir X`.
     for subparser in subparsers.choices.values():
         subparser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
