@@ -1,20 +1,24 @@
-"""The subscriptions HTTP API: a FastAPI app meant to be mounted under ``/api/v1``.
+"""The HTTP API: subscriptions, dead letters and the history of alerts, mounted under ``/api/v1``.
 
 Every route needs ``Authorization: Bearer <VIGIE_API_TOKEN>``; without a configured token the
 API answers 503 rather than run open. OpenAPI is served at ``/openapi.json`` and ``/docs``
 of the mounted app, behind the same token. A subscription whose channel reaches an address the
 egress policy refuses (loopback, private, metadata …) is refused with 422 naming the rule.
+
+``/alerts`` searches the history (``alerts.history``) a page at a time, with a cursor; with
+``?format=csv|jsonl|geojson`` (or the matching ``Accept``) it exports every match instead,
+or one page when ``limit`` is given. ``/alerts/{id}`` is one alert with its revisions.
 """
 
 from __future__ import annotations
 
 import hmac
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
@@ -25,6 +29,26 @@ from alerts.subscription_store import RedisSubscriptionStore
 from alerts.subscriptions import Subscription, SubscriptionSpec, build_subscription
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
+from streams.events import KINDS, STATUSES
+
+if TYPE_CHECKING:
+    from alerts.history.store import HistoryStore
+
+#: Filters of ``GET /alerts``, as query parameters.
+HISTORY_FILTERS = (
+    "since",
+    "until",
+    "kind",
+    "status",
+    "country",
+    "place",
+    "q",
+    "min_killed",
+    "limit",
+    "cursor",
+)
+#: Rows per page read while exporting every match.
+EXPORT_PAGE = 1000
 
 #: The bearer credentials of a request, ``None`` when absent (checked by ``create_api``).
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))]
@@ -66,8 +90,12 @@ def create_api(
     redis: Any = None,
     egress: EgressPolicy = PUBLIC_ONLY,
     resolver: Resolver = system_resolver,
+    history: HistoryStore | None = None,
 ) -> FastAPI:
-    """The API app (mount it under ``/api/v1``); ``redis`` may be an existing asyncio client."""
+    """The API app (mount it under ``/api/v1``); ``redis`` may be an existing asyncio client.
+
+    Without a ``history`` store the ``/alerts`` routes answer 503.
+    """
     if redis is None:
         import redis.asyncio as aioredis
 
@@ -94,7 +122,7 @@ def create_api(
     app = FastAPI(
         title="Vigie API",
         version="1",
-        description="Manage alert subscriptions and inspect dead letters.",
+        description="Manage alert subscriptions, inspect dead letters, search the history.",
         dependencies=[Depends(authorised)],
         responses=errors,  # type: ignore[arg-type]
         # FastAPI's own docs routes skip the app's dependencies: served below, behind the token.
@@ -184,5 +212,75 @@ def create_api(
     @app.get("/dead", summary="Newest dead letters")
     async def list_dead(limit: int = 100) -> list[dict[str, Any]]:
         return [letter.summary() for letter in await dead_letters.newest(limit)]
+
+    def kept() -> HistoryStore:
+        if history is None:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "the history is not available: is VIGIE_HISTORY_URL reachable?",
+            )
+        return history
+
+    @app.get(
+        "/alerts",
+        summary="Search the history of alerts",
+        responses={422: {"model": Problem}, 503: {"model": Problem}},
+    )
+    def search_alerts(
+        request: Request,
+        since: str | None = None,
+        until: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        country: str | None = None,
+        place: str | None = None,
+        q: str | None = None,
+        min_killed: str | None = None,
+        limit: str | None = None,
+        cursor: str | None = None,
+        format: str | None = None,
+    ) -> Any:
+        from alerts.history.export import MEDIA_TYPES, format_for, render
+        from alerts.history.store import HistoryQuery, HistoryQueryError
+
+        store = kept()
+        if kind and kind not in KINDS:
+            raise HTTPException(422, f"kind: one of {', '.join(KINDS)}")
+        if status and status not in STATUSES:
+            raise HTTPException(422, f"status: one of {', '.join(STATUSES)}")
+        chosen = format_for(format, request.headers.get("accept"))
+        if chosen is None:
+            raise HTTPException(422, f"format: one of {', '.join(MEDIA_TYPES)}")
+        values = dict(request.query_params)
+        filters = {name: values.get(name) for name in HISTORY_FILTERS}
+        everything = chosen != "json" and not limit
+        if everything:
+            filters["limit"] = str(EXPORT_PAGE)
+        try:
+            query = HistoryQuery.parse(**filters)
+        except HistoryQueryError as exc:
+            raise HTTPException(422, str(exc)) from None
+        if everything:
+            return StreamingResponse(
+                render(chosen, store.iterate(query)), media_type=MEDIA_TYPES[chosen]
+            )
+        page = store.search(query)
+        if chosen == "json":
+            return {"alerts": page.alerts, "next_cursor": page.next_cursor}
+        headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}
+        return Response(
+            "".join(render(chosen, page.alerts)), media_type=MEDIA_TYPES[chosen], headers=headers
+        )
+
+    @app.get(
+        "/alerts/{alert_id}",
+        summary="One alert with its revision timeline, sources and evidence",
+        responses={404: {"model": Problem}, 503: {"model": Problem}},
+    )
+    def get_alert(alert_id: str) -> dict[str, Any]:
+        detail = kept().get(alert_id)
+        if detail is None:
+            raise HTTPException(404, f"no alert with id {alert_id!r} in the history")
+        return detail
 
     return app

@@ -37,7 +37,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from alerts.history.models import (
     FTS_TABLE,
@@ -54,6 +54,8 @@ from streams.events import Alert
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: The newest migration in ``migrations/versions`` (a test checks they agree).
+HEAD_REVISION = "0001"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 10_000
 
@@ -175,16 +177,38 @@ def create_history_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (``None``: not migrated yet)."""
+    with engine.connect() as connection:
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:
+            return None
+        except ProgrammingError:
+            return None
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (Alembic ``upgrade head``)."""
+    """Bring the schema to the newest revision (Alembic ``upgrade head``).
+
+    A database already there costs one query (no Alembic loaded). SQLite migrates outside a
+    transaction: when two processes migrate a new file at once, the loser finds it done.
+    """
+    if schema_revision(engine) == HEAD_REVISION:
+        return
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except (OperationalError, ProgrammingError, IntegrityError):
+        if schema_revision(engine) != HEAD_REVISION:
+            raise
+        log.info("the history schema was migrated by another process meanwhile")
 
 
 def _summary_values(alert: Alert) -> dict[str, Any]:

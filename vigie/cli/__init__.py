@@ -16,6 +16,7 @@ COMMANDS = (
     "up",
     "detect",
     "replay",
+    "history",
     "subscriptions",
     "dead",
     "status",
@@ -27,7 +28,15 @@ COMMANDS = (
 )
 
 
-NOISY_LOGGERS = ("kafka", "aiokafka", "httpx", "httpcore", "faust.transport", "mode")
+NOISY_LOGGERS = (
+    "kafka",
+    "aiokafka",
+    "httpx",
+    "httpcore",
+    "faust.transport",
+    "mode",
+    "alembic",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

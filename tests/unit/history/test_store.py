@@ -203,3 +203,14 @@ def test_bad_filters_say_which(filters: dict[str, object], problem: str) -> None
 
 def test_search_words_are_never_operators() -> None:
     assert fts5_query('Goma OR "x" NEAR(a)') == '"Goma" "OR" "x" "NEAR" "a"'
+
+
+def test_the_head_revision_the_store_checks_is_the_newest_migration() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from alerts.history.store import HEAD_REVISION, MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
