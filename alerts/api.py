@@ -68,6 +68,7 @@ class SubscriptionOut(BaseModel):
     min_sources: int
     statuses: list[str]
     lang: str
+    include_backfill: bool = False
     secret: str | None
     created_at: str
 

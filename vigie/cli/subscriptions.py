@@ -67,6 +67,12 @@ def register(subparsers: Any) -> None:
     add.add_argument("--min-sources", type=int, default=None)
     add.add_argument("--lang", default=None, help="language of the messages: fr or en")
     add.add_argument("--secret", default=None, help="HMAC key of the webhook signature")
+    add.add_argument(
+        "--include-backfill",
+        action="store_true",
+        default=None,
+        help="also send alerts of archives replayed with `vigie replay --backfill`",
+    )
     add.set_defaults(handler=_add)
 
     listing = actions.add_parser("list", help="print every subscription as JSON lines")
@@ -133,6 +139,7 @@ def _add(args: argparse.Namespace, settings: Any) -> int:
         "min_sources": args.min_sources,
         "lang": args.lang,
         "secret": args.secret,
+        "include_backfill": args.include_backfill,
     }
     egress = egress_policy_or_exit(settings, "vigie subscriptions")
     if egress is None:
