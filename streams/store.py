@@ -40,6 +40,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from ingest.items import WireItem, format_time, parse_time
+from streams import metrics
 from streams.dedup import (
     CAPTURE,
     REASON_REVERSAL,
@@ -56,7 +57,6 @@ from streams.dedup import (
     report_holder,
     source_of,
 )
-from streams import metrics
 from streams.events import Alert, AlertSource, DetectedEvent, Place
 from streams.fingerprint import content_digest, fingerprint
 from vigie.contracts import redis_key
