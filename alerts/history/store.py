@@ -25,8 +25,9 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    ScalarSelect,
     Select,
+    Table,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -211,6 +212,43 @@ def migrate(engine: Engine) -> None:
         log.info("the history schema was migrated by another process meanwhile")
 
 
+ALERTS: Table = AlertRow.__table__  # type: ignore[assignment]
+_REVISIONS: Table = RevisionRow.__table__  # type: ignore[assignment]
+_SOURCES: Table = SourceRow.__table__  # type: ignore[assignment]
+_EVIDENCE: Table = EvidenceRow.__table__  # type: ignore[assignment]
+_REVISION_KEPT = select(_REVISIONS.c.pk).where(
+    _REVISIONS.c.alert_id == bindparam("alert_id"),
+    _REVISIONS.c.revision == bindparam("revision"),
+)
+_CURRENT = select(
+    ALERTS.c.pk,
+    ALERTS.c.revision,
+    ALERTS.c.evidence,
+    ALERTS.c.headline_fr,
+    ALERTS.c.headline_en,
+).where(ALERTS.c.id == bindparam("alert_id"))
+_INSERT_ALERT = insert(ALERTS).returning(ALERTS.c.pk)
+_INSERT_REVISION = insert(_REVISIONS)
+_SOURCES_KNOWN = select(_SOURCES.c.item_id).where(_SOURCES.c.alert_id == bindparam("alert_id"))
+_INSERT_SOURCE = insert(_SOURCES)
+_INSERT_EVIDENCE = insert(_EVIDENCE)
+#: Matches of ``q`` or ``min_killed`` up to which SQLite fetches them by key (see ``_narrowed``).
+SELECTIVE = 5000
+_FTS_ROWIDS = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts LIMIT :cap")
+_FTS_EXISTS = (
+    f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts "
+    f"AND {FTS_TABLE}.rowid = alerts.pk)"
+)
+_KILLED_PKS = (
+    select(ALERTS.c.pk).where(ALERTS.c.killed >= bindparam("killed")).limit(bindparam("cap"))
+)
+_FTS_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :pk")
+_FTS_INSERT = text(
+    f"INSERT INTO {FTS_TABLE} (rowid, headline_fr, headline_en, evidence) "
+    "VALUES (:pk, :fr, :en, :evidence)"
+)
+
+
 def _summary_values(alert: Alert) -> dict[str, Any]:
     """The ``alerts`` columns an alert's revision sets."""
     event_ = alert.event
@@ -312,68 +350,66 @@ class HistoryStore:
             return [self.write_batch([alert])[0] for alert in alerts]
 
     def _write(self, connection: Connection, alert: Alert) -> bool:
+        # Statements are built once (module constants): a write costs its SQL, not compiling.
         kept = connection.execute(
-            select(RevisionRow.pk).where(
-                RevisionRow.alert_id == alert.id, RevisionRow.revision == alert.revision
-            )
+            _REVISION_KEPT, {"alert_id": alert.id, "revision": alert.revision}
         ).first()
         if kept is not None:
             return False
         now = utcnow()
         values = _summary_values(alert)
         evidence = alert.event.evidence.strip()
-        current = connection.execute(
-            select(AlertRow.pk, AlertRow.revision, AlertRow.evidence).where(AlertRow.id == alert.id)
-        ).first()
+        current = connection.execute(_CURRENT, {"alert_id": alert.id}).first()
         if current is None:
             pk = connection.execute(
-                insert(AlertRow)
-                .values(
-                    id=alert.id,
-                    first_seen=alert.first_seen,
-                    evidence=evidence,
-                    recorded_at=now,
+                _INSERT_ALERT,
+                {
                     **values,
-                )
-                .returning(AlertRow.pk)
+                    "id": alert.id,
+                    "first_seen": alert.first_seen,
+                    "evidence": evidence,
+                    "recorded_at": now,
+                },
             ).scalar_one()
-            self._index(connection, pk, values, evidence, new=True)
+            self._index(connection, pk, values["headline_fr"], values["headline_en"], evidence)
         else:
             pk = int(current.pk)
             lines = current.evidence.split("\n") if current.evidence else []
             if evidence and evidence not in lines:
                 lines.append(evidence)
             change: dict[str, Any] = {"evidence": "\n".join(lines)}
+            headlines = (current.headline_fr, current.headline_en)
             if alert.revision > current.revision:
                 change.update(values)
-            connection.execute(update(AlertRow).where(AlertRow.pk == pk).values(**change))
-            self._index(connection, pk, {**values, **change}, change["evidence"], new=False)
-        connection.execute(
-            insert(RevisionRow).values(
-                alert_id=alert.id,
-                revision=alert.revision,
-                reason=alert.reason,
-                status=values["status"],
-                killed=values["killed"],
-                wounded=values["wounded"],
-                approximate=values["approximate"],
-                headline_fr=values["headline_fr"],
-                headline_en=values["headline_en"],
-                updated=alert.updated_at,
-                backfill=alert.backfill,
-                payload=json.dumps(alert.to_dict(), ensure_ascii=False, separators=(",", ":")),
-                recorded_at=now,
-            )
-        )
-        known = set(
+                headlines = (values["headline_fr"], values["headline_en"])
             connection.execute(
-                select(SourceRow.item_id).where(SourceRow.alert_id == alert.id)
-            ).scalars()
+                update(ALERTS).where(ALERTS.c.pk == bindparam("row_pk")),
+                {**change, "row_pk": pk},
+            )
+            self._index(connection, pk, *headlines, change["evidence"], replace=True)
+        connection.execute(
+            _INSERT_REVISION,
+            {
+                "alert_id": alert.id,
+                "revision": alert.revision,
+                "reason": alert.reason,
+                "status": values["status"],
+                "killed": values["killed"],
+                "wounded": values["wounded"],
+                "approximate": values["approximate"],
+                "headline_fr": values["headline_fr"],
+                "headline_en": values["headline_en"],
+                "updated": alert.updated_at,
+                "backfill": alert.backfill,
+                "payload": json.dumps(alert.to_dict(), ensure_ascii=False, separators=(",", ":")),
+                "recorded_at": now,
+            },
         )
-        fresh = [source for source in alert.sources if source.item_id not in known]
+        known = set(connection.execute(_SOURCES_KNOWN, {"alert_id": alert.id}).scalars())
+        fresh = {source.item_id: source for source in alert.sources if source.item_id not in known}
         if fresh:
             connection.execute(
-                insert(SourceRow),
+                _INSERT_SOURCE,
                 [
                     {
                         "alert_id": alert.id,
@@ -385,46 +421,54 @@ class HistoryStore:
                         "published_at": source.seen_at,
                         "revision": alert.revision,
                     }
-                    for source in {source.item_id: source for source in fresh}.values()
+                    for source in fresh.values()
                 ],
             )
         connection.execute(
-            insert(EvidenceRow).values(
-                alert_id=alert.id,
-                revision=alert.revision,
-                item_id=alert.event.item_id,
-                lang=alert.event.lang,
-                text=evidence,
-            )
+            _INSERT_EVIDENCE,
+            {
+                "alert_id": alert.id,
+                "revision": alert.revision,
+                "item_id": alert.event.item_id,
+                "lang": alert.event.lang,
+                "text": evidence,
+            },
         )
         return True
 
     def _index(
-        self, connection: Connection, pk: int, values: dict[str, Any], evidence: str, *, new: bool
+        self,
+        connection: Connection,
+        pk: int,
+        headline_fr: str,
+        headline_en: str,
+        evidence: str,
+        *,
+        replace: bool = False,
     ) -> None:
         """Keep the SQLite FTS5 row of an alert in step (PostgreSQL indexes the row itself)."""
         if self.dialect != "sqlite":
             return
-        if not new:
-            connection.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :pk"), {"pk": pk})
+        if replace:
+            connection.execute(_FTS_DELETE, {"pk": pk})
         connection.execute(
-            text(
-                f"INSERT INTO {FTS_TABLE} (rowid, headline_fr, headline_en, evidence) "
-                "VALUES (:pk, :fr, :en, :evidence)"
-            ),
-            {
-                "pk": pk,
-                "fr": values["headline_fr"],
-                "en": values["headline_en"],
-                "evidence": evidence,
-            },
+            _FTS_INSERT, {"pk": pk, "fr": headline_fr, "en": headline_en, "evidence": evidence}
         )
 
     # --- queries --------------------------------------------------------------------------
 
     def search(self, query: HistoryQuery) -> HistoryPage:
         """One page of alert summaries matching ``query``, newest ``first_seen`` first."""
-        statement = self._filtered(select(AlertRow), query)
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._page(connection, query)).all()
+        page = HistoryPage(alerts=[summary(row) for row in rows[: query.limit]])
+        if len(rows) > query.limit:
+            last = rows[query.limit - 1]
+            page.next_cursor = encode_cursor(last.first_seen, last.pk)
+        return page
+
+    def _page(self, connection: Connection, query: HistoryQuery) -> Select[Any]:
+        statement = self._filtered(select(AlertRow), query, connection)
         if query.cursor:
             moment, pk = decode_cursor(query.cursor)
             statement = statement.where(
@@ -433,16 +477,9 @@ class HistoryStore:
                     (AlertRow.first_seen == moment) & (AlertRow.pk < pk),
                 )
             )
-        statement = statement.order_by(AlertRow.first_seen.desc(), AlertRow.pk.desc()).limit(
+        return statement.order_by(AlertRow.first_seen.desc(), AlertRow.pk.desc()).limit(
             query.limit + 1
         )
-        with self.engine.connect() as connection:
-            rows = connection.execute(statement).all()
-        page = HistoryPage(alerts=[summary(row) for row in rows[: query.limit]])
-        if len(rows) > query.limit:
-            last = rows[query.limit - 1]
-            page.next_cursor = encode_cursor(last.first_seen, last.pk)
-        return page
 
     def iterate(self, query: HistoryQuery) -> Iterable[dict[str, Any]]:
         """Every alert matching ``query`` (all pages), for exports."""
@@ -455,8 +492,10 @@ class HistoryStore:
 
     def count(self, query: HistoryQuery | None = None) -> int:
         """How many alerts match ``query`` (all when ``None``)."""
-        statement = self._filtered(select(func.count()).select_from(AlertRow), query)
         with self.engine.connect() as connection:
+            statement = self._filtered(
+                select(func.count()).select_from(AlertRow), query, connection
+            )
             return int(connection.execute(statement).scalar_one())
 
     def revision_count(self) -> int:
@@ -466,7 +505,9 @@ class HistoryStore:
                 connection.execute(select(func.count()).select_from(RevisionRow)).scalar_one()
             )
 
-    def _filtered(self, statement: Select[Any], query: HistoryQuery | None) -> Select[Any]:
+    def _filtered(
+        self, statement: Select[Any], query: HistoryQuery | None, connection: Connection
+    ) -> Select[Any]:
         if query is None:
             return statement
         if query.since is not None:
@@ -489,16 +530,45 @@ class HistoryStore:
             statement = statement.where(AlertRow.killed >= query.min_killed)
         if query.backfill is not None:
             statement = statement.where(AlertRow.backfill == query.backfill)
-        if query.q and query.q.strip():
-            statement = statement.where(self._matches(query.q))
+        words = query.q.strip() if query.q else ""
+        if self.dialect == "sqlite":
+            return self._narrowed(statement, query, words, connection)
+        if words:
+            statement = statement.where(self._matches(words))
+        return statement
+
+    def _narrowed(
+        self, statement: Select[Any], query: HistoryQuery, words: str, connection: Connection
+    ) -> Select[Any]:
+        """SQLite: rare matches of ``q`` or ``min_killed`` looked up by key, common ones scanned.
+
+        SQLite's planner does not know how selective a full-text match or a toll threshold is.
+        Both are counted first, up to ``SELECTIVE``: fewer rows are fetched by primary key and
+        sorted; more are found walking the time index, newest first, checking each row.
+        """
+        candidates: set[int] | None = None
+        if words:
+            rowids = connection.execute(
+                _FTS_ROWIDS, {"fts": fts5_query(words) or '""', "cap": SELECTIVE + 1}
+            ).scalars()
+            found = set(rowids)
+            if len(found) <= SELECTIVE:
+                candidates = found
+            else:
+                statement = statement.where(text(_FTS_EXISTS).bindparams(fts=fts5_query(words)))
+        if query.min_killed is not None:
+            found = set(
+                connection.execute(
+                    _KILLED_PKS, {"killed": query.min_killed, "cap": SELECTIVE + 1}
+                ).scalars()
+            )
+            if len(found) <= SELECTIVE:
+                candidates = found if candidates is None else candidates & found
+        if candidates is not None:
+            statement = statement.where(AlertRow.pk.in_(sorted(candidates)))
         return statement
 
     def _matches(self, words: str) -> Any:
-        if self.dialect == "sqlite":
-            matching: ScalarSelect[Any] | Any = text(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts"
-            ).bindparams(fts=fts5_query(words) or '""')
-            return AlertRow.pk.in_(matching)
         if self.dialect == "postgresql":
             return text(
                 f"{PG_SEARCH_VECTOR} @@ websearch_to_tsquery('{PG_TS_CONFIG}', :words)"

@@ -141,34 +141,46 @@ def filled(store: HistoryStore, goma: Alert) -> HistoryStore:
     return store
 
 
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        ({}, ["palmyra", "beni", "kharkiv", "mosul", "goma"]),
-        ({"kind": "casualty_report"}, ["beni", "goma"]),
-        ({"country": "cd"}, ["beni", "goma"]),
-        ({"place": "mosul"}, ["mosul"]),
-        ({"place": "217831"}, ["goma"]),
-        ({"status": "claimed"}, ["palmyra"]),
-        ({"min_killed": "10"}, ["goma"]),
-        ({"since": "2023-03-02T12:00:00Z"}, ["palmyra", "beni", "kharkiv", "mosul"]),
-        ({"until": "2023-03-02T12:00:00Z"}, ["goma"]),
-        (
-            {"since": "2023-03-02", "until": "2023-03-04", "kind": "city_capture"},
-            ["kharkiv", "mosul"],
-        ),
-        ({"q": "shelling"}, ["kharkiv"]),
-        ({"q": "tuées Goma"}, ["goma"]),
-        ({"q": "Palmyra"}, ["palmyra"]),
-        ({"q": "mosul", "country": "IQ"}, ["mosul"]),
-        ({"q": '"unbalanced OR'}, []),
-        ({"backfill": True}, ["beni"]),
-    ],
-)
+FILTER_CASES = [
+    ({}, ["palmyra", "beni", "kharkiv", "mosul", "goma"]),
+    ({"kind": "casualty_report"}, ["beni", "goma"]),
+    ({"country": "cd"}, ["beni", "goma"]),
+    ({"place": "mosul"}, ["mosul"]),
+    ({"place": "217831"}, ["goma"]),
+    ({"status": "claimed"}, ["palmyra"]),
+    ({"min_killed": "10"}, ["goma"]),
+    ({"since": "2023-03-02T12:00:00Z"}, ["palmyra", "beni", "kharkiv", "mosul"]),
+    ({"until": "2023-03-02T12:00:00Z"}, ["goma"]),
+    (
+        {"since": "2023-03-02", "until": "2023-03-04", "kind": "city_capture"},
+        ["kharkiv", "mosul"],
+    ),
+    ({"q": "shelling"}, ["kharkiv"]),
+    ({"q": "tuées Goma"}, ["goma"]),
+    ({"q": "Palmyra"}, ["palmyra"]),
+    ({"q": "mosul", "country": "IQ"}, ["mosul"]),
+    ({"q": '"unbalanced OR'}, []),
+    ({"backfill": True}, ["beni"]),
+]
+
+
+@pytest.mark.parametrize(("filters", "expected"), FILTER_CASES)
 def test_filters(filled: HistoryStore, filters: dict[str, object], expected: list[str]) -> None:
     page = filled.search(HistoryQuery.parse(**filters))
     assert [alert["id"] for alert in page.alerts] == expected
     assert filled.count(HistoryQuery.parse(**filters)) == len(expected)
+
+
+@pytest.mark.parametrize(("filters", "expected"), FILTER_CASES)
+def test_filters_with_common_matches_walk_the_time_index(
+    filled: HistoryStore,
+    filters: dict[str, object],
+    expected: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every match counts as common: q and min_killed are checked row by row instead.
+    monkeypatch.setattr("alerts.history.store.SELECTIVE", 0)
+    test_filters(filled, filters, expected)
 
 
 def test_cursor_pages_through_everything_once(filled: HistoryStore) -> None:
