@@ -208,7 +208,9 @@ def build(store: HistoryStore, alerts: int, seed: int = 7) -> float:
                     "id": f"{number:016x}",
                     "revision": 0,
                     "kind": kind,
-                    "status": rng.choice(("reported", "reported", "reported", "claimed", "disputed")),
+                    "status": rng.choice(
+                        ("reported", "reported", "reported", "claimed", "disputed")
+                    ),
                     "reason": "new",
                     "place_name": city["name"],
                     "place_geonameid": int(city["geonameid"]),
@@ -329,7 +331,9 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-history-"))
     try:
         rate = writer_alone(work, args.writer_alerts)
-        print(f"history writer alone, {args.writer_alerts} alerts in batches of 500: {rate:,.0f} revisions/s")
+        print(
+            f"history writer alone, {args.writer_alerts} alerts in batches of 500: {rate:,.0f} revisions/s"
+        )
         if not args.skip_pipeline:
             figures = pipeline(work, args.items)
             print(
