@@ -398,30 +398,22 @@ async def run_alert_worker(
         console=console_subscription(console_lang) if console else None,
         publish=publish,
     )
-    consumer = alerts_consumer(
-        kafka_bootstrap,
-        group_id,
-        session_timeout_s=session_timeout_s,
-        client_id=f"vigie-alerts-{os.getpid()}",
-    )
-    edge = KafkaAlertConsumer(worker, consumer, policy)
     try:
         if subscriptions_file:
             await worker.sync_declared(Path(subscriptions_file))
         await producer.start()
         await consume_alerts(
-            edge,
-            group_id,
+            worker,
+            kafka_bootstrap,
             stop,
+            group_id=group_id,
             process="alerts",
-            metrics_port=metrics_port,
-            bind=bind,
+            policy=policy,
+            session_timeout_s=session_timeout_s,
+            ops=(metrics_port, bind),
             ready=ready,
-            drain_timeout_s=policy.timeout_s,
         )
     finally:
-        with contextlib.suppress(Exception):
-            await consumer.stop()
         with contextlib.suppress(Exception):
             await producer.stop()
         await channels.aclose()
@@ -450,27 +442,34 @@ def alerts_consumer(
 
 
 async def consume_alerts(
-    edge: KafkaAlertConsumer,
-    group_id: str,
+    worker: AlertHandler,
+    kafka_bootstrap: str,
     stop: asyncio.Event,
     *,
+    group_id: str,
     process: str,
-    metrics_port: int | None = None,
-    bind: str = "127.0.0.1",
+    policy: DeliveryPolicy,
+    session_timeout_s: float,
+    ops: tuple[int | None, str] = (None, "127.0.0.1"),
     ready: asyncio.Event | None = None,
-    drain_timeout_s: float = 10.0,
 ) -> None:
-    """Subscribe ``edge``'s consumer to ``vigie.alerts`` and run it until ``stop`` is set.
+    """Run ``worker`` on every record of ``vigie.alerts`` in ``group_id`` until ``stop`` is set.
 
-    Serves the operator endpoints when ``metrics_port`` is given, heals committed offsets past
-    the log end, commits what is done on rebalances, and drains running records at the end.
-    The caller stops the consumer.
+    Serves the operator endpoints on ``ops`` (metrics port, address; no port: none), heals
+    committed offsets past the log end, commits what is done on rebalances, and drains the
+    records still running (for up to the delivery timeout) before it stops the consumer.
     """
     from aiokafka import ConsumerRebalanceListener
 
     from vigie.ops import serve_ops
 
-    consumer = edge.consumer
+    consumer = alerts_consumer(
+        kafka_bootstrap,
+        group_id,
+        session_timeout_s=session_timeout_s,
+        client_id=f"vigie-{process}-{os.getpid()}",
+    )
+    edge = KafkaAlertConsumer(worker, consumer, policy)
     # A committed offset beyond the log end (a broker that lost its log) is rewound.
     healer = OffsetHealer(AIOKafkaOffsets(consumer, lambda tp: edge.tracker.forget([tp])), group_id)
 
@@ -481,17 +480,22 @@ async def consume_alerts(
         async def on_partitions_assigned(self, assigned: Any) -> None:
             log.info("%s assigned %d partition(s)", process, len(assigned))
 
-    ops: contextlib.AbstractAsyncContextManager[Any] = (
+    metrics_port, bind = ops
+    served: contextlib.AbstractAsyncContextManager[Any] = (
         serve_ops(metrics_port, process=process, ready=lambda: edge.assigned, host=bind)
         if metrics_port is not None
         else contextlib.nullcontext()
     )
-    async with ops:
-        consumer.subscribe([TOPIC_ALERTS], listener=Rebalance())
-        await consumer.start()
-        if ready is not None:
-            ready.set()
-        log.info("%s consuming %s as group %s", process, TOPIC_ALERTS, group_id)
-        async with healing(healer):
-            await edge.run(stop)
-        await edge.drain(drain_timeout_s)
+    try:
+        async with served:
+            consumer.subscribe([TOPIC_ALERTS], listener=Rebalance())
+            await consumer.start()
+            if ready is not None:
+                ready.set()
+            log.info("%s consuming %s as group %s", process, TOPIC_ALERTS, group_id)
+            async with healing(healer):
+                await edge.run(stop)
+            await edge.drain(policy.timeout_s)
+    finally:
+        with contextlib.suppress(Exception):
+            await consumer.stop()

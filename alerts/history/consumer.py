@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 
 from alerts import metrics
 from alerts.history.store import HistoryStore
 from alerts.policy import DeliveryPolicy
-from alerts.worker import KafkaAlertConsumer, alerts_consumer, consume_alerts
+from alerts.worker import consume_alerts
 from streams.events import Alert
 from vigie.contracts import HISTORY_GROUP_ID
 
@@ -111,27 +110,19 @@ async def run_history_writer(
     stop = stop or asyncio.Event()
     store = await asyncio.to_thread(HistoryStore.open, history_url)
     writer = HistoryWriter(store)
-    consumer = alerts_consumer(
-        kafka_bootstrap,
-        group_id,
-        session_timeout_s=session_timeout_s,
-        client_id=f"vigie-history-{os.getpid()}",
-    )
-    edge = KafkaAlertConsumer(writer, consumer, policy)
     log.info("history writer keeps alerts in %s", store.engine.url.render_as_string())
     try:
         await consume_alerts(
-            edge,
-            group_id,
+            writer,
+            kafka_bootstrap,
             stop,
+            group_id=group_id,
             process="history",
-            metrics_port=metrics_port,
-            bind=bind,
+            policy=policy,
+            session_timeout_s=session_timeout_s,
+            ops=(metrics_port, bind),
             ready=ready,
-            drain_timeout_s=policy.timeout_s,
         )
     finally:
-        with contextlib.suppress(Exception):
-            await consumer.stop()
         await writer.close()
         store.close()

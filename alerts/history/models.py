@@ -58,7 +58,22 @@ class Base(DeclarativeBase):
     """Declarative base of the history models."""
 
 
-class AlertRow(Base):
+class RevisionColumns:
+    """What each revision states, kept per revision and, for the latest, on the alert row."""
+
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(120), default="new")
+    killed: Mapped[int | None] = mapped_column(Integer)
+    wounded: Mapped[int | None] = mapped_column(Integer)
+    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    headline_fr: Mapped[str] = mapped_column(Text, default="")
+    headline_en: Mapped[str] = mapped_column(Text, default="")
+    updated: Mapped[datetime] = mapped_column(UTCDateTime())
+    backfill: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AlertRow(RevisionColumns, Base):
     """One alert as its latest revision tells it."""
 
     __tablename__ = "alerts"
@@ -67,8 +82,6 @@ class AlertRow(Base):
     id: Mapped[str] = mapped_column(String(64), unique=True)
     revision: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(String(120), default="new")
     supersedes: Mapped[str | None] = mapped_column(String(64))
     place_name: Mapped[str | None] = mapped_column(String(200))
     place_geonameid: Mapped[int | None] = mapped_column(BigInteger)
@@ -80,17 +93,9 @@ class AlertRow(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     actor: Mapped[str | None] = mapped_column(String(200))
     from_actor: Mapped[str | None] = mapped_column(String(200))
-    killed: Mapped[int | None] = mapped_column(Integer)
-    wounded: Mapped[int | None] = mapped_column(Integer)
-    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
-    headline_fr: Mapped[str] = mapped_column(Text, default="")
-    headline_en: Mapped[str] = mapped_column(Text, default="")
     #: Every evidence sentence of the alert, one per line: searched with the headlines.
     evidence: Mapped[str] = mapped_column(Text, default="")
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated: Mapped[datetime] = mapped_column(UTCDateTime())
-    backfill: Mapped[bool] = mapped_column(Boolean, default=False)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         Index("ix_alerts_time", "first_seen", "pk"),
@@ -102,7 +107,7 @@ class AlertRow(Base):
     )
 
 
-class RevisionRow(Base):
+class RevisionRow(RevisionColumns, Base):
     """One revision of one alert, as received (the whole alert JSON kept in ``payload``)."""
 
     __tablename__ = "revisions"
@@ -110,17 +115,7 @@ class RevisionRow(Base):
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
     revision: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(String(120), default="new")
-    status: Mapped[str] = mapped_column(String(16))
-    killed: Mapped[int | None] = mapped_column(Integer)
-    wounded: Mapped[int | None] = mapped_column(Integer)
-    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
-    headline_fr: Mapped[str] = mapped_column(Text, default="")
-    headline_en: Mapped[str] = mapped_column(Text, default="")
-    updated: Mapped[datetime] = mapped_column(UTCDateTime())
-    backfill: Mapped[bool] = mapped_column(Boolean, default=False)
     payload: Mapped[str] = mapped_column(Text)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("alert_id", "revision", name="uq_revisions_alert_revision"),)
 

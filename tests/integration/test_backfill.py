@@ -4,8 +4,6 @@ without ``--backfill`` its items are counted as too old and not alerted."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +18,7 @@ from streams import metrics
 from streams.app import default_processor
 from tests.conftest import BrokerFactory
 from tests.integration.stack import read_topic, vigie_env
+from tests.integration.test_replay import replay
 from vigie.contracts import TOPIC_ITEMS
 
 pytestmark = pytest.mark.integration
@@ -28,37 +27,43 @@ DAY = datetime(2014, 6, 10, 8, tzinfo=UTC)
 #: A small archive of 2014: a capture reported twice, then a toll that grows over two days.
 ARCHIVE = [
     WireItem(
-        id="a-mosul-en",
-        source="archive-en",
-        lang="en",
-        title="Militants seize the Iraqi city of Mosul",
-        summary="Islamic State militants seized control of the city of Mosul on Tuesday.",
-        published_at=DAY,
-    ),
-    WireItem(
-        id="a-mosul-fr",
-        source="archive-fr",
-        lang="fr",
-        title="Irak : les jihadistes de l'EI ont pris la ville de Mossoul",
-        summary="Les jihadistes de l'État islamique ont pris mardi le contrôle de Mossoul.",
-        published_at=DAY + timedelta(hours=3),
-    ),
-    WireItem(
-        id="a-kano-1",
-        source="archive-en",
-        lang="en",
-        title="Bomb blast kills 12 in Kano market",
-        summary="A bomb blast killed 12 people at a market in Kano on Wednesday, police said.",
-        published_at=DAY + timedelta(days=1),
-    ),
-    WireItem(
-        id="a-kano-2",
-        source="archive-en",
-        lang="en",
-        title="Kano market bombing toll rises to 40",
-        summary="The toll of the bomb blast at a market in Kano rose to 40 killed, police said.",
-        published_at=DAY + timedelta(days=1, hours=6),
-    ),
+        id=item_id,
+        source=f"archive-{lang}",
+        lang=lang,
+        title=title,
+        summary=summary,
+        published_at=DAY + timedelta(hours=hours),
+    )
+    for item_id, lang, hours, title, summary in (
+        (
+            "a-mosul-en",
+            "en",
+            0,
+            "Militants seize the Iraqi city of Mosul",
+            "Islamic State militants seized control of the city of Mosul on Tuesday.",
+        ),
+        (
+            "a-mosul-fr",
+            "fr",
+            3,
+            "Irak : les jihadistes de l'EI ont pris la ville de Mossoul",
+            "Les jihadistes de l'État islamique ont pris mardi le contrôle de Mossoul.",
+        ),
+        (
+            "a-kano-1",
+            "en",
+            24,
+            "Bomb blast kills 12 in Kano market",
+            "A bomb blast killed 12 people at a market in Kano on Wednesday, police said.",
+        ),
+        (
+            "a-kano-2",
+            "en",
+            30,
+            "Kano market bombing toll rises to 40",
+            "The toll of the bomb blast at a market in Kano rose to 40 killed, police said.",
+        ),
+    )
 ]
 
 
@@ -124,16 +129,6 @@ async def test_backfill_alerts_in_event_time_once_into_the_history(
     assert matches(plain, replace(alerts[0], backfill=False))  # type: ignore[type-var]
 
 
-def _replay(path: Path, env: dict[str, str], *flags: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "vigie", "replay", str(path), *flags],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_replay_reports_old_items_and_backfill_sends_them_in_event_time(
     broker_factory: BrokerFactory, redis_url: str, tmp_path: Path
 ) -> None:
@@ -151,13 +146,13 @@ def test_replay_reports_old_items_and_backfill_sends_them_in_event_time(
     ]
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
     env = vigie_env(tmp_path, VIGIE_KAFKA_BOOTSTRAP=kafka_bootstrap, VIGIE_REDIS_URL=redis_url)
-    plain = _replay(path, env)
+    plain = replay(path, env)
     assert plain.returncode == 0, plain.stderr
     assert "4 item(s) older than 7 days were not alerted; use --backfill" in plain.stderr, (
         plain.stderr
     )
 
-    backfill = _replay(path, env, "--backfill")
+    backfill = replay(path, env, "--backfill")
     assert backfill.returncode == 0, backfill.stderr
     assert "not alerted" not in backfill.stderr
     records = read_topic(kafka_bootstrap, TOPIC_ITEMS)
