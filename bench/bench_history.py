@@ -32,11 +32,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline import group_committed  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from alerts.history.models import FTS_TABLE, AlertRow, RevisionRow  # noqa: E402
 from alerts.history.store import HistoryQuery, HistoryStore, place_key  # noqa: E402
 from alerts.testing import sample_alert  # noqa: E402
+from vigie.contracts import STREAMS_APP_ID, TOPIC_ITEMS  # noqa: E402
 from vigie.settings import PORT_VARIABLES  # noqa: E402
 
 YEAR = datetime(2023, 1, 1, tzinfo=UTC)
@@ -159,18 +161,22 @@ def pipeline(work: Path, items: int) -> dict[str, float]:
             cwd=ROOT,
         )
         sent = time.perf_counter()
-        count, changed = 0, time.perf_counter()
+        bootstrap = json.loads((data / "state.json").read_text())["kafka_bootstrap"]
+        count, changed, streamed = 0, time.perf_counter(), 0.0
         while time.perf_counter() - changed < 15 and count < events:
             now = store.count()
             if now != count:
                 count, changed = now, time.perf_counter()
-            time.sleep(0.2)
+            if not streamed and group_committed(bootstrap, STREAMS_APP_ID, TOPIC_ITEMS) >= items:
+                streamed = time.perf_counter()
+            time.sleep(0.5)
         store.close()
         return {
             "items": items,
             "events": events,
             "alerts_in_history": count,
             "replay_s": sent - started,
+            "streams_per_s": items / (streamed - started) if streamed else 0.0,
             "items_per_s": items / (changed - started),
         }
     finally:
@@ -340,7 +346,8 @@ def main() -> int:
                 f"backfill through the pipeline (memory broker), {figures['items']:,} items, "
                 f"{figures['events']:,} events: {figures['items_per_s']:,.0f} items/s "
                 f"({figures['alerts_in_history']:,} alerts in the history; replay itself "
-                f"{figures['replay_s']:.1f} s)"
+                f"{figures['replay_s']:.1f} s; stream worker done with every item at "
+                f"{figures['streams_per_s']:,.0f} items/s)"
             )
         if not args.skip_queries:
             store = HistoryStore.open(f"sqlite:///{work / 'large.db'}")

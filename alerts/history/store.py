@@ -16,6 +16,7 @@ import base64
 import json
 import logging
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,6 +58,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest migration in ``migrations/versions`` (a test checks they agree).
 HEAD_REVISION = "0001"
+#: Tries of a migration that failed because another process was running the same one.
+MIGRATE_ATTEMPTS = 5
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 10_000
 
@@ -202,14 +205,20 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except (OperationalError, ProgrammingError, IntegrityError):
-        if schema_revision(engine) != HEAD_REVISION:
-            raise
-        log.info("the history schema was migrated by another process meanwhile")
+    for attempt in range(MIGRATE_ATTEMPTS):
+        try:
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            # Another process is migrating the same new database: wait for it to finish.
+            time.sleep(0.5 * (attempt + 1))
+            if schema_revision(engine) == HEAD_REVISION:
+                log.info("the history schema was migrated by another process meanwhile")
+                return
+            if attempt == MIGRATE_ATTEMPTS - 1:
+                raise
 
 
 ALERTS: Table = AlertRow.__table__  # type: ignore[assignment]
