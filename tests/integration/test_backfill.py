@@ -159,3 +159,15 @@ def test_replay_reports_old_items_and_backfill_sends_them_in_event_time(
     assert [r.get("backfill", False) for r in records] == [False] * 4 + [True] * 4
     # In event time: oldest first, whatever the order of the file.
     assert [r["id"] for r in records[4:]] == [item.id for item in ARCHIVE]
+
+
+async def test_the_same_wire_copy_a_year_apart_is_two_events_in_a_backfill(
+    redis_url: str,
+) -> None:
+    now = utcnow()
+    first = replace(ARCHIVE[2], backfill=True, fetched_at=now)
+    a_year_later = replace(
+        first, id="a-kano-2015", published_at=DAY + timedelta(days=365, hours=24)
+    )
+    alerts = await _process(redis_url, [first, a_year_later])
+    assert [(a.revision, a.first_seen.year) for a in alerts] == [(0, 2014), (0, 2015)]  # type: ignore[attr-defined]
