@@ -248,9 +248,11 @@ _FTS_EXISTS = (
     f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts "
     f"AND {FTS_TABLE}.rowid = alerts.pk)"
 )
+_FTS_COUNT = text(f"SELECT count(*) FROM ({_FTS_ROWIDS.text})")
 _KILLED_PKS = (
     select(ALERTS.c.pk).where(ALERTS.c.killed >= bindparam("killed")).limit(bindparam("cap"))
 )
+_KILLED_COUNT = select(func.count()).select_from(_KILLED_PKS.subquery())
 _FTS_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :pk")
 _FTS_INSERT = text(
     f"INSERT INTO {FTS_TABLE} (rowid, headline_fr, headline_en, evidence) "
@@ -557,21 +559,15 @@ class HistoryStore:
         """
         candidates: set[int] | None = None
         if words:
-            rowids = connection.execute(
-                _FTS_ROWIDS, {"fts": fts5_query(words) or '""', "cap": SELECTIVE + 1}
-            ).scalars()
-            found = set(rowids)
-            if len(found) <= SELECTIVE:
-                candidates = found
+            fts = {"fts": fts5_query(words) or '""', "cap": SELECTIVE + 1}
+            if connection.execute(_FTS_COUNT, fts).scalar_one() <= SELECTIVE:
+                candidates = set(connection.execute(_FTS_ROWIDS, fts).scalars())
             else:
-                statement = statement.where(text(_FTS_EXISTS).bindparams(fts=fts5_query(words)))
+                statement = statement.where(text(_FTS_EXISTS).bindparams(fts=fts["fts"]))
         if query.min_killed is not None:
-            found = set(
-                connection.execute(
-                    _KILLED_PKS, {"killed": query.min_killed, "cap": SELECTIVE + 1}
-                ).scalars()
-            )
-            if len(found) <= SELECTIVE:
+            killed = {"killed": query.min_killed, "cap": SELECTIVE + 1}
+            if connection.execute(_KILLED_COUNT, killed).scalar_one() <= SELECTIVE:
+                found = set(connection.execute(_KILLED_PKS, killed).scalars())
                 candidates = found if candidates is None else candidates & found
         if candidates is not None:
             statement = statement.where(AlertRow.pk.in_(sorted(candidates)))
