@@ -25,3 +25,11 @@ def test_item_backfill_round_trips_and_is_absent_when_false() -> None:
     assert WireItem.from_dict(marked.to_dict()) == marked
     # Only a real true opts in: a string from a hand-written line does not.
     assert WireItem.from_dict({**item.to_dict(), "backfill": "yes"}).backfill is False
+
+
+def test_the_console_line_says_backfill_only_for_backfilled_alerts() -> None:
+    from alerts.render import console_record
+
+    alert = sample_alert("a1")
+    assert "backfill" not in console_record(alert)
+    assert console_record(replace(alert, backfill=True))["backfill"] is True
