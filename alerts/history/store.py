@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
     Select,
     Table,
     bindparam,
@@ -243,12 +244,12 @@ _INSERT_SOURCE = insert(_SOURCES)
 _INSERT_EVIDENCE = insert(_EVIDENCE)
 #: Matches of ``q`` or ``min_killed`` up to which SQLite fetches them by key (see ``_narrowed``).
 SELECTIVE = 5000
-_FTS_ROWIDS = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts LIMIT :cap")
+_FTS_MATCHING = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts"
 _FTS_EXISTS = (
     f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts "
     f"AND {FTS_TABLE}.rowid = alerts.pk)"
 )
-_FTS_COUNT = text(f"SELECT count(*) FROM ({_FTS_ROWIDS.text})")
+_FTS_COUNT = text(f"SELECT count(*) FROM ({_FTS_MATCHING} LIMIT :cap)")
 _KILLED_PKS = (
     select(ALERTS.c.pk).where(ALERTS.c.killed >= bindparam("killed")).limit(bindparam("cap"))
 )
@@ -554,23 +555,23 @@ class HistoryStore:
         """SQLite: rare matches of ``q`` or ``min_killed`` looked up by key, common ones scanned.
 
         SQLite's planner does not know how selective a full-text match or a toll threshold is.
-        Both are counted first, up to ``SELECTIVE``: fewer rows are fetched by primary key and
-        sorted; more are found walking the time index, newest first, checking each row.
+        Both are counted first, up to ``SELECTIVE``: fewer rows are fetched by primary key
+        (``pk IN (subquery)``) and sorted; more are found walking the time index, newest
+        first, checking each row.
         """
-        candidates: set[int] | None = None
         if words:
             fts = {"fts": fts5_query(words) or '""', "cap": SELECTIVE + 1}
             if connection.execute(_FTS_COUNT, fts).scalar_one() <= SELECTIVE:
-                candidates = set(connection.execute(_FTS_ROWIDS, fts).scalars())
+                matching = text(_FTS_MATCHING).bindparams(fts=fts["fts"])
+                statement = statement.where(AlertRow.pk.in_(matching.columns(rowid=Integer)))
             else:
                 statement = statement.where(text(_FTS_EXISTS).bindparams(fts=fts["fts"]))
         if query.min_killed is not None:
             killed = {"killed": query.min_killed, "cap": SELECTIVE + 1}
             if connection.execute(_KILLED_COUNT, killed).scalar_one() <= SELECTIVE:
-                found = set(connection.execute(_KILLED_PKS, killed).scalars())
-                candidates = found if candidates is None else candidates & found
-        if candidates is not None:
-            statement = statement.where(AlertRow.pk.in_(sorted(candidates)))
+                statement = statement.where(
+                    AlertRow.pk.in_(select(ALERTS.c.pk).where(ALERTS.c.killed >= query.min_killed))
+                )
         return statement
 
     def _matches(self, words: str) -> Any:
