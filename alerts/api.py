@@ -12,10 +12,12 @@ or one page when ``limit`` is given. ``/alerts/{id}`` is one alert with its revi
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Body, Depends, FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -25,10 +27,19 @@ from pydantic import BaseModel
 from alerts.dead import RedisDeadLetterStore
 from alerts.errors import UnsafeTargetError
 from alerts.guard import check_channel_target
+from alerts.silence_store import RedisSilenceStore
+from alerts.silences import SilenceInvalid, SilenceSpec, build_silence
 from alerts.subscription_store import RedisSubscriptionStore
-from alerts.subscriptions import Subscription, SubscriptionSpec, build_subscription
+from alerts.subscriptions import (
+    Subscription,
+    SubscriptionInvalid,
+    SubscriptionSpec,
+    build_subscription,
+    edit_subscription,
+)
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
+from kernel.clock import format_time
 from streams.events import KINDS, STATUSES
 
 if TYPE_CHECKING:
@@ -70,6 +81,7 @@ class SubscriptionOut(BaseModel):
     lang: str
     include_backfill: bool = False
     secret: str | None
+    paused: bool
     created_at: str
 
 
@@ -82,6 +94,51 @@ class Problem(BaseModel):
 
 def _out(subscription: Subscription) -> SubscriptionOut:
     return SubscriptionOut.model_validate(subscription.public_dict())
+
+
+def _invalid(what: str, problems: list[str]) -> JSONResponse:
+    """The 422 answer: every problem as ``field: message``, for the page to show by its field."""
+    return JSONResponse(
+        status_code=422,
+        content={"detail": f"invalid {what}: " + "; ".join(problems), "errors": problems},
+    )
+
+
+async def with_current_sources(redis: Any, alerts: list[dict[str, Any]]) -> None:
+    """Add the sources that joined each event after its last revision (``revision``: null).
+
+    A report that only confirms an event adds a source without a new alert, so the history
+    (written from ``vigie.alerts``) does not have it; the dedup store does while the event is
+    kept. Without Redis the history's sources stand alone.
+    """
+    from streams.dedup import DedupPolicy
+    from streams.store import RedisDedupStore
+
+    try:
+        store = RedisDedupStore(redis, DedupPolicy())
+        states = await asyncio.gather(
+            *(store.event_state(alert["id"]) for alert in alerts), return_exceptions=True
+        )
+    except Exception:  # no usable Redis client: the history's sources are all there is
+        return
+    for alert, state in zip(alerts, states, strict=True):
+        if state is None or isinstance(state, BaseException):
+            continue
+        sources = alert.setdefault("sources", [])
+        known = {source["item_id"] for source in sources}
+        sources += [
+            {
+                "feed": source.source,
+                "item_id": source.item_id,
+                "url": source.url,
+                "lang": source.lang,
+                "title": source.title,
+                "published_at": format_time(source.seen_at),
+                "revision": None,
+            }
+            for source in state.sources
+            if source.item_id not in known
+        ]
 
 
 def create_api(
@@ -103,6 +160,7 @@ def create_api(
         redis = aioredis.Redis.from_url(redis_url)
     subscriptions = RedisSubscriptionStore(redis)
     dead_letters = RedisDeadLetterStore(redis)
+    silences = RedisSilenceStore(redis)
 
     async def authorised(
         credentials: Credentials,
@@ -123,7 +181,8 @@ def create_api(
     app = FastAPI(
         title="Vigie API",
         version="1",
-        description="Manage alert subscriptions, inspect dead letters, search the history.",
+        description="Manage alert subscriptions and silences, inspect dead letters, search the "
+        "history.",
         dependencies=[Depends(authorised)],
         responses=errors,  # type: ignore[arg-type]
         # FastAPI's own docs routes skip the app's dependencies: served below, behind the token.
@@ -146,16 +205,14 @@ def create_api(
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
         for item in exc.errors():
             where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
             message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
             problems.append(f"{where or 'body'}: {message}")
-        return JSONResponse(
-            status_code=422,
-            content={"detail": "invalid subscription: " + "; ".join(problems), "errors": problems},
-        )
+        what = "silence" if "/silences" in request.url.path else "subscription"
+        return _invalid(what, problems)
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
@@ -172,16 +229,25 @@ def create_api(
     )
     async def create_subscription(spec: SubscriptionSpec) -> SubscriptionOut | JSONResponse:
         subscription = build_subscription(spec.model_dump())
-        try:
-            await check_channel_target(subscription.channel, egress, resolver=resolver)
-        except UnsafeTargetError as exc:
-            problem = f"channel: refused target: {exc.reason}"
-            return JSONResponse(
-                status_code=422,
-                content={"detail": "invalid subscription: " + problem, "errors": [problem]},
-            )
+        refused = await refused_channel(subscription.channel)
+        if refused is not None:
+            return refused
         await subscriptions.put(subscription)
         return _out(subscription)
+
+    async def refused_channel(channel: str) -> JSONResponse | None:
+        """The 422 for a channel the egress policy refuses, or ``None`` when it may be used."""
+        try:
+            await check_channel_target(channel, egress, resolver=resolver)
+        except UnsafeTargetError as exc:
+            return _invalid("subscription", [f"channel: refused target: {exc.reason}"])
+        return None
+
+    async def existing(subscription_id: str) -> Subscription:
+        subscription = await subscriptions.get(subscription_id)
+        if subscription is None:
+            raise HTTPException(404, f"no subscription with id {subscription_id!r}")
+        return subscription
 
     @app.get("/subscriptions", response_model=list[SubscriptionOut], summary="List subscriptions")
     async def list_subscriptions() -> list[SubscriptionOut]:
@@ -194,10 +260,44 @@ def create_api(
         summary="Get a subscription",
     )
     async def get_subscription(subscription_id: str) -> SubscriptionOut:
-        subscription = await subscriptions.get(subscription_id)
-        if subscription is None:
-            raise HTTPException(404, f"no subscription with id {subscription_id!r}")
-        return _out(subscription)
+        return _out(await existing(subscription_id))
+
+    @app.patch(
+        "/subscriptions/{subscription_id}",
+        response_model=SubscriptionOut,
+        responses={404: {"model": Problem}, 422: {"model": Problem}},
+        summary="Change some fields of a subscription (``paused`` pauses or resumes it)",
+    )
+    async def edit(
+        subscription_id: str, changes: Annotated[dict[str, Any], Body()]
+    ) -> SubscriptionOut | JSONResponse:
+        current = await existing(subscription_id)
+        try:
+            edited = edit_subscription(current, changes)
+        except SubscriptionInvalid as exc:
+            return _invalid("subscription", exc.problems)
+        if edited.channel != current.channel:
+            refused = await refused_channel(edited.channel)
+            if refused is not None:
+                return refused
+        await subscriptions.put(edited)
+        return _out(edited)
+
+    @app.post(
+        "/subscriptions/{subscription_id}/test",
+        responses={404: {"model": Problem}},
+        summary="Send a sample alert through the subscription's channel and return the answer",
+    )
+    async def test_send(subscription_id: str) -> dict[str, Any]:
+        from alerts.channels.registry import ChannelRegistry
+        from alerts.trial import send_trial
+
+        subscription = await existing(subscription_id)
+        channels = ChannelRegistry(egress=egress, resolver=resolver)
+        try:
+            return (await send_trial(subscription, channels)).to_dict()
+        finally:
+            await channels.aclose()
 
     @app.delete(
         "/subscriptions/{subscription_id}",
@@ -227,7 +327,7 @@ def create_api(
         summary="Search the history of alerts",
         responses={422: {"model": Problem}, 503: {"model": Problem}},
     )
-    def search_alerts(
+    async def search_alerts(
         request: Request,
         since: str | None = None,
         until: str | None = None,
@@ -265,8 +365,9 @@ def create_api(
             return StreamingResponse(
                 render(chosen, store.iterate(query)), media_type=MEDIA_TYPES[chosen]
             )
-        page = store.search(query)
+        page = await asyncio.to_thread(store.search, query)
         if chosen == "json":
+            await with_current_sources(redis, page.alerts)
             return {"alerts": page.alerts, "next_cursor": page.next_cursor}
         headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}
         return Response(
@@ -278,10 +379,44 @@ def create_api(
         summary="One alert with its revision timeline, sources and evidence",
         responses={404: {"model": Problem}, 503: {"model": Problem}},
     )
-    def get_alert(alert_id: str) -> dict[str, Any]:
-        detail = kept().get(alert_id)
+    async def get_alert(alert_id: str) -> dict[str, Any]:
+        detail = await asyncio.to_thread(kept().get, alert_id)
         if detail is None:
             raise HTTPException(404, f"no alert with id {alert_id!r} in the history")
+        await with_current_sources(redis, [detail])
         return detail
+
+    @app.post(
+        "/silences",
+        status_code=201,
+        response_model=None,
+        responses={422: {"model": Problem}},
+        summary="Create a silence: matching alerts are not delivered until it ends",
+    )
+    async def create_silence(spec: SilenceSpec) -> dict[str, Any] | JSONResponse:
+        now = datetime.now(UTC)
+        try:
+            silence = build_silence(spec.model_dump(), now=now)
+        except SilenceInvalid as exc:
+            return _invalid("silence", exc.problems)
+        await silences.put(silence)
+        return silence.public_dict(now)
+
+    @app.get("/silences", summary="List silences, newest first, with their state")
+    async def list_silences() -> list[dict[str, Any]]:
+        now = datetime.now(UTC)
+        return [silence.public_dict(now) for silence in await silences.all()]
+
+    @app.delete(
+        "/silences/{silence_id}",
+        responses={404: {"model": Problem}},
+        summary="Expire a silence now (it stays listed as expired)",
+    )
+    async def expire_silence(silence_id: str) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        silence = await silences.expire(silence_id, now)
+        if silence is None:
+            raise HTTPException(404, f"no silence with id {silence_id!r}")
+        return silence.public_dict(now)
 
     return app

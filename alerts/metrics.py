@@ -5,6 +5,9 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 ALERTS_CONSUMED = Counter("vigie_alerts_consumed_total", "Alerts read from vigie.alerts", ["kind"])
+ALERTS_SILENCED = Counter(
+    "vigie_alerts_silenced_total", "Alerts not delivered because a silence matched", ["kind"]
+)
 DELIVERIES = Counter(
     "vigie_deliveries_total", "Delivery outcomes per channel", ["channel", "outcome"]
 )

@@ -11,7 +11,7 @@ from alerts.subscriptions import (
     build_subscription,
     stable_subscription_id,
 )
-from vigie.contracts import redis_key
+from kernel.contracts import redis_key
 
 # Configuration, not cache: these keys have no TTL on purpose.
 SUBSCRIPTIONS_KEY = redis_key("subscriptions")

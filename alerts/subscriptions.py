@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from alerts.channels import channel_kind, check_channel_url, redact
+from kernel.errors import InputError
 from streams.events import Alert
 
 Kind = Literal["city_capture", "casualty_report"]
@@ -25,7 +26,7 @@ Language = Literal["fr", "en"]
 CONSOLE_ID = "console"
 
 
-class SubscriptionInvalid(ValueError):
+class SubscriptionInvalid(InputError):
     """A subscription was rejected; ``problems`` lists every reason as ``field: message``."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -62,6 +63,7 @@ class SubscriptionSpec(BaseModel):
     secret: str | None = Field(
         default=None, min_length=1, description="HMAC key for the webhook signature"
     )
+    paused: bool = Field(default=False, description="a paused subscription receives nothing")
 
     @field_validator("channel")
     @classmethod
@@ -150,6 +152,30 @@ def build_subscription(
     )
 
 
+#: Fields an edit may not change: they are the subscription's identity.
+FIXED_FIELDS = frozenset({"id", "created_at"})
+
+
+def edit_subscription(existing: Subscription, changes: dict[str, Any]) -> Subscription:
+    """``existing`` with ``changes`` applied (``None`` clears a field); validated as a whole.
+
+    The id and creation time stay; a ``secret`` of ``***`` (as listed) keeps the secret.
+    ``SubscriptionInvalid`` lists every problem, an unknown or fixed field included.
+    """
+    known = set(SubscriptionSpec.model_fields)
+    problems = [f"{name}: cannot be changed" for name in changes if name in FIXED_FIELDS]
+    problems += [f"{name}: unknown field" for name in changes if name not in known | FIXED_FIELDS]
+    if problems:
+        raise SubscriptionInvalid(problems)
+    fields = existing.model_dump(exclude=set(FIXED_FIELDS))
+    for name, value in changes.items():
+        if name == "secret" and value == "***":
+            continue
+        fields[name] = value
+    edited = build_subscription(fields, subscription_id=existing.id)
+    return edited.model_copy(update={"created_at": existing.created_at})
+
+
 def console_subscription(lang: str = "en") -> Subscription:
     """The built-in subscription of the console channel: every alert (backfilled too), no filters."""
     return Subscription(
@@ -163,6 +189,8 @@ def console_subscription(lang: str = "en") -> Subscription:
 
 def matches(subscription: SubscriptionSpec, alert: Alert) -> bool:
     """Whether ``alert`` passes every filter of ``subscription``."""
+    if subscription.paused:
+        return False
     event = alert.event
     place = event.place
     if alert.backfill and not subscription.include_backfill:

@@ -14,8 +14,8 @@ from typing import Any
 from aiohttp import web
 
 from alerts.policy import DeliveryPolicy
+from kernel.contracts import TOPIC_ALERTS
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
-from vigie.contracts import TOPIC_ALERTS
 
 #: Tiny delays so tests exercise retries without waiting for them.
 FAST_POLICY = DeliveryPolicy(

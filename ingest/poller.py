@@ -28,10 +28,12 @@ from ingest import metrics
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import GuardedTransport, Resolver, system_resolver
 from ingest.feeds import FeedSpec
-from ingest.items import WireItem, utcnow
+from ingest.items import WireItem
 from ingest.normalize import content_hash, entry_to_item
-from vigie.contracts import redis_key
-from vigie.stats import FEEDS_KEY, STAT_ITEMS, bump, feed_items_stat, feed_key
+from kernel.clock import utcnow
+from kernel.contracts import redis_key
+from kernel.errors import VigieError
+from kernel.stats import FEEDS_KEY, STAT_ITEMS, bump, feed_items_stat, feed_key
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,10 @@ class Publisher(Protocol):
     async def publish(self, items: list[WireItem]) -> int: ...
 
 
-class FeedError(Exception):
+class FeedError(VigieError):
     """A poll failed; ``reason`` is the metric label (timeout, http_5xx, too_large, ...)."""
+
+    retryable = True
 
     def __init__(self, reason: str, message: str, status: int | None = None) -> None:
         super().__init__(message)

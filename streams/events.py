@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from ingest.items import format_time, parse_time, utcnow
-from vigie.contracts import SCHEMA_ALERT, SCHEMA_EVENT
+from kernel.clock import format_time, parse_time, utcnow
+from kernel.contracts import SCHEMA_ALERT, SCHEMA_EVENT
+from kernel.vocabulary import EventKind, EventStatus
 
-EventKind = Literal["city_capture", "casualty_report"]
-EventStatus = Literal["reported", "claimed", "disputed"]
-KINDS: tuple[str, ...] = ("city_capture", "casualty_report")
-STATUSES: tuple[str, ...] = ("reported", "claimed", "disputed")
+KINDS: tuple[str, ...] = tuple(EventKind)
+STATUSES: tuple[str, ...] = tuple(EventStatus)
 
 
 @dataclass(frozen=True, slots=True)

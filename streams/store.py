@@ -39,7 +39,10 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from ingest.items import WireItem, format_time, parse_time
+from ingest.items import WireItem
+from kernel.clock import format_time, parse_time
+from kernel.contracts import redis_key
+from kernel.errors import VigieError
 from streams import metrics
 from streams.dedup import (
     CAPTURE,
@@ -59,7 +62,6 @@ from streams.dedup import (
 )
 from streams.events import Alert, AlertSource, DetectedEvent, Place
 from streams.fingerprint import content_digest, fingerprint
-from vigie.contracts import redis_key
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ local mine = {}
 for number in string.gmatch(numbers, '%S+') do mine[number] = true end
 local values = #fp / 4
 
--- Mirrors fingerprint.is_near_duplicate: a new number means an update; names ('@' tokens)
+-- The near-duplicate rule (streams/fingerprint.py says what it compares): a new number means an update; names ('@' tokens)
 -- mean another story only when each title names something the other does not.
 local function copies(other_fp, other_numbers)
   local theirs = {}
@@ -283,8 +285,10 @@ return 1
 """
 
 
-class DedupConflict(RuntimeError):
+class DedupConflict(VigieError, RuntimeError):
     """Other workers kept changing the same event; retryable: process the item again."""
+
+    retryable = True
 
 
 @dataclass(slots=True)

@@ -6,10 +6,12 @@ from typing import Any, ClassVar
 
 from alerts.channels.base import HttpChannel, Message
 from alerts.markup import escape_markdown, neutralize_mentions, safe_url
+from kernel.vocabulary import kind_spec
 
 #: Discord accepts at most 10 embeds per message.
 MAX_EMBEDS = 10
-COLOURS = {"city_capture": 0xC0392B, "casualty_report": 0x34495E}
+#: An embed's colour when its kind has none.
+NEUTRAL = 0x7F8C8D
 
 
 class DiscordChannel(HttpChannel):
@@ -25,7 +27,7 @@ class DiscordChannel(HttpChannel):
             embed: dict[str, Any] = {
                 # Titles are not markdown in Discord embeds, but they do ping: break mentions.
                 "title": neutralize_mentions(alert.headline)[:256],
-                "color": COLOURS.get(source.kind, 0x7F8C8D),
+                "color": _colour(source.kind),
                 "fields": [
                     {"name": label, "value": escape_markdown(value)[:1024], "inline": True}
                     for label, value in alert.facts
@@ -43,3 +45,8 @@ class DiscordChannel(HttpChannel):
             "embeds": embeds,
             "allowed_mentions": {"parse": []},
         }
+
+
+def _colour(kind: str) -> int:
+    spec = kind_spec(kind)
+    return spec.colour if spec else NEUTRAL

@@ -17,8 +17,8 @@ from alerts import metrics
 from alerts.history.store import HistoryStore
 from alerts.policy import DeliveryPolicy
 from alerts.worker import consume_alerts
+from kernel.contracts import HISTORY_GROUP_ID
 from streams.events import Alert
-from vigie.contracts import HISTORY_GROUP_ID
 
 log = logging.getLogger(__name__)
 

@@ -51,7 +51,7 @@ from alerts.history.models import (
     RevisionRow,
     SourceRow,
 )
-from ingest.items import format_time, parse_time, utcnow
+from kernel.clock import format_time, parse_time, utcnow
 from streams.events import Alert
 
 log = logging.getLogger(__name__)
@@ -473,7 +473,12 @@ class HistoryStore:
         """One page of alert summaries matching ``query``, newest ``first_seen`` first."""
         with self.engine.connect() as connection:
             rows = connection.execute(self._page(connection, query)).all()
-        page = HistoryPage(alerts=[summary(row) for row in rows[: query.limit]])
+            sources = self._sources(connection, [row.id for row in rows[: query.limit]])
+        page = HistoryPage(
+            alerts=[
+                {**summary(row), "sources": sources.get(row.id, [])} for row in rows[: query.limit]
+            ]
+        )
         if len(rows) > query.limit:
             last = rows[query.limit - 1]
             page.next_cursor = encode_cursor(last.first_seen, last.pk)
@@ -586,6 +591,21 @@ class HistoryStore:
             AlertRow.evidence.ilike(pattern),
         )
 
+    def _sources(
+        self, connection: Connection, alert_ids: list[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The sources of each alert, in the order they reported it."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        if not alert_ids:
+            return found
+        for source in connection.execute(
+            select(SourceRow)
+            .where(SourceRow.alert_id.in_(alert_ids))
+            .order_by(SourceRow.published_at, SourceRow.pk)
+        ):
+            found.setdefault(source.alert_id, []).append(source_record(source))
+        return found
+
     def get(self, alert_id: str) -> dict[str, Any] | None:
         """One alert with its revision timeline (oldest first), sources and evidence."""
         with self.engine.connect() as connection:
@@ -603,11 +623,7 @@ class HistoryStore:
                     select(EvidenceRow).where(EvidenceRow.alert_id == alert_id)
                 ).all()
             }
-            sources = connection.execute(
-                select(SourceRow)
-                .where(SourceRow.alert_id == alert_id)
-                .order_by(SourceRow.published_at, SourceRow.pk)
-            ).all()
+            sources = self._sources(connection, [alert_id]).get(alert_id, [])
         detail = summary(row)
         detail["revisions"] = [
             {
@@ -624,18 +640,7 @@ class HistoryStore:
             }
             for revision in revisions
         ]
-        detail["sources"] = [
-            {
-                "feed": source.feed,
-                "item_id": source.item_id,
-                "url": source.url,
-                "lang": source.lang,
-                "title": source.title,
-                "published_at": format_time(source.published_at),
-                "revision": source.revision,
-            }
-            for source in sources
-        ]
+        detail["sources"] = sources
         return detail
 
     def delete_all(self) -> None:
@@ -645,6 +650,19 @@ class HistoryStore:
                 connection.execute(delete(table))
             if self.dialect == "sqlite":
                 connection.execute(text(f"DELETE FROM {FTS_TABLE}"))
+
+
+def source_record(source: Any) -> dict[str, Any]:
+    """A ``sources`` row as the API shows it (``revision``: the first that listed it)."""
+    return {
+        "feed": source.feed,
+        "item_id": source.item_id,
+        "url": source.url,
+        "lang": source.lang,
+        "title": source.title,
+        "published_at": format_time(source.published_at),
+        "revision": source.revision,
+    }
 
 
 def _evidence(row: Any) -> dict[str, str] | None:

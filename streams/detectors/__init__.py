@@ -14,7 +14,8 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from ingest.items import WireItem, utcnow
+from ingest.items import WireItem
+from kernel.clock import utcnow
 from streams.detectors.capture import CaptureMatch, find_captures
 from streams.detectors.casualties import find_toll
 from streams.detectors.confidence import confidence

@@ -13,13 +13,14 @@ import redis.asyncio as aioredis
 
 from alerts.history.store import HistoryQuery, HistoryStore
 from alerts.subscriptions import build_subscription, console_subscription, matches
-from ingest.items import WireItem, utcnow
+from ingest.items import WireItem
+from kernel.clock import utcnow
+from kernel.contracts import TOPIC_ITEMS
 from streams import metrics
 from streams.app import default_processor
 from tests.conftest import BrokerFactory
 from tests.integration.stack import read_topic, vigie_env
 from tests.integration.test_replay import replay
-from vigie.contracts import TOPIC_ITEMS
 
 pytestmark = pytest.mark.integration
 

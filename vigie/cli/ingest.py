@@ -62,8 +62,8 @@ async def _main(
 
     from ingest.poller import FeedError, FeedPoller, FetchLimits
     from ingest.publisher import ItemPublisher
+    from kernel.ops import serve_ops
     from vigie.cli._common import stop_event_on_signals
-    from vigie.ops import serve_ops
 
     stop = stop_event_on_signals()
     client = aioredis.from_url(redis_url)

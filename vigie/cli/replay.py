@@ -63,7 +63,7 @@ def _good_items(lines: Iterable[ItemLine], counts: dict[str, int]) -> Iterator[W
 
 def _in_event_time(items: Iterable[WireItem]) -> list[WireItem]:
     """Archive items in the order they happened, marked for backfill, fetched now."""
-    from ingest.items import utcnow
+    from kernel.clock import utcnow
 
     now = utcnow()
     marked = [replace(item, backfill=True, fetched_at=now) for item in items]
