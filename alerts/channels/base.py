@@ -12,19 +12,17 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar, Protocol, TextIO
 from urllib.parse import urlsplit
 
 import httpx
 
 from alerts.channels import http_target
-from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
-from alerts.guard import unsafe_target
+from alerts.errors import PermanentDeliveryError, RetryableDeliveryError, UnsafeTargetError
 from alerts.metrics import TEMPLATE_FAILURES
 from alerts.render import RenderedMessage
 from alerts.retry import parse_retry_after
-from alerts.subscriptions import Subscription
-from alerts.templating import render_with_template
+from alerts.templating import MessageTemplate, render_with_template
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import Resolver, system_resolver
 from streams.events import Alert
@@ -36,11 +34,31 @@ USER_AGENT = "Vigie-Alerts/1"
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 
 
+class Recipient(Protocol):
+    """What a channel reads of the subscription it sends to (``alerts.subscriptions.Subscription``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def secret(self) -> str | None: ...
+    @property
+    def template(self) -> MessageTemplate | None: ...
+    @property
+    def kind(self) -> str: ...
+    def log_name(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Message:
     """One delivery: the alerts (one, or several for a digest) for one subscription."""
 
-    subscription: Subscription
+    subscription: Recipient
     alerts: tuple[Alert, ...]
     delivery_id: str
     attempt: int = 1
@@ -184,7 +202,7 @@ class HttpChannel(Channel):
         try:
             response = await self.client.post(url, content=body, headers=headers)
         except EgressRefused as refused:
-            raise unsafe_target(refused, self.kind) from None
+            raise UnsafeTargetError.refused(refused, self.kind) from None
         except httpx.InvalidURL as exc:
             raise PermanentDeliveryError(f"invalid target URL: {exc}", channel=self.kind) from exc
         except httpx.TimeoutException as exc:

@@ -16,8 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiosmtplib
 
 from alerts.channels.base import Channel, ChannelContext, Message, Target
-from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
-from alerts.guard import unsafe_target
+from alerts.errors import PermanentDeliveryError, RetryableDeliveryError, UnsafeTargetError
 from alerts.markup import safe_url
 from alerts.render import RenderedMessage
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
@@ -172,7 +171,7 @@ class EmailChannel(Channel):
                 timeout=self.timeout_s,
             )
         except EgressRefused as refused:
-            raise unsafe_target(refused, self.kind) from None
+            raise UnsafeTargetError.refused(refused, self.kind) from None
         except OSError as exc:
             raise RetryableDeliveryError(
                 f"cannot reach SMTP server {target.host}:{target.port}: {exc}", channel=self.kind
