@@ -1,6 +1,6 @@
 """Print detection quality: P/R/F1 per kind and language on the labelled and held-out sets, then UCDP.
 
-    .venv/bin/python bench/eval_detection.py [--mistakes] [--holdout] [--blind2]
+    .venv/bin/python bench/eval_detection.py [--mistakes] [--holdout] [--blind2] [--blind3] [--blind5]
 
 The held-out set (tests/data/detection_holdout_*.jsonl) was written blind, before its author read
 the rules, so it is the honest in-house figure; ``--holdout`` prints only that table.
@@ -9,7 +9,11 @@ summaries, tolls mid-sentence, many hard negatives) was scored once and not used
 ``--blind2`` prints only that table. The third (tests/data/detection_blind3_*.jsonl: 177 French
 and 168 English items in real wire style, 45 English event notes) was written after reading real
 reports, scored once before any fix (figures in docs/detection.md), then used to fix rules by
-family; ``--blind3`` prints only that table. The default run prints both after UCDP.
+family; ``--blind3`` prints only that table. The fifth (tests/data/detection_blind5_fr.jsonl and
+tests/data/detection_blind5_en.jsonl: 105 French and 101 English wire items, about a third hard
+negatives, each tagged with a phrasing family) was written after reading real reports from
+less-covered conflicts, without reading the rules or the earlier batches, and scored once before
+any fix; ``--blind5`` prints only that table. The default run prints all three after UCDP.
 
 The UCDP GED subset (../shared/data/ucdp/, real English headlines) has no per-headline label,
 so it is scored with silver labels read off each headline by a deliberately simple rule:
@@ -67,6 +71,8 @@ BLIND3 = (
     DATA / "detection_blind3_notes.jsonl",
 )
 BLIND3_TITLE = "Third blind batch (tests/data/detection_blind3_{fr,en,notes}.jsonl)"
+BLIND5 = (DATA / "detection_blind5_fr.jsonl", DATA / "detection_blind5_en.jsonl")
+BLIND5_TITLE = "Fifth blind batch (tests/data/detection_blind5_{fr,en}.jsonl)"
 
 
 def labelled_set(detector: Detector, show_mistakes: bool) -> None:
@@ -238,6 +244,9 @@ def main() -> None:
     parser.add_argument(
         "--blind3", action="store_true", help="print only the third blind batch table"
     )
+    parser.add_argument(
+        "--blind5", action="store_true", help="print only the fifth blind batch table"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     detector = Detector.load()
@@ -256,12 +265,17 @@ def main() -> None:
     if args.blind3:
         score_files(detector, BLIND3_TITLE, BLIND3, args.mistakes)
         return
+    if args.blind5:
+        score_files(detector, BLIND5_TITLE, BLIND5, args.mistakes)
+        return
     labelled_set(detector, args.mistakes)
     holdout_set(detector, args.mistakes)
     ucdp(detector, args.mistakes)
     blind2_set(detector, args.mistakes)
     print()
     score_files(detector, BLIND3_TITLE, BLIND3, args.mistakes)
+    print()
+    score_files(detector, BLIND5_TITLE, BLIND5, args.mistakes)
 
 
 if __name__ == "__main__":
