@@ -11,6 +11,7 @@ dead-letters the second at once. A channel never lets any other exception escape
 
 from __future__ import annotations
 
+from ingest.egress import EgressRefused
 from kernel.errors import VigieError
 
 
@@ -59,3 +60,8 @@ class UnsafeTargetError(PermanentDeliveryError):
         super().__init__(reason, channel=channel)
         #: The egress rule the target broke (``loopback``, ``private``, ``metadata`` …).
         self.rule = rule
+
+    @classmethod
+    def refused(cls, refused: EgressRefused, channel: str = "") -> UnsafeTargetError:
+        """The permanent delivery error of a target the egress guard refused."""
+        return cls(str(refused), channel=channel, rule=refused.rule)

@@ -19,11 +19,6 @@ from ingest.egress_net import Resolver, resolve_checked, system_resolver
 ADD_TIME_RESOLVE_TIMEOUT_S = 3.0
 
 
-def unsafe_target(refused: EgressRefused, channel: str = "") -> UnsafeTargetError:
-    """The permanent delivery error of a refused target, naming the rule it broke."""
-    return UnsafeTargetError(str(refused), channel=channel, rule=refused.rule)
-
-
 def channel_host(url: str) -> tuple[str, int, bool] | None:
     """The host and port a channel URL connects to, and whether that host is surely a network
     name (``False`` for Apprise, whose "host" may be a token); ``None`` when there is none."""
@@ -50,7 +45,7 @@ async def check_channel_target(
             return
         await resolve_checked(host, port, policy, resolver, ADD_TIME_RESOLVE_TIMEOUT_S)
     except EgressRefused as refused:
-        raise unsafe_target(refused, channel_kind(url)) from None
+        raise UnsafeTargetError.refused(refused, channel_kind(url)) from None
     except OSError:
         return
 

@@ -58,6 +58,10 @@ class RenderedMessage:
     lang: str
     title: str
     alerts: tuple[RenderedAlert, ...]
+    #: The subscription template's text; channels then send it instead of their layout.
+    body: str | None = None
+    #: Why the subscription's template failed (the message is then the default one).
+    template_error: str | None = None
 
     @property
     def is_digest(self) -> bool:
@@ -66,6 +70,8 @@ class RenderedMessage:
 
     def text(self) -> str:
         """Plain text, for e-mail bodies, Apprise and logs."""
+        if self.body is not None:
+            return self.body
         blocks = [self.title] if self.is_digest else []
         for alert in self.alerts:
             lines = [alert.headline]
@@ -168,7 +174,7 @@ def console_record(alert: Alert, lang: str = "en") -> dict[str, Any]:
     event = alert.event
     place = event.place
     casualties = event.casualties
-    return {
+    record: dict[str, Any] = {
         "type": "alert",
         "id": alert.id,
         "revision": alert.revision,
@@ -193,3 +199,7 @@ def console_record(alert: Alert, lang: str = "en") -> dict[str, Any]:
         "reason": alert.reason,
         "supersedes": alert.supersedes,
     }
+    if alert.backfill:
+        # An old event of a replayed archive: said on the line, absent from live ones.
+        record["backfill"] = True
+    return record

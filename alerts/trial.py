@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from alerts.channels.base import Message
 from alerts.channels.registry import ChannelRegistry
 from alerts.errors import DeliveryError
 from alerts.subscriptions import Subscription
-from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
+from alerts.templating import sample_alert
+from streams.events import Alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,42 +36,8 @@ class TrialResult:
 
 
 def trial_alert(now: datetime | None = None) -> Alert:
-    """A sample alert that says it is a test (a capture of Palmyra reported in both languages)."""
-    now = now or datetime.now(UTC)
-    event = DetectedEvent(
-        id="event-vigie-test",
-        kind="city_capture",
-        item_id="item-vigie-test",
-        lang="en",
-        evidence="TEST: government forces recaptured Palmyra, according to a test wire.",
-        place=Place(
-            name="Palmyra",
-            geoname_id=170_016,
-            canonical="Tadmur",
-            country="SY",
-            lat=34.56,
-            lon=38.28,
-        ),
-        casualties=Casualties(killed=0),
-        detected_at=now,
-    )
-    sources = (
-        AlertSource("item-vigie-test-fr", "vigie-test", "fr", seen_at=now),
-        AlertSource("item-vigie-test-en", "vigie-test", "en", seen_at=now),
-    )
-    return Alert(
-        id="vigie-test",
-        revision=0,
-        event=event,
-        sources=sources,
-        first_seen=now,
-        headline={
-            "en": "TEST from Vigie: Palmyra recaptured (sample alert)",
-            "fr": "TEST de Vigie : Palmyre reprise (alerte d'exemple)",
-        },
-        updated_at=now,
-        reason="test",
-    )
+    """The sample alert of test sends and template previews (``templating.sample_alert``)."""
+    return sample_alert(now)
 
 
 async def send_trial(subscription: Subscription, channels: ChannelRegistry) -> TrialResult:

@@ -1,6 +1,7 @@
 """Print detection quality: P/R/F1 per kind and language on the labelled and held-out sets, then UCDP.
 
     .venv/bin/python bench/eval_detection.py [--mistakes] [--holdout] [--blind2] [--blind3] [--blind4]
+        [--blind5]
 
 The held-out set (tests/data/detection_holdout_*.jsonl) was written blind, before its author read
 the rules, so it is the honest in-house figure; ``--holdout`` prints only that table.
@@ -12,7 +13,11 @@ reports, scored once before any fix (figures in docs/detection.md), then used to
 family; ``--blind3`` prints only that table. The fourth (tests/data/detection_blind4_*.jsonl: 116
 French and 107 English wire items, 152 English event notes in ACLED/UCDP coder style) was written the
 same way, scored once before any fix, then used to fix rules by family; ``--blind4`` prints only
-that table. The default run prints them all after UCDP.
+that table. The fifth (tests/data/detection_blind5_fr.jsonl and
+tests/data/detection_blind5_en.jsonl: 105 French and 101 English wire items, about a third hard
+negatives, each tagged with a phrasing family) was written after reading real reports from
+less-covered conflicts, without reading the rules or the earlier batches, and scored once before
+any fix; ``--blind5`` prints only that table. The default run prints them all after UCDP.
 
 The UCDP GED subset (../shared/data/ucdp/, real English headlines) has no per-headline label,
 so it is scored with silver labels read off each headline by a deliberately simple rule:
@@ -76,6 +81,8 @@ BLIND4 = (
     DATA / "detection_blind4_notes.jsonl",
 )
 BLIND4_TITLE = "Fourth blind batch (tests/data/detection_blind4_{fr,en,notes}.jsonl)"
+BLIND5 = (DATA / "detection_blind5_fr.jsonl", DATA / "detection_blind5_en.jsonl")
+BLIND5_TITLE = "Fifth blind batch (tests/data/detection_blind5_{fr,en}.jsonl)"
 
 
 def labelled_set(detector: Detector, show_mistakes: bool) -> None:
@@ -250,6 +257,9 @@ def main() -> None:
     parser.add_argument(
         "--blind4", action="store_true", help="print only the fourth blind batch table"
     )
+    parser.add_argument(
+        "--blind5", action="store_true", help="print only the fifth blind batch table"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     detector = Detector.load()
@@ -271,6 +281,9 @@ def main() -> None:
     if args.blind4:
         score_files(detector, BLIND4_TITLE, BLIND4, args.mistakes)
         return
+    if args.blind5:
+        score_files(detector, BLIND5_TITLE, BLIND5, args.mistakes)
+        return
     labelled_set(detector, args.mistakes)
     holdout_set(detector, args.mistakes)
     ucdp(detector, args.mistakes)
@@ -279,6 +292,8 @@ def main() -> None:
     score_files(detector, BLIND3_TITLE, BLIND3, args.mistakes)
     print()
     score_files(detector, BLIND4_TITLE, BLIND4, args.mistakes)
+    print()
+    score_files(detector, BLIND5_TITLE, BLIND5, args.mistakes)
 
 
 if __name__ == "__main__":

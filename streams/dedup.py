@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ingest.items import WireItem
-from kernel.vocabulary import EventKind, confirms
+from kernel.vocabulary import EventKind, EventStatus, confirms
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
 from streams.fingerprint import fold, words
 from streams.headlines import headlines
@@ -223,7 +223,12 @@ def observation_key(item: WireItem, event: DetectedEvent, content_version: str) 
 
 
 def is_stale(item: WireItem, policy: DedupPolicy) -> bool:
-    """Whether the item tells of a time older than events are kept: it could only re-alert."""
+    """Whether the item tells of a time older than events are kept: it could only re-alert.
+
+    A backfilled item is never stale: it is processed in event time, with keys that live
+    ``event_ttl_days`` from now."""
+    if item.backfill:
+        return False
     return item.fetched_at - item.seen_at > timedelta(days=policy.event_ttl_days)
 
 
@@ -682,7 +687,7 @@ def alert_event(state: EventState, event: DetectedEvent) -> DetectedEvent:
         event,
         place=state.place,
         casualties=casualties,
-        status=state.status,
+        status=EventStatus(state.status),
         actor=state.actor or event.actor,
         from_actor=state.from_actor or event.from_actor,
     )

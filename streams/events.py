@@ -66,7 +66,7 @@ class DetectedEvent:
     """One detection in one item: a city capture or a casualty report."""
 
     id: str
-    kind: str
+    kind: EventKind
     item_id: str
     lang: str
     evidence: str
@@ -74,7 +74,7 @@ class DetectedEvent:
     actor: str | None = None
     from_actor: str | None = None
     casualties: Casualties | None = None
-    status: str = "reported"
+    status: EventStatus = EventStatus.REPORTED
     attribution: str | None = None
     confidence: float = 0.5
     detected_at: datetime = field(default_factory=utcnow)
@@ -93,7 +93,7 @@ class DetectedEvent:
         casualties = data.get("casualties")
         return cls(
             id=str(data["id"]),
-            kind=str(data["kind"]),
+            kind=EventKind(data["kind"]),
             item_id=str(data.get("item_id") or ""),
             lang=str(data.get("lang") or "en"),
             evidence=str(data.get("evidence") or ""),
@@ -101,7 +101,7 @@ class DetectedEvent:
             actor=data.get("actor") or None,
             from_actor=data.get("from_actor") or None,
             casualties=Casualties.from_dict(casualties) if isinstance(casualties, dict) else None,
-            status=str(data.get("status") or "reported"),
+            status=EventStatus(data.get("status") or EventStatus.REPORTED),
             attribution=data.get("attribution") or None,
             confidence=float(data.get("confidence", 0.5)),
             detected_at=parse_time(data.get("detected_at")) or utcnow(),
@@ -149,6 +149,9 @@ class Alert:
     #: A capture that reverses an earlier one (``reason`` has ``reversal``): the alert id of
     #: the capture of the same town by another holder. Optional: absent from the JSON if none.
     supersedes: str | None = None
+    #: Caused by an archived item replayed with ``vigie replay --backfill``: kept in the history
+    #: and shown on the console, sent only to subscriptions that opted in. Absent when false.
+    backfill: bool = False
 
     @property
     def kind(self) -> str:
@@ -179,6 +182,8 @@ class Alert:
         }
         if self.supersedes:
             data["supersedes"] = self.supersedes
+        if self.backfill:
+            data["backfill"] = True
         return data
 
     @classmethod
@@ -195,6 +200,7 @@ class Alert:
             reason=str(data.get("reason") or "new"),
             schema=str(data.get("schema") or SCHEMA_ALERT),
             supersedes=str(data["supersedes"]) if data.get("supersedes") else None,
+            backfill=data.get("backfill") is True,
         )
 
 

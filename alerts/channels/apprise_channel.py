@@ -13,8 +13,7 @@ from urllib.parse import urlsplit
 
 from alerts.channels import apprise_target
 from alerts.channels.base import Channel, ChannelContext, Message, Target
-from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
-from alerts.guard import unsafe_target
+from alerts.errors import PermanentDeliveryError, RetryableDeliveryError, UnsafeTargetError
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import guarded_sockets
 
@@ -61,7 +60,7 @@ class AppriseChannel(Channel):
             if host:
                 self.egress.check_host(host, numeric_forms=False)
         except EgressRefused as refused:
-            raise unsafe_target(refused, self.kind) from None
+            raise UnsafeTargetError.refused(refused, self.kind) from None
         notifier = apprise.Apprise()
         if not notifier.add(url):
             raise PermanentDeliveryError("Apprise does not understand this URL", channel=self.kind)
@@ -69,7 +68,7 @@ class AppriseChannel(Channel):
         with guarded_sockets(self.egress) as guard:
             ok = await notifier.async_notify(body=rendered.text(), title=rendered.title)
         if guard.refused:
-            raise unsafe_target(guard.refused[0], self.kind)
+            raise UnsafeTargetError.refused(guard.refused[0], self.kind)
         if not ok:
             raise RetryableDeliveryError(
                 "Apprise reported a failed notification", channel=self.kind

@@ -8,34 +8,57 @@ from __future__ import annotations
 
 import abc
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, ClassVar, TextIO
+from typing import Any, ClassVar, Protocol, TextIO
 from urllib.parse import urlsplit
 
 import httpx
 
 from alerts.channels import http_target
-from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
-from alerts.guard import unsafe_target
-from alerts.render import RenderedMessage, render_message
+from alerts.errors import PermanentDeliveryError, RetryableDeliveryError, UnsafeTargetError
+from alerts.metrics import TEMPLATE_FAILURES
+from alerts.render import RenderedMessage
 from alerts.retry import parse_retry_after
-from alerts.subscriptions import Subscription
+from alerts.templating import MessageTemplate, render_with_template
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import Resolver, system_resolver
 from streams.events import Alert
+
+log = logging.getLogger("vigie.alerts.channels")
 
 USER_AGENT = "Vigie-Alerts/1"
 #: Statuses worth retrying besides 5xx: request timeout, too early, rate limited.
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 
 
+class Recipient(Protocol):
+    """What a channel reads of the subscription it sends to (``alerts.subscriptions.Subscription``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def secret(self) -> str | None: ...
+    @property
+    def template(self) -> MessageTemplate | None: ...
+    @property
+    def kind(self) -> str: ...
+    def log_name(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Message:
     """One delivery: the alerts (one, or several for a digest) for one subscription."""
 
-    subscription: Subscription
+    subscription: Recipient
     alerts: tuple[Alert, ...]
     delivery_id: str
     attempt: int = 1
@@ -48,8 +71,20 @@ class Message:
 
     @cached_property
     def rendered(self) -> RenderedMessage:
-        """The message text in the subscription's language."""
-        return render_message(self.alerts, self.subscription.lang)
+        """The message in the subscription's language, from its template when it has one.
+
+        A template that fails at send time is logged and counted; the default text is sent.
+        """
+        subscription = self.subscription
+        rendered = render_with_template(self.alerts, subscription.lang, subscription.template)
+        if rendered.template_error:
+            TEMPLATE_FAILURES.labels(subscription.kind).inc()
+            log.warning(
+                "template of subscription %s failed, default text sent instead: %s",
+                subscription.log_name(),
+                rendered.template_error,
+            )
+        return rendered
 
 
 @dataclass(frozen=True)
@@ -167,7 +202,7 @@ class HttpChannel(Channel):
         try:
             response = await self.client.post(url, content=body, headers=headers)
         except EgressRefused as refused:
-            raise unsafe_target(refused, self.kind) from None
+            raise UnsafeTargetError.refused(refused, self.kind) from None
         except httpx.InvalidURL as exc:
             raise PermanentDeliveryError(f"invalid target URL: {exc}", channel=self.kind) from exc
         except httpx.TimeoutException as exc:

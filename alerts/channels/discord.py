@@ -22,6 +22,14 @@ class DiscordChannel(HttpChannel):
     def payload(self, message: Message) -> dict[str, Any]:
         """Webhook body with embeds."""
         rendered = message.rendered
+        if rendered.body is not None:
+            # The subscription's template: one embed, its text escaped like feed text.
+            template_embed = {
+                "title": neutralize_mentions(rendered.title)[:256],
+                "description": escape_markdown(rendered.body)[:4096],
+                "color": _colour(message.alerts[0].kind),
+            }
+            return {"content": "", "embeds": [template_embed], "allowed_mentions": {"parse": []}}
         embeds = []
         for alert, source in zip(rendered.alerts[:MAX_EMBEDS], message.alerts, strict=False):
             embed: dict[str, Any] = {

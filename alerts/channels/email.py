@@ -16,8 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiosmtplib
 
 from alerts.channels.base import Channel, ChannelContext, Message, Target
-from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
-from alerts.guard import unsafe_target
+from alerts.errors import PermanentDeliveryError, RetryableDeliveryError, UnsafeTargetError
 from alerts.markup import safe_url
 from alerts.render import RenderedMessage
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
@@ -66,6 +65,16 @@ class SmtpTarget:
 
 def html_body(rendered: RenderedMessage) -> str:
     """The HTML part: every piece of feed text escaped."""
+    if rendered.body is not None:
+        paragraphs = "".join(
+            "<p>" + "<br>".join(html.escape(line) for line in block.splitlines()) + "</p>"
+            for block in rendered.body.split("\n\n")
+            if block.strip()
+        )
+        return (
+            f"<!doctype html><html lang='{rendered.lang}'><body>"
+            f"<h1>{html.escape(rendered.title)}</h1>{paragraphs}</body></html>"
+        )
     sections = []
     for alert in rendered.alerts:
         rows = "".join(
@@ -162,7 +171,7 @@ class EmailChannel(Channel):
                 timeout=self.timeout_s,
             )
         except EgressRefused as refused:
-            raise unsafe_target(refused, self.kind) from None
+            raise UnsafeTargetError.refused(refused, self.kind) from None
         except OSError as exc:
             raise RetryableDeliveryError(
                 f"cannot reach SMTP server {target.host}:{target.port}: {exc}", channel=self.kind

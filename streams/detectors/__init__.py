@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ingest.items import WireItem
 from kernel.clock import utcnow
+from kernel.vocabulary import EventKind, EventStatus
 from streams.detectors.capture import CaptureMatch, find_captures
 from streams.detectors.casualties import find_toll
 from streams.detectors.confidence import confidence
@@ -217,7 +218,12 @@ class Detector:
                     place = fallback_place(self.gazetteer, mentions, countries)
                     precision = placement_precision(place, label=True)
                 finding = Finding(
-                    "casualty_report", place, sentence, status, modality.attribution, toll=part
+                    EventKind.CASUALTY_REPORT,
+                    place,
+                    sentence,
+                    status,
+                    modality.attribution,
+                    toll=part,
                 )
                 finding.precision = precision
                 tolls.append(finding)
@@ -229,7 +235,7 @@ class Detector:
                     _holds_out(sentence.text, found, finding.place)
                     for sentence, found in zip(sentences, mentions, strict=True)
                 ):
-                    finding.status = "disputed"
+                    finding.status = EventStatus.DISPUTED
         if captures and denied and not _CLAIM_CUE.search(whole):
             # "l'armée dément la chute de Léré" and no side claims it: a denial, no capture.
             captures = [c for c in captures if not is_denial(c.sentence.text)]
@@ -266,7 +272,7 @@ class Detector:
             # "the army acknowledged it had lost control of Hama": the loser's word is news.
             claimed = False
         return Finding(
-            kind="city_capture",
+            kind=EventKind.CITY_CAPTURE,
             place=place_of(capture.mention, city, self.gazetteer),
             sentence=sentence,
             status=status_of(claimed, denied),

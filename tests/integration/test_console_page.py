@@ -1,7 +1,7 @@
 """The console in a real browser (Debian's Chromium, headless) during `vigie up --demo` with a
 token: the map puts the demo's alerts where they happened, a point opens the alert's detail,
-a subscription is created, edited, paused and test-sent to a local receiver, and a silence
-made in the page stops an alert. The README's screenshots
+a subscription is created, edited, paused and test-sent to a local receiver, a message template
+is previewed, refused when misspelt and test-sent, and a silence made in the page stops an alert. The README's screenshots
 are these tests' artifacts (test-artifacts/console-*.png)."""
 
 from __future__ import annotations
@@ -205,6 +205,69 @@ def test_a_subscription_is_created_edited_paused_and_test_sent(
     page.wait_for_selector("#subscriptions tr[data-paused=false]", timeout=30_000)
     page.locator("#subscriptions-section").screenshot(
         path=str(ARTIFACTS / "console-subscriptions.png")
+    )
+
+
+def test_a_template_is_previewed_refused_saved_and_test_sent(page: Any, receiver: Receiver) -> None:
+    form = page.locator("#subscription-form")
+    form.locator("button.cancel").click()
+    form.locator("[name=channel]").fill(receiver.url())
+    form.locator("[name=name]").fill("chat line")
+    # A misspelt name: the live preview says so, and so does the API's 422 on save.
+    form.locator("[name=template_body]").fill("{{ alert.plase.name }}")
+    preview = page.locator("#template-preview")
+    page.wait_for_selector("#template-preview[data-state=invalid]", timeout=30_000)
+    assert "template.body: unknown variable" in preview.inner_text()
+    form.locator("button[type=submit]").click()
+    error = form.locator('[data-error-for="template.body"]')
+    error.wait_for(timeout=30_000)
+    assert "plase" in error.inner_text()
+
+    form.locator("[name=template_title]").fill("{{ alert.place.name }}: {{ alert.kind_label }}")
+    form.locator("[name=template_body]").fill(
+        "{{ alert.title }} via {{ alert.sources | map(attribute='name') | join(', ') }}"
+    )
+    form.locator("button.preview").click()
+    page.wait_for_selector("#template-preview[data-state=ready]", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#template-preview').innerText.includes('via vigie-test')",
+        timeout=30_000,
+    )
+    assert preview.locator(".preview-title").inner_text() == "Tadmur: City captured"
+    form.locator("[name=lang]").select_option("fr")
+    page.wait_for_function(
+        "() => document.querySelector('#template-preview .preview-title')"
+        "?.innerText === 'Tadmur: Prise de ville'",
+        timeout=30_000,
+    )
+    assert "Palmyre" in preview.locator("pre").inner_text()
+    form.locator("#template-fields").screenshot(path=str(ARTIFACTS / "console-template.png"))
+
+    form.locator("button[type=submit]").click()
+    row = page.locator("#subscriptions tr[data-subscription-id]", has_text="chat line")
+    row.wait_for(timeout=30_000)
+    assert "own template" in row.inner_text()
+    sent = len(receiver.bodies)
+    row.locator("button.test").click()
+    wait_until(lambda: len(receiver.bodies) > sent, 30)
+    body = receiver.bodies[-1]
+    assert body["title"] == "Tadmur: Prise de ville"
+    assert (
+        body["text"].startswith("TEST de Vigie : Palmyre reprise")
+        and "via vigie-test" in body["text"]
+    )
+    assert body["alert"]["id"] == "vigie-test"
+
+    # Editing shows the saved template; clearing both fields removes it.
+    row.locator("button.edit").click()
+    assert form.locator("[name=template_title]").input_value().startswith("{{ alert.place.name }}")
+    form.locator("[name=template_title]").fill("")
+    form.locator("[name=template_body]").fill("")
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#subscriptions tr')]"
+        ".some((row) => row.innerText.includes('chat line') && !row.innerText.includes('own template'))",
+        timeout=30_000,
     )
 
 

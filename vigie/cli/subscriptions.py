@@ -98,6 +98,58 @@ def _subscription_arguments(parser: Any, *, editing: bool) -> None:
     parser.add_argument("--min-sources", type=int, default=None)
     parser.add_argument("--lang", default=None, help="language of the messages: fr or en")
     parser.add_argument("--secret", default=None, help="HMAC key of the webhook signature")
+    backfill = parser.add_mutually_exclusive_group()
+    backfill.add_argument(
+        "--include-backfill",
+        dest="include_backfill",
+        action="store_true",
+        default=None,
+        help="also send alerts of archives replayed with `vigie replay --backfill`",
+    )
+    if editing:
+        backfill.add_argument(
+            "--exclude-backfill",
+            dest="include_backfill",
+            action="store_false",
+            help="stop sending alerts of replayed archives",
+        )
+    parser.add_argument(
+        "--template-title",
+        default=None,
+        metavar="JINJA",
+        help="Jinja2 template of the message title (docs/channels.md, Message templates)",
+    )
+    body = parser.add_mutually_exclusive_group()
+    body.add_argument(
+        "--template-body", default=None, metavar="JINJA", help="Jinja2 template of the message text"
+    )
+    body.add_argument(
+        "--template",
+        dest="template_file",
+        default=None,
+        metavar="FILE",
+        help="read the Jinja2 template of the message text from FILE",
+    )
+
+
+def _template_changes(args: argparse.Namespace) -> dict[str, str]:
+    """The template parts given on the command line (``--template FILE`` read)."""
+    parts: dict[str, str] = {}
+    if args.template_title is not None:
+        parts["title"] = args.template_title
+    if args.template_body is not None:
+        parts["body"] = args.template_body
+    if args.template_file is not None:
+        from alerts.subscriptions import SubscriptionInvalid
+
+        try:
+            with open(args.template_file, encoding="utf-8") as file:
+                parts["body"] = file.read()
+        except OSError as exc:
+            raise SubscriptionInvalid(
+                [f"template.body: cannot read {exc.filename}: {exc.strerror}"]
+            ) from None
+    return parts
 
 
 def _with_store(settings: Any, action: Callable[[Any], Awaitable[T]]) -> T:
@@ -146,6 +198,8 @@ def _add(args: argparse.Namespace, settings: Any) -> int:
         "min_sources": args.min_sources,
         "lang": args.lang,
         "secret": args.secret,
+        "template": _template_changes(args) or None,
+        "include_backfill": args.include_backfill,
     }
     egress = egress_policy_or_exit(settings, "vigie subscriptions")
     if egress is None:
@@ -168,6 +222,7 @@ CLEARABLE: dict[str, Any] = {
     "min_killed": None,
     "secret": None,
     "name": None,
+    "template": None,
 }
 
 
@@ -177,14 +232,15 @@ def _edit(args: argparse.Namespace, settings: Any) -> int:
     from vigie.cli._common import egress_policy_or_exit
 
     names = ["channel", "name", "kinds", "countries", "cities", "languages", "statuses"]
-    names += ["min_killed", "min_sources", "lang", "secret", "paused"]
+    names += ["min_killed", "min_sources", "lang", "secret", "paused", "include_backfill"]
     changes = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    template = _template_changes(args)
     for name in args.clear:
         field = name.replace("-", "_")
         if field not in CLEARABLE:
             raise SubscriptionInvalid([f"--clear {name}: one of {', '.join(sorted(CLEARABLE))}"])
         changes[field] = CLEARABLE[field]
-    if not changes:
+    if not changes and not template:
         print("vigie subscriptions: nothing to change (see `edit --help`)", file=sys.stderr)
         return 2
     egress = egress_policy_or_exit(settings, "vigie subscriptions")
@@ -194,6 +250,10 @@ def _edit(args: argparse.Namespace, settings: Any) -> int:
     if current is None:
         print(f"vigie subscriptions: no subscription with id {args.id!r}", file=sys.stderr)
         return 1
+    if template:
+        # The parts not given keep their current text.
+        kept = current.template.model_dump() if current.template else {}
+        changes["template"] = {**kept, **template}
     edited = edit_subscription(current, changes)
     if edited.channel != current.channel and _refused(edited.channel, egress):
         return 2

@@ -5,6 +5,21 @@
 import { KINDS, call, el, fieldOf, problem, readList, showFieldErrors, splitList } from "./dom.js";
 
 const LIST_FIELDS = ["kinds", "languages", "statuses"];
+// Wait after the last keystroke in a template field before asking for a preview.
+const PREVIEW_DELAY_MS = 400;
+
+// "template.body: ..." -> template.body (its own slot); other problems as everywhere.
+function subscriptionFieldOf(text) {
+  return text.startsWith("template.") ? text.split(":")[0].trim() : fieldOf(text);
+}
+
+// The template part of the form: null when both fields are empty (no template).
+function templateOf(form) {
+  const title = form.elements.template_title.value;
+  const body = form.elements.template_body.value;
+  if (!title.trim() && !body.trim()) return null;
+  return { title: title.trim() ? title : null, body: body.trim() ? body : null };
+}
 
 function summary(sub) {
   const parts = [];
@@ -15,7 +30,8 @@ function summary(sub) {
   if (sub.languages.length) parts.push(`sources ${sub.languages.join("/")}`);
   if (sub.min_killed !== null) parts.push(`≥ ${sub.min_killed} killed`);
   if (sub.min_sources > 1) parts.push(`≥ ${sub.min_sources} sources`);
-  return parts.join(" · ") || "every alert";
+  const filters = parts.join(" · ") || "every alert";
+  return sub.template ? `${filters} · own template` : filters;
 }
 
 export class Subscriptions {
@@ -31,6 +47,43 @@ export class Subscriptions {
       this.save();
     });
     this.form.querySelector(".cancel").addEventListener("click", () => this.reset());
+    this.preview = root.querySelector("#template-preview");
+    this.previewTimer = null;
+    this.previewAsked = 0;
+    this.form.querySelector(".preview").addEventListener("click", () => this.showPreview());
+    for (const name of ["template_title", "template_body", "lang"]) {
+      this.form.elements[name].addEventListener("input", () => {
+        window.clearTimeout(this.previewTimer);
+        this.previewTimer = window.setTimeout(() => this.showPreview(), PREVIEW_DELAY_MS);
+      });
+    }
+  }
+
+  // Render the sample alert with the form's template (nothing is sent) and show the text.
+  async showPreview() {
+    window.clearTimeout(this.previewTimer);
+    const template = templateOf(this.form);
+    const asked = ++this.previewAsked;
+    if (template === null) {
+      this.preview.dataset.state = "empty";
+      this.preview.replaceChildren();
+      return;
+    }
+    const body = { template, lang: this.form.elements.lang.value };
+    const answer = await call("api/v1/subscriptions/preview", { method: "POST", body });
+    if (asked !== this.previewAsked) return; // a newer preview was asked meanwhile
+    for (const slot of this.form.querySelectorAll('[data-error-for^="template."]')) slot.textContent = "";
+    if (!answer.ok) {
+      const problems = answer.status === 422 ? answer.data.errors || [answer.data.detail] : [problem(answer)];
+      this.preview.dataset.state = "invalid";
+      this.preview.replaceChildren(el("p", { class: "field-error" }, problems.join("; ")));
+      return;
+    }
+    this.preview.dataset.state = "ready";
+    this.preview.replaceChildren(
+      el("p", { class: "preview-title" }, answer.data.title),
+      el("pre", {}, answer.data.text),
+    );
   }
 
   async refresh() {
@@ -84,6 +137,7 @@ export class Subscriptions {
     for (const name of LIST_FIELDS) body[name] = checked(name);
     const secret = form.elements.secret.value;
     if (secret) body.secret = secret;
+    body.template = templateOf(form);
     return body;
   }
 
@@ -99,10 +153,13 @@ export class Subscriptions {
     form.elements.lang.value = sub.lang;
     form.elements.secret.value = "";
     form.elements.secret.placeholder = sub.secret ? "kept unless changed" : "";
+    form.elements.template_title.value = sub.template?.title || "";
+    form.elements.template_body.value = sub.template?.body || "";
+    this.showPreview();
     for (const name of LIST_FIELDS) {
       for (const box of form.querySelectorAll(`input[name=${name}]`)) box.checked = sub[name].includes(box.value);
     }
-    showFieldErrors(form, [], fieldOf);
+    showFieldErrors(form, [], subscriptionFieldOf);
     form.querySelector("legend").textContent = `Edit ${sub.name || sub.id}`;
     form.querySelector("button[type=submit]").textContent = "Save changes";
     form.elements.name.focus();
@@ -111,7 +168,9 @@ export class Subscriptions {
   reset() {
     this.form.reset();
     delete this.form.dataset.editing;
-    showFieldErrors(this.form, [], fieldOf);
+    showFieldErrors(this.form, [], subscriptionFieldOf);
+    this.preview.dataset.state = "empty";
+    this.preview.replaceChildren();
     this.form.querySelector("legend").textContent = "New subscription";
     this.form.querySelector("button[type=submit]").textContent = "Create";
     this.form.elements.secret.placeholder = "";
@@ -124,7 +183,7 @@ export class Subscriptions {
       ? await call(`api/v1/subscriptions/${encodeURIComponent(editing)}`, { method: "PATCH", body })
       : await call("api/v1/subscriptions", { method: "POST", body: Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null)) });
     if (answer.status === 422) {
-      showFieldErrors(this.form, answer.data.errors || [answer.data.detail], fieldOf);
+      showFieldErrors(this.form, answer.data.errors || [answer.data.detail], subscriptionFieldOf);
       this.form.dataset.result = "invalid";
       return;
     }
