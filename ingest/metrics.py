@@ -22,3 +22,8 @@ POLL_DURATION = Histogram(
 FEED_LAST_SUCCESS = Gauge(
     "vigie_feed_last_success_timestamp_seconds", "Unix time of the last successful poll", ["feed"]
 )
+POLL_LAG = Histogram(
+    "vigie_feed_poll_lag_seconds",
+    "How late a poll started after it was due (all feeds)",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)

@@ -7,12 +7,19 @@ normalise entries, drop those already produced unchanged (seen-set in Redis), pu
 rest with ``acks=all``, then mark them seen. A failure backs off exponentially and is recorded
 in the feed's health hash; it never stops the other feeds. An empty body or a feed without
 entries is a failure too (``empty``): a wire that suddenly says nothing is worth a look.
+
+At scale (``run``): one scheduler keeps every feed's next poll in a heap and starts each when
+it is due, at most ``PollPool.max_in_flight`` at once and ``PollPool.per_host`` per host; the
+first polls are spread over the interval and every next one is jittered, so polls never come
+in waves. One HTTP client pools keep-alive connections for all feeds. A ``Retry-After`` (429,
+503) or a ``Cache-Control: max-age`` longer than the interval pushes a feed's next poll back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
 import random
 import time
@@ -28,6 +35,7 @@ from ingest import metrics
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import GuardedTransport, Resolver, system_resolver
 from ingest.feeds import FeedSpec
+from ingest.freshness import parse_max_age, parse_retry_after
 from ingest.items import WireItem, utcnow
 from ingest.normalize import content_hash, entry_to_item
 from vigie.contracts import redis_key
@@ -39,6 +47,12 @@ MAX_BACKOFF_S = 3600.0
 #: Redirects one fetch follows; one more, or a URL seen twice, is a ``redirect_loop``.
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: Statuses whose ``Retry-After`` says when to come back.
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+#: Each next poll is the interval give or take this share, so feeds drift apart, never together.
+JITTER = 0.05
+#: How fast the first polls of a large feed list go out: spread over the interval, or less.
+FIRST_POLLS_PER_S = 100.0
 
 
 class Publisher(Protocol):
@@ -50,10 +64,18 @@ class Publisher(Protocol):
 class FeedError(Exception):
     """A poll failed; ``reason`` is the metric label (timeout, http_5xx, too_large, ...)."""
 
-    def __init__(self, reason: str, message: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        message: str,
+        status: int | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.reason = reason
         self.status = status
+        #: What the server's ``Retry-After`` asked for, in seconds.
+        self.retry_after_s = retry_after_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +92,17 @@ class FetchLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class PollPool:
+    """How many polls run at once, in all and per host, and the connections kept for them."""
+
+    max_in_flight: int = 256
+    #: Politeness: concurrent requests to one host (``host:port``) at most.
+    per_host: int = 4
+    max_keepalive: int = 256
+    keepalive_expiry_s: float = 15.0
+
+
+@dataclass(frozen=True, slots=True)
 class PollResult:
     """What one poll did."""
 
@@ -78,6 +111,8 @@ class PollResult:
     fetched: int = 0
     produced: int = 0
     not_modified: bool = False
+    #: ``Cache-Control`` freshness the server gave, in seconds.
+    max_age_s: float | None = None
 
 
 def seen_key(item_id: str) -> str:
@@ -93,6 +128,51 @@ def backoff_delay(interval_s: float, failures: int) -> float:
     return max(interval_s, delay * random.uniform(0.8, 1.2))
 
 
+def next_delay(
+    interval_s: float,
+    failures: int,
+    *,
+    retry_after_s: float | None = None,
+    max_age_s: float | None = None,
+) -> float:
+    """Seconds until a feed's next poll: interval jittered, backoff, or what the server asked.
+
+    A server's ``Retry-After`` or ``max-age`` only ever pushes the poll later, never sooner
+    than the interval, and never past ``MAX_BACKOFF_S`` (a hostile header cannot park a feed).
+    """
+    if failures > 0:
+        delay = backoff_delay(interval_s, failures)
+        if retry_after_s is not None:
+            delay = max(delay, min(retry_after_s, MAX_BACKOFF_S))
+        return delay
+    delay = interval_s * random.uniform(1 - JITTER, 1 + JITTER)
+    if max_age_s is not None and max_age_s > delay:
+        delay = min(max_age_s, MAX_BACKOFF_S)
+    return delay
+
+
+def first_delay(interval_s: float, feeds: int) -> float:
+    """When a feed's first poll goes out: anywhere in the spread of ``feeds`` first polls."""
+    return random.uniform(0, min(interval_s, feeds / FIRST_POLLS_PER_S))
+
+
+def host_of(url: str) -> str:
+    """The politeness key of a URL: its host and port."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or ''}:{parts.port or ''}"
+
+
+@dataclass
+class FeedState:
+    """What the scheduler keeps between a feed's polls."""
+
+    feed: FeedSpec
+    failures: int = 0
+    #: Loop time the next poll is due.
+    due: float = 0.0
+    polls: int = 0
+
+
 class FeedPoller:
     """Polls a set of feeds forever (or once), publishing new items."""
 
@@ -106,11 +186,18 @@ class FeedPoller:
         http: httpx.AsyncClient | None = None,
         egress: EgressPolicy = PUBLIC_ONLY,
         resolver: Resolver = system_resolver,
+        pool: PollPool | None = None,
     ) -> None:
         self.feeds = feeds
         self.redis = redis
         self.publisher = publisher
         self.limits = limits or FetchLimits()
+        self.pool = pool or PollPool()
+        connections = httpx.Limits(
+            max_connections=self.pool.max_in_flight,
+            max_keepalive_connections=self.pool.max_keepalive,
+            keepalive_expiry=self.pool.keepalive_expiry_s,
+        )
         # Every connection, first URL and each redirect hop, goes through the egress guard.
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(
@@ -118,8 +205,9 @@ class FeedPoller:
             ),
             follow_redirects=False,
             headers={"User-Agent": self.limits.user_agent},
-            transport=GuardedTransport(egress, resolver=resolver),
+            transport=GuardedTransport(egress, resolver=resolver, limits=connections),
         )
+        self._hosts: dict[str, asyncio.Semaphore] = {}
         self.polls_done = 0
 
     async def aclose(self) -> None:
@@ -155,6 +243,13 @@ class FeedPoller:
             url = target
         raise FeedError("redirect_loop", f"more than {MAX_REDIRECTS} redirects, last to {url}")
 
+    def _host_slot(self, url: str) -> asyncio.Semaphore:
+        host = host_of(url)
+        slot = self._hosts.get(host)
+        if slot is None:
+            slot = self._hosts[host] = asyncio.Semaphore(self.pool.per_host)
+        return slot
+
     async def _fetch(
         self, feed: FeedSpec, validators: dict[str, str]
     ) -> tuple[int, bytes, dict[str, str]]:
@@ -168,8 +263,14 @@ class FeedPoller:
                 if response.status_code == 304:
                     return 304, b"", dict(response.headers)
                 if response.status_code >= 400:
-                    family = "http_4xx" if response.status_code < 500 else "http_5xx"
-                    raise FeedError(family, f"HTTP {response.status_code}", response.status_code)
+                    status = response.status_code
+                    family = "http_4xx" if status < 500 else "http_5xx"
+                    retry_after = (
+                        parse_retry_after(response.headers.get("retry-after"))
+                        if status in RETRY_AFTER_STATUSES
+                        else None
+                    )
+                    raise FeedError(family, f"HTTP {status}", status, retry_after)
                 declared = int(response.headers.get("content-length") or 0)
                 if declared > self.limits.max_body_bytes:
                     raise FeedError("too_large", f"body of {declared} bytes", response.status_code)
@@ -258,16 +359,19 @@ class FeedPoller:
             for name, value in zip(("etag", "last_modified"), stored, strict=True)
             if value
         }
-        try:
-            async with asyncio.timeout(self.limits.deadline_s):
-                status, body, headers = await self._fetch(feed, validators)
-        except TimeoutError as exc:
-            raise FeedError(
-                "timeout", f"no complete answer within the {self.limits.deadline_s:g}s deadline"
-            ) from exc
+        # The deadline starts once the host lets us in: waiting our turn is not the server's fault.
+        async with self._host_slot(feed.url):
+            try:
+                async with asyncio.timeout(self.limits.deadline_s):
+                    status, body, headers = await self._fetch(feed, validators)
+            except TimeoutError as exc:
+                raise FeedError(
+                    "timeout", f"no complete answer within the {self.limits.deadline_s:g}s deadline"
+                ) from exc
+        max_age = parse_max_age(headers.get("cache-control"))
         if status == 304:
             metrics.FEED_POLLS.labels(feed.name, "not_modified").inc()
-            return PollResult(feed.name, status, not_modified=True)
+            return PollResult(feed.name, status, not_modified=True, max_age_s=max_age)
         if not body.strip():
             raise FeedError("empty", f"empty body (HTTP {status})", status)
         items = self._parse(feed, body, headers)
@@ -291,7 +395,9 @@ class FeedPoller:
         }
         await self.redis.hset(key, mapping=new_validators)
         metrics.FEED_POLLS.labels(feed.name, "ok").inc()
-        return PollResult(feed.name, status, fetched=len(items), produced=len(fresh))
+        return PollResult(
+            feed.name, status, fetched=len(items), produced=len(fresh), max_age_s=max_age
+        )
 
     async def _record(self, feed: FeedSpec, fields: dict[str, Any]) -> None:
         try:
@@ -301,71 +407,121 @@ class FeedPoller:
         except Exception as exc:  # health bookkeeping must never stop polling
             log.warning("feed %s: cannot record health: %s", feed.name, exc)
 
+    async def _register(self, feeds: list[FeedSpec]) -> None:
+        """List the feeds on the status page, a pipeline per thousand."""
+        for first in range(0, len(feeds), 1000):
+            pipe = self.redis.pipeline(transaction=False)
+            for feed in feeds[first : first + 1000]:
+                pipe.sadd(FEEDS_KEY, feed.name)
+                pipe.hset(
+                    feed_key(feed.name),
+                    mapping={
+                        "name": feed.name,
+                        "url": feed.url,
+                        "lang": feed.lang or "",
+                        "interval_s": str(feed.interval_s),
+                    },
+                )
+            await pipe.execute()
+
+    async def poll_and_record(self, state: FeedState) -> float:
+        """Poll one feed, count and record the outcome; return the delay to its next poll."""
+        feed = state.feed
+        started = time.time()
+        fields: dict[str, Any] = {"last_poll_at": started}
+        retry_after: float | None = None
+        max_age: float | None = None
+        try:
+            with metrics.POLL_DURATION.labels(feed.name).time():
+                result = await self.poll_once(feed)
+        except FeedError as exc:
+            state.failures += 1
+            retry_after = exc.retry_after_s
+            metrics.FEED_ERRORS.labels(feed.name, exc.reason).inc()
+            log.warning(
+                "feed %s: %s (%s); failure %d in a row", feed.name, exc, exc.reason, state.failures
+            )
+            fields.update(
+                last_error_at=time.time(),
+                last_error=f"{exc.reason}: {exc}",
+                http_status=exc.status or "",
+            )
+        except Exception as exc:  # an unexpected bug in one feed must not end the others
+            state.failures += 1
+            metrics.FEED_ERRORS.labels(feed.name, "internal").inc()
+            log.exception("feed %s: unexpected error", feed.name)
+            fields.update(last_error_at=time.time(), last_error=f"internal: {exc}", http_status="")
+        else:
+            state.failures = 0
+            max_age = result.max_age_s
+            now = time.time()
+            metrics.FEED_LAST_SUCCESS.labels(feed.name).set(now)
+            fields.update(last_success_at=now, http_status=result.status, last_error="")
+            if result.produced:
+                await self.redis.hincrby(feed_key(feed.name), "items_total", result.produced)
+                log.info(
+                    "feed %s: %d new item(s) of %d", feed.name, result.produced, result.fetched
+                )
+        self.polls_done += 1
+        state.polls += 1
+        delay = next_delay(
+            feed.interval_s, state.failures, retry_after_s=retry_after, max_age_s=max_age
+        )
+        fields["next_poll_at"] = time.time() + delay
+        fields["failures"] = state.failures
+        await self._record(feed, fields)
+        return delay
+
     async def run_feed(self, feed: FeedSpec, stop: asyncio.Event) -> None:
         """Poll one feed until ``stop`` is set."""
-        failures = 0
-        await self.redis.sadd(FEEDS_KEY, feed.name)
-        await self._record(
-            feed,
-            {
-                "name": feed.name,
-                "url": feed.url,
-                "lang": feed.lang or "",
-                "interval_s": feed.interval_s,
-            },
-        )
+        await self._register([feed])
+        state = FeedState(feed)
         while not stop.is_set():
-            started = time.time()
-            fields: dict[str, Any] = {"last_poll_at": started}
-            try:
-                with metrics.POLL_DURATION.labels(feed.name).time():
-                    result = await self.poll_once(feed)
-            except FeedError as exc:
-                failures += 1
-                metrics.FEED_ERRORS.labels(feed.name, exc.reason).inc()
-                log.warning(
-                    "feed %s: %s (%s); failure %d in a row", feed.name, exc, exc.reason, failures
-                )
-                fields.update(
-                    last_error_at=time.time(),
-                    last_error=f"{exc.reason}: {exc}",
-                    http_status=exc.status or "",
-                )
-            except Exception as exc:  # an unexpected bug in one feed must not end the others
-                failures += 1
-                metrics.FEED_ERRORS.labels(feed.name, "internal").inc()
-                log.exception("feed %s: unexpected error", feed.name)
-                fields.update(
-                    last_error_at=time.time(), last_error=f"internal: {exc}", http_status=""
-                )
-            else:
-                failures = 0
-                now = time.time()
-                metrics.FEED_LAST_SUCCESS.labels(feed.name).set(now)
-                fields.update(last_success_at=now, http_status=result.status, last_error="")
-                if result.produced:
-                    await self.redis.hincrby(feed_key(feed.name), "items_total", result.produced)
-                    log.info(
-                        "feed %s: %d new item(s) of %d", feed.name, result.produced, result.fetched
-                    )
-            self.polls_done += 1
-            delay = backoff_delay(feed.interval_s, failures)
-            fields["next_poll_at"] = time.time() + delay
-            fields["failures"] = failures
-            await self._record(feed, fields)
+            delay = await self.poll_and_record(state)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll every feed concurrently until ``stop`` is set."""
+        """Poll every feed on its schedule until ``stop`` is set, then finish the polls begun."""
         if not self.feeds:
             log.info("no feeds configured: the stack processes replayed items only")
             await stop.wait()
             return
+        await self._register(self.feeds)
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        states = [FeedState(feed) for feed in self.feeds]
+        due: list[tuple[float, int]] = []
+        for index, state in enumerate(states):
+            state.due = now + first_delay(state.feed.interval_s, len(states))
+            due.append((state.due, index))
+        heapq.heapify(due)
+        slots = asyncio.Semaphore(self.pool.max_in_flight)
+        running: set[asyncio.Task[None]] = set()
 
-        # Spread the first polls so many feeds do not hit the network at the same instant.
-        async def staggered(feed: FeedSpec, index: int) -> None:
-            await asyncio.sleep(min(index * 0.1, 5.0))
-            await self.run_feed(feed, stop)
+        async def poll(index: int) -> None:
+            state = states[index]
+            try:
+                metrics.POLL_LAG.observe(max(0.0, loop.time() - state.due))
+                delay = await self.poll_and_record(state)
+            except Exception:  # bookkeeping failed (Redis down): try again at the interval
+                log.exception("feed %s: cannot record its poll", state.feed.name)
+                delay = next_delay(state.feed.interval_s, state.failures)
+            finally:
+                slots.release()
+            state.due = loop.time() + delay
+            heapq.heappush(due, (state.due, index))
 
-        await asyncio.gather(*(staggered(feed, index) for index, feed in enumerate(self.feeds)))
+        while not stop.is_set():
+            wait = due[0][0] - loop.time() if due else 1.0
+            if wait > 0:
+                # Short naps so a stop is seen within a second even between sparse polls.
+                await asyncio.sleep(min(wait, 1.0))
+                continue
+            await slots.acquire()
+            _, index = heapq.heappop(due)
+            task = asyncio.create_task(poll(index))
+            running.add(task)
+            task.add_done_callback(running.discard)
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)

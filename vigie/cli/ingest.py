@@ -60,7 +60,7 @@ async def _main(
 ) -> int:
     import redis.asyncio as aioredis
 
-    from ingest.poller import FeedError, FeedPoller, FetchLimits
+    from ingest.poller import FeedError, FeedPoller, FetchLimits, PollPool
     from ingest.publisher import ItemPublisher
     from vigie.cli._common import stop_event_on_signals
     from vigie.ops import serve_ops
@@ -76,7 +76,14 @@ async def _main(
         user_agent=settings.user_agent,
         seen_ttl_s=settings.seen_ttl_days * 86400,
     )
-    poller = FeedPoller(feeds, redis=client, publisher=publisher, limits=limits, egress=egress)
+    pool = PollPool(
+        max_in_flight=settings.poll_in_flight,
+        per_host=settings.poll_per_host,
+        max_keepalive=settings.poll_in_flight,
+    )
+    poller = FeedPoller(
+        feeds, redis=client, publisher=publisher, limits=limits, egress=egress, pool=pool
+    )
     try:
         async with serve_ops(settings.ingest_metrics_port, process="ingest", host=settings.bind):
             if once:
