@@ -11,7 +11,7 @@ entries is a failure too (``empty``): a wire that suddenly says nothing is worth
 At scale (``run``): one scheduler keeps every feed's next poll in a heap and starts each when
 it is due, at most ``PollPool.max_in_flight`` at once and ``PollPool.per_host`` per host; the
 first polls are spread over the interval and every next one is jittered, so polls never come
-in waves. One HTTP client pools keep-alive connections for all feeds. A ``Retry-After`` (429,
+in waves. Each host has its own small pool of keep-alive connections. A ``Retry-After`` (429,
 503) or a ``Cache-Control: max-age`` longer than the interval pushes a feed's next poll back.
 """
 
@@ -96,9 +96,8 @@ class PollPool:
     """How many polls run at once, in all and per host, and the connections kept for them."""
 
     max_in_flight: int = 256
-    #: Politeness: concurrent requests to one host (``host:port``) at most.
+    #: Politeness: concurrent requests (and connections kept) to one host (``host:port``).
     per_host: int = 4
-    max_keepalive: int = 256
     keepalive_expiry_s: float = 15.0
 
 
@@ -159,7 +158,11 @@ def first_delay(interval_s: float, feeds: int) -> float:
 def host_of(url: str) -> str:
     """The politeness key of a URL: its host and port."""
     parts = urlsplit(url)
-    return f"{parts.hostname or ''}:{parts.port or ''}"
+    try:
+        port = parts.port
+    except ValueError:  # httpx refuses the URL a moment later, as ``bad_url``
+        port = None
+    return f"{parts.hostname or ''}:{port or ''}"
 
 
 @dataclass
@@ -193,26 +196,48 @@ class FeedPoller:
         self.publisher = publisher
         self.limits = limits or FetchLimits()
         self.pool = pool or PollPool()
-        connections = httpx.Limits(
-            max_connections=self.pool.max_in_flight,
-            max_keepalive_connections=self.pool.max_keepalive,
-            keepalive_expiry=self.pool.keepalive_expiry_s,
-        )
-        # Every connection, first URL and each redirect hop, goes through the egress guard.
-        self._http = http or httpx.AsyncClient(
-            timeout=httpx.Timeout(
-                self.limits.read_timeout_s, connect=self.limits.connect_timeout_s
-            ),
-            follow_redirects=False,
-            headers={"User-Agent": self.limits.user_agent},
-            transport=GuardedTransport(egress, resolver=resolver, limits=connections),
-        )
+        self._egress = egress
+        self._resolver = resolver
+        self._tls = httpx.create_ssl_context(trust_env=False)
+        # One client per host (``host_of``): httpcore scans its whole pool for every request,
+        # so one pool of hundreds of connections costs more CPU than the polls themselves.
+        self._shared = http
+        self._clients: dict[str, httpx.AsyncClient] = {}
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.polls_done = 0
 
+    def _client(self, url: str) -> httpx.AsyncClient:
+        """The HTTP client of ``url``'s host; every connection goes through the egress guard."""
+        if self._shared is not None:
+            return self._shared
+        host = host_of(url)
+        client = self._clients.get(host)
+        if client is None:
+            connections = httpx.Limits(
+                max_connections=self.pool.per_host,
+                max_keepalive_connections=self.pool.per_host,
+                keepalive_expiry=self.pool.keepalive_expiry_s,
+            )
+            client = self._clients[host] = httpx.AsyncClient(
+                timeout=httpx.Timeout(
+                    self.limits.read_timeout_s, connect=self.limits.connect_timeout_s
+                ),
+                follow_redirects=False,
+                headers={"User-Agent": self.limits.user_agent},
+                transport=GuardedTransport(
+                    self._egress, resolver=self._resolver, limits=connections, verify=self._tls
+                ),
+            )
+        return client
+
     async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self._http.aclose()
+        """Close the HTTP clients."""
+        clients = list(self._clients.values())
+        if self._shared is not None:
+            clients.append(self._shared)
+        self._clients.clear()
+        for client in clients:
+            await client.aclose()
 
     @contextlib.asynccontextmanager
     async def _open(self, url: str, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
@@ -220,10 +245,11 @@ class FeedPoller:
         seen = {url}
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                request = self._http.build_request("GET", url, headers=headers)
+                client = self._client(url)
+                request = client.build_request("GET", url, headers=headers)
             except httpx.InvalidURL as exc:
                 raise FeedError("bad_url", f"invalid URL {url!r}: {exc}") from None
-            response = await self._http.send(request, stream=True, follow_redirects=False)
+            response = await client.send(request, stream=True, follow_redirects=False)
             location = response.headers.get("location")
             if response.status_code not in REDIRECT_STATUSES or not location:
                 try:

@@ -10,6 +10,9 @@ from typing import Any
 
 from vigie.settings import Settings
 
+#: Redis connections one ingest process keeps; each poll holds one for a round trip at a time.
+REDIS_CONNECTIONS = 64
+
 
 def register(subparsers: Any) -> None:
     """Add the ``ingest`` subcommand."""
@@ -66,7 +69,12 @@ async def _main(
     from vigie.ops import serve_ops
 
     stop = stop_event_on_signals()
-    client = aioredis.from_url(redis_url)
+    # Polls wait their turn for a connection rather than fail when hundreds run at once.
+    client = aioredis.Redis(
+        connection_pool=aioredis.BlockingConnectionPool.from_url(
+            redis_url, max_connections=REDIS_CONNECTIONS, timeout=30
+        )
+    )
     publisher = ItemPublisher(bootstrap)
     limits = FetchLimits(
         connect_timeout_s=settings.connect_timeout_s,
@@ -79,7 +87,6 @@ async def _main(
     pool = PollPool(
         max_in_flight=settings.poll_in_flight,
         per_host=settings.poll_per_host,
-        max_keepalive=settings.poll_in_flight,
     )
     poller = FeedPoller(
         feeds, redis=client, publisher=publisher, limits=limits, egress=egress, pool=pool

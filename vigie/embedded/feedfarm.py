@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from aiohttp import web
 
 from ingest.items import stable_item_id
-from vigie.embedded.ports import free_port
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,8 @@ class FarmFeed:
     lang: str
     format: str
     behaviour: str
-    port: int
+    host: int
+    port: int = 0
     items: tuple[FarmItem, ...] = ()
     version: int = 0
     last_modified: str = ""
@@ -187,7 +188,9 @@ class FeedFarm:
         slow_s: float = 2.0,
         max_age_s: int | None = None,
     ) -> None:
-        self.ports = [free_port() for _ in range(max(1, hosts))]
+        self.hosts = max(1, hosts)
+        #: The port of each host, known once the farm serves.
+        self.ports: list[int] = []
         self.rng = random.Random(seed)
         self.rate = rate
         self.slow_s = slow_s
@@ -214,7 +217,7 @@ class FeedFarm:
                     lang=lang,
                     format="atom" if index % 4 >= 2 else "rss",
                     behaviour=behaviour,
-                    port=self.ports[index % len(self.ports)],
+                    host=index % self.hosts,
                 )
             )
         self._by_path = {feed.path: feed for feed in self.feeds}
@@ -252,7 +255,9 @@ class FeedFarm:
         return item
 
     def feeds_yaml(self, interval_s: float, feeds: list[FarmFeed] | None = None) -> str:
-        """A feeds file for ``vigie ingest`` / ``vigie up`` polling the farm."""
+        """A feeds file for ``vigie ingest`` / ``vigie up`` polling the farm (once it serves)."""
+        if not self.ports:
+            raise RuntimeError("the farm's ports are known once it serves: start it first")
         lines = ["feeds:"]
         for feed in self.feeds if feeds is None else feeds:
             lines.append(
@@ -325,8 +330,14 @@ class FeedFarm:
         app.router.add_get("/feeds/{name}", self.handle)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        for port in self.ports:
-            await web.TCPSite(self._runner, "127.0.0.1", port, backlog=1024).start()
+        for _ in range(self.hosts):
+            # Port 0: the system picks a free one, no race with other processes.
+            site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
+            await site.start()
+            server: Any = site._server
+            self.ports.append(server.sockets[0].getsockname()[1])
+        for feed in self.feeds:
+            feed.port = self.ports[feed.host]
         self._publisher = asyncio.create_task(self._publish_forever())
         return self
 
@@ -380,11 +391,11 @@ def main() -> int:
         failing_share=0.01,
         throttled_share=0.01,
     )
-    farm.write_feeds_file(args.feeds_file, args.interval)
-    print(f"{args.feeds} feeds on ports {farm.ports[0]}..; feeds file {args.feeds_file}")
 
     async def serve() -> None:
         await farm.start_async()
+        farm.write_feeds_file(args.feeds_file, args.interval)
+        print(f"{args.feeds} feeds on ports {farm.ports}; feeds file {args.feeds_file}")
         await asyncio.Event().wait()
 
     with contextlib.suppress(KeyboardInterrupt):

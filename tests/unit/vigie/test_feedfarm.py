@@ -64,10 +64,10 @@ async def test_failing_and_throttled_feeds(farm: FeedFarm) -> None:
     assert answer.headers["retry-after"] == str(RETRY_AFTER_S)
 
 
-def test_feeds_file_lists_every_feed() -> None:
-    farm = FeedFarm(5, hosts=2)
-
+async def test_feeds_file_lists_every_feed() -> None:
+    farm = await FeedFarm(5, hosts=2).start_async()
     specs = parse_feeds(yaml.safe_load(farm.feeds_yaml(10)))
+    await farm.stop_async()
     assert [spec.url for spec in specs] == [feed.url for feed in farm.feeds]
     assert {spec.interval_s for spec in specs} == {10.0}
     assert all(feed.behaviour == HEALTHY for feed in farm.feeds)
