@@ -458,7 +458,7 @@ class FeedPoller:
         retry_after: float | None = None
         max_age: float | None = None
         try:
-            with metrics.POLL_DURATION.labels(feed.name).time():
+            with metrics.POLL_DURATION.time():
                 result = await self.poll_once(feed)
         except FeedError as exc:
             state.failures += 1
