@@ -39,7 +39,7 @@ from ingest.freshness import parse_max_age, parse_retry_after
 from ingest.items import WireItem, utcnow
 from ingest.normalize import content_hash, entry_to_item
 from vigie.contracts import redis_key
-from vigie.stats import FEEDS_KEY, STAT_ITEMS, bump, feed_items_stat, feed_key
+from vigie.stats import FEEDS_KEY, STAT_ITEMS, feed_items_stat, feed_key, queue_bump
 
 log = logging.getLogger(__name__)
 
@@ -407,29 +407,32 @@ class FeedPoller:
         # Produce first, mark seen after the broker acknowledged: a crash in between
         # re-produces (at-least-once), it never loses an item.
         await self.publisher.publish([item for item, _ in fresh])
+        # One round trip for what follows an answer: seen marks, minute counters, validators.
+        pipe = self.redis.pipeline(transaction=False)
         if fresh:
-            pipe = self.redis.pipeline(transaction=False)
             for item, digest in fresh:
                 pipe.set(seen_key(item.id), digest, ex=self.limits.seen_ttl_s)
                 metrics.ITEMS_PRODUCED.labels(feed.name, item.lang).inc()
-            await pipe.execute()
-            await bump(self.redis, STAT_ITEMS, len(fresh))
-            await bump(self.redis, feed_items_stat(feed.name), len(fresh))
+            queue_bump(pipe, STAT_ITEMS, len(fresh))
+            queue_bump(pipe, feed_items_stat(feed.name), len(fresh))
         new_validators = {
             "etag": headers.get("etag", ""),
             "last_modified": headers.get("last-modified", ""),
         }
-        await self.redis.hset(key, mapping=new_validators)
+        pipe.hset(key, mapping=new_validators)
+        await pipe.execute()
         metrics.FEED_POLLS.labels(feed.name, "ok").inc()
         return PollResult(
             feed.name, status, fetched=len(items), produced=len(fresh), max_age_s=max_age
         )
 
-    async def _record(self, feed: FeedSpec, fields: dict[str, Any]) -> None:
+    async def _record(self, feed: FeedSpec, fields: dict[str, Any], produced: int = 0) -> None:
         try:
-            await self.redis.hset(
-                feed_key(feed.name), mapping={k: str(v) for k, v in fields.items()}
-            )
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.hset(feed_key(feed.name), mapping={k: str(v) for k, v in fields.items()})
+            if produced:
+                pipe.hincrby(feed_key(feed.name), "items_total", produced)
+            await pipe.execute()
         except Exception as exc:  # health bookkeeping must never stop polling
             log.warning("feed %s: cannot record health: %s", feed.name, exc)
 
@@ -457,6 +460,7 @@ class FeedPoller:
         fields: dict[str, Any] = {"last_poll_at": started}
         retry_after: float | None = None
         max_age: float | None = None
+        produced = 0
         try:
             with metrics.POLL_DURATION.time():
                 result = await self.poll_once(feed)
@@ -483,8 +487,8 @@ class FeedPoller:
             now = time.time()
             metrics.FEED_LAST_SUCCESS.labels(feed.name).set(now)
             fields.update(last_success_at=now, http_status=result.status, last_error="")
-            if result.produced:
-                await self.redis.hincrby(feed_key(feed.name), "items_total", result.produced)
+            produced = result.produced
+            if produced:
                 log.info(
                     "feed %s: %d new item(s) of %d", feed.name, result.produced, result.fetched
                 )
@@ -495,7 +499,7 @@ class FeedPoller:
         )
         fields["next_poll_at"] = time.time() + delay
         fields["failures"] = state.failures
-        await self._record(feed, fields)
+        await self._record(feed, fields, produced)
         return delay
 
     async def run_feed(self, feed: FeedSpec, stop: asyncio.Event) -> None:
