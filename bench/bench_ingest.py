@@ -10,7 +10,9 @@ each), it measures over ``--window`` seconds:
 - CPU %: user + system time of the ingest process over the window (100% = one core);
 - RSS: the ingest process's resident memory at the end;
 - lag p50 / p99: how late polls started after they were due (the poller's
-  ``vigie_feed_poll_lag_seconds`` histogram over the window, interpolated in its buckets).
+  ``vigie_feed_poll_lag_seconds`` histogram over the window, interpolated in its buckets);
+- CPU/poll: CPU time per poll, the figure contention does not change; and the machine's load
+  average (on a shared machine the lag says more about the neighbours than about ingest).
 
 Run: ``.venv/bin/python bench/bench_ingest.py`` (1,000 / 5,000 / 10,000 feeds at 60 s, about
 ten minutes), ``--feeds 10000`` for one size, ``--short`` (1,000 feeds at 10 s, under a
@@ -56,6 +58,13 @@ class Figures:
     rss_mib: float
     lag_p50_s: float
     lag_p99_s: float
+    #: The machine's 1-minute load average at the end: on 2 cores, above 2 means contention.
+    load: float
+
+    @property
+    def cpu_ms_per_poll(self) -> float:
+        """CPU time one poll costs the ingest process (what contention does not change)."""
+        return self.cpu_percent * 10 / (self.polls_per_min / 60) if self.polls_per_min else 0.0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -176,6 +185,7 @@ def run_size(
         rss_mib=memory,
         lag_p50_s=bucket_quantile(0.5, window),
         lag_p99_s=bucket_quantile(0.99, window),
+        load=os.getloadavg()[0],
     )
 
 
@@ -183,7 +193,8 @@ def format_row(row: Figures) -> str:
     return (
         f"{row.feeds:>7,} {row.interval_s:>6.0f}s {row.polls_per_min:>10,.0f} "
         f"{row.share_304:>6.0%} {row.cpu_percent:>6.1f}% {row.rss_mib:>7.0f} MiB "
-        f"{row.lag_p50_s * 1000:>8.1f} ms {row.lag_p99_s * 1000:>8.1f} ms"
+        f"{row.lag_p50_s * 1000:>8.1f} ms {row.lag_p99_s * 1000:>8.1f} ms "
+        f"{row.cpu_ms_per_poll:>8.2f} ms {row.load:>5.1f}"
     )
 
 
@@ -209,7 +220,7 @@ def main() -> int:
     )
     print(
         f"{'feeds':>7} {'every':>7} {'polls/min':>10} {'304':>6} {'CPU':>7} {'RSS':>11} "
-        f"{'lag p50':>11} {'lag p99':>11}",
+        f"{'lag p50':>11} {'lag p99':>11} {'CPU/poll':>11} {'load':>5}",
         flush=True,
     )
     for feeds in sizes:

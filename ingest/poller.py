@@ -287,6 +287,8 @@ class FeedPoller:
         try:
             async with self._open(feed.url, headers) as response:
                 if response.status_code == 304:
+                    # Read the (empty) body to its end: only then is the connection kept alive.
+                    await response.aread()
                     return 304, b"", dict(response.headers)
                 if response.status_code >= 400:
                     status = response.status_code
