@@ -133,9 +133,13 @@ def next_delay(
     *,
     retry_after_s: float | None = None,
     max_age_s: float | None = None,
+    first: bool = False,
 ) -> float:
     """Seconds until a feed's next poll: interval jittered, backoff, or what the server asked.
 
+    After a feed's ``first`` poll the next one comes anywhere within the interval: the first
+    polls go out quickly, and from the second round on the feeds are spread over the whole
+    interval instead of repeating the start's burst every interval.
     A server's ``Retry-After`` or ``max-age`` only ever pushes the poll later, never sooner
     than the interval, and never past ``MAX_BACKOFF_S`` (a hostile header cannot park a feed).
     """
@@ -144,7 +148,10 @@ def next_delay(
         if retry_after_s is not None:
             delay = max(delay, min(retry_after_s, MAX_BACKOFF_S))
         return delay
-    delay = interval_s * random.uniform(1 - JITTER, 1 + JITTER)
+    if first:
+        delay = interval_s * random.random()
+    else:
+        delay = interval_s * random.uniform(1 - JITTER, 1 + JITTER)
     if max_age_s is not None and max_age_s > delay:
         delay = min(max_age_s, MAX_BACKOFF_S)
     return delay
@@ -497,7 +504,11 @@ class FeedPoller:
         self.polls_done += 1
         state.polls += 1
         delay = next_delay(
-            feed.interval_s, state.failures, retry_after_s=retry_after, max_age_s=max_age
+            feed.interval_s,
+            state.failures,
+            retry_after_s=retry_after,
+            max_age_s=max_age,
+            first=state.polls == 1,
         )
         fields["next_poll_at"] = time.time() + delay
         fields["failures"] = state.failures

@@ -58,6 +58,13 @@ def test_the_server_only_pushes_the_next_poll_later(
     assert low <= delay <= high
 
 
+def test_after_the_first_poll_feeds_spread_over_the_whole_interval() -> None:
+    delays = [next_delay(60.0, 0, first=True) for _ in range(500)]
+    assert all(0 <= delay <= 60.0 for delay in delays)
+    assert min(delays) < 10 and max(delays) > 50  # not the start's burst again, one interval on
+    assert next_delay(60.0, 0, max_age_s=300.0, first=True) == 300.0
+
+
 def test_first_polls_spread_over_the_interval_at_most() -> None:
     assert all(0 <= first_delay(60.0, 10_000) <= 60.0 for _ in range(100))
     assert max(first_delay(60.0, 10_000) for _ in range(200)) > 30.0
