@@ -16,7 +16,7 @@ each), it measures over ``--window`` seconds:
 
 Run: ``.venv/bin/python bench/bench_ingest.py`` (1,000 / 5,000 / 10,000 feeds at 60 s, about
 ten minutes), ``--feeds 10000`` for one size, ``--short`` (1,000 feeds at 10 s, under a
-minute).
+minute); ``--plot docs/ingest-cost.png`` draws the cost curve (needs the ``bench`` extra).
 """
 
 from __future__ import annotations
@@ -198,6 +198,29 @@ def format_row(row: Figures) -> str:
     )
 
 
+def plot(rows: list[Figures], path: Path) -> None:
+    """The cost curve: CPU, memory and lag against the number of feeds, as a small PNG."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise SystemExit("--plot needs matplotlib: pip install -e '.[bench]'") from None
+    feeds = [row.feeds for row in rows]
+    figure, (cpu, memory, lag) = plt.subplots(1, 3, figsize=(10, 3), layout="constrained")
+    cpu.plot(feeds, [row.cpu_percent for row in rows], "o-")
+    cpu.set(title="CPU (% of one core)", xlabel="feeds polled every minute", ylim=(0, None))
+    memory.plot(feeds, [row.rss_mib for row in rows], "o-", color="tab:green")
+    memory.set(title="resident memory (MiB)", xlabel="feeds", ylim=(0, None))
+    lag.plot(feeds, [row.lag_p50_s * 1000 for row in rows], "o-", label="p50")
+    lag.plot(feeds, [row.lag_p99_s * 1000 for row in rows], "o-", label="p99")
+    lag.set(title="poll start after due (ms)", xlabel="feeds", yscale="log")
+    lag.legend()
+    figure.suptitle("One `vigie ingest` process, 2 cores shared", fontsize=10)
+    figure.savefig(path, dpi=100)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -208,6 +231,7 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=None, help="farm ports (default feeds/100)")
     parser.add_argument("--per-host", type=int, default=4, help="VIGIE_POLL_PER_HOST")
     parser.add_argument("--short", action="store_true", help="1,000 feeds at 10 s, quick")
+    parser.add_argument("--plot", type=Path, default=None, help="write the cost curve (PNG)")
     args = parser.parse_args()
     sizes = args.feeds or ([1000] if args.short else [1000, 5000, 10000])
     interval = args.interval or (10.0 if args.short else 60.0)
@@ -223,10 +247,14 @@ def main() -> int:
         f"{'lag p50':>11} {'lag p99':>11} {'CPU/poll':>11} {'load':>5}",
         flush=True,
     )
+    rows = []
     for feeds in sizes:
         hosts = args.hosts or max(1, feeds // 100)
-        row = run_size(feeds, interval, window, hosts, work, args.per_host)
-        print(format_row(row), flush=True)
+        rows.append(run_size(feeds, interval, window, hosts, work, args.per_host))
+        print(format_row(rows[-1]), flush=True)
+    if args.plot:
+        plot(rows, args.plot)
+        print(f"cost curve written to {args.plot}")
     return 0
 
 
