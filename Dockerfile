@@ -11,6 +11,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY kernel ./kernel
 COPY vigie ./vigie
 COPY ingest ./ingest
 COPY streams ./streams

@@ -9,25 +9,43 @@ egress policy refuses (loopback, private, metadata …) is refused with 422 nami
 from __future__ import annotations
 
 import hmac
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Body, Depends, FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from alerts.dead import RedisDeadLetterStore
 from alerts.errors import UnsafeTargetError
 from alerts.guard import check_channel_target
+from alerts.silence_store import RedisSilenceStore
+from alerts.silences import SilenceInvalid, SilenceSpec, build_silence
 from alerts.subscription_store import RedisSubscriptionStore
-from alerts.subscriptions import Subscription, SubscriptionSpec, build_subscription
+from alerts.subscriptions import (
+    Language,
+    Subscription,
+    SubscriptionInvalid,
+    SubscriptionSpec,
+    build_subscription,
+    edit_subscription,
+)
+from alerts.templating import MessageTemplate, render_with_template, sample_alert
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
 
 #: The bearer credentials of a request, ``None`` when absent (checked by ``create_api``).
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))]
+
+
+class TemplateOut(BaseModel):
+    """A subscription's message template as stored (checked when it was written)."""
+
+    title: str | None
+    body: str | None
 
 
 class SubscriptionOut(BaseModel):
@@ -45,7 +63,25 @@ class SubscriptionOut(BaseModel):
     statuses: list[str]
     lang: str
     secret: str | None
+    paused: bool
+    template: TemplateOut | None = None
     created_at: str
+
+
+class PreviewRequest(BaseModel):
+    """A template to try on the sample alert, in a message language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: MessageTemplate
+    lang: Language = "en"
+
+
+class Preview(BaseModel):
+    """What a subscription with this template would say about the sample alert."""
+
+    title: str
+    text: str
 
 
 class Problem(BaseModel):
@@ -57,6 +93,14 @@ class Problem(BaseModel):
 
 def _out(subscription: Subscription) -> SubscriptionOut:
     return SubscriptionOut.model_validate(subscription.public_dict())
+
+
+def _invalid(what: str, problems: list[str]) -> JSONResponse:
+    """The 422 answer: every problem as ``field: message``, for the page to show by its field."""
+    return JSONResponse(
+        status_code=422,
+        content={"detail": f"invalid {what}: " + "; ".join(problems), "errors": problems},
+    )
 
 
 def create_api(
@@ -74,6 +118,7 @@ def create_api(
         redis = aioredis.Redis.from_url(redis_url)
     subscriptions = RedisSubscriptionStore(redis)
     dead_letters = RedisDeadLetterStore(redis)
+    silences = RedisSilenceStore(redis)
 
     async def authorised(
         credentials: Credentials,
@@ -94,7 +139,7 @@ def create_api(
     app = FastAPI(
         title="Vigie API",
         version="1",
-        description="Manage alert subscriptions and inspect dead letters.",
+        description="Manage alert subscriptions and silences; inspect dead letters.",
         dependencies=[Depends(authorised)],
         responses=errors,  # type: ignore[arg-type]
         # FastAPI's own docs routes skip the app's dependencies: served below, behind the token.
@@ -117,16 +162,16 @@ def create_api(
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
         for item in exc.errors():
-            where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+            # The first part says the error is in the request body; a field may be named body too.
+            location = list(item.get("loc", ()))
+            where = ".".join(str(part) for part in location[location[:1] == ["body"] :])
             message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
             problems.append(f"{where or 'body'}: {message}")
-        return JSONResponse(
-            status_code=422,
-            content={"detail": "invalid subscription: " + "; ".join(problems), "errors": problems},
-        )
+        what = "silence" if "/silences" in request.url.path else "subscription"
+        return _invalid(what, problems)
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
@@ -143,16 +188,35 @@ def create_api(
     )
     async def create_subscription(spec: SubscriptionSpec) -> SubscriptionOut | JSONResponse:
         subscription = build_subscription(spec.model_dump())
-        try:
-            await check_channel_target(subscription.channel, egress, resolver=resolver)
-        except UnsafeTargetError as exc:
-            problem = f"channel: refused target: {exc.reason}"
-            return JSONResponse(
-                status_code=422,
-                content={"detail": "invalid subscription: " + problem, "errors": [problem]},
-            )
+        refused = await refused_channel(subscription.channel)
+        if refused is not None:
+            return refused
         await subscriptions.put(subscription)
         return _out(subscription)
+
+    @app.post(
+        "/subscriptions/preview",
+        response_model=Preview,
+        responses={422: {"model": Problem}},
+        summary="Render the sample alert with a template, without sending anything",
+    )
+    async def preview(request: PreviewRequest) -> Preview:
+        rendered = render_with_template((sample_alert(),), request.lang, request.template)
+        return Preview(title=rendered.title, text=rendered.text())
+
+    async def refused_channel(channel: str) -> JSONResponse | None:
+        """The 422 for a channel the egress policy refuses, or ``None`` when it may be used."""
+        try:
+            await check_channel_target(channel, egress, resolver=resolver)
+        except UnsafeTargetError as exc:
+            return _invalid("subscription", [f"channel: refused target: {exc.reason}"])
+        return None
+
+    async def existing(subscription_id: str) -> Subscription:
+        subscription = await subscriptions.get(subscription_id)
+        if subscription is None:
+            raise HTTPException(404, f"no subscription with id {subscription_id!r}")
+        return subscription
 
     @app.get("/subscriptions", response_model=list[SubscriptionOut], summary="List subscriptions")
     async def list_subscriptions() -> list[SubscriptionOut]:
@@ -165,10 +229,44 @@ def create_api(
         summary="Get a subscription",
     )
     async def get_subscription(subscription_id: str) -> SubscriptionOut:
-        subscription = await subscriptions.get(subscription_id)
-        if subscription is None:
-            raise HTTPException(404, f"no subscription with id {subscription_id!r}")
-        return _out(subscription)
+        return _out(await existing(subscription_id))
+
+    @app.patch(
+        "/subscriptions/{subscription_id}",
+        response_model=SubscriptionOut,
+        responses={404: {"model": Problem}, 422: {"model": Problem}},
+        summary="Change some fields of a subscription (``paused`` pauses or resumes it)",
+    )
+    async def edit(
+        subscription_id: str, changes: Annotated[dict[str, Any], Body()]
+    ) -> SubscriptionOut | JSONResponse:
+        current = await existing(subscription_id)
+        try:
+            edited = edit_subscription(current, changes)
+        except SubscriptionInvalid as exc:
+            return _invalid("subscription", exc.problems)
+        if edited.channel != current.channel:
+            refused = await refused_channel(edited.channel)
+            if refused is not None:
+                return refused
+        await subscriptions.put(edited)
+        return _out(edited)
+
+    @app.post(
+        "/subscriptions/{subscription_id}/test",
+        responses={404: {"model": Problem}},
+        summary="Send a sample alert through the subscription's channel and return the answer",
+    )
+    async def test_send(subscription_id: str) -> dict[str, Any]:
+        from alerts.channels.registry import ChannelRegistry
+        from alerts.trial import send_trial
+
+        subscription = await existing(subscription_id)
+        channels = ChannelRegistry(egress=egress, resolver=resolver)
+        try:
+            return (await send_trial(subscription, channels)).to_dict()
+        finally:
+            await channels.aclose()
 
     @app.delete(
         "/subscriptions/{subscription_id}",
@@ -184,5 +282,38 @@ def create_api(
     @app.get("/dead", summary="Newest dead letters")
     async def list_dead(limit: int = 100) -> list[dict[str, Any]]:
         return [letter.summary() for letter in await dead_letters.newest(limit)]
+
+    @app.post(
+        "/silences",
+        status_code=201,
+        response_model=None,
+        responses={422: {"model": Problem}},
+        summary="Create a silence: matching alerts are not delivered until it ends",
+    )
+    async def create_silence(spec: SilenceSpec) -> dict[str, Any] | JSONResponse:
+        now = datetime.now(UTC)
+        try:
+            silence = build_silence(spec.model_dump(), now=now)
+        except SilenceInvalid as exc:
+            return _invalid("silence", exc.problems)
+        await silences.put(silence)
+        return silence.public_dict(now)
+
+    @app.get("/silences", summary="List silences, newest first, with their state")
+    async def list_silences() -> list[dict[str, Any]]:
+        now = datetime.now(UTC)
+        return [silence.public_dict(now) for silence in await silences.all()]
+
+    @app.delete(
+        "/silences/{silence_id}",
+        responses={404: {"model": Problem}},
+        summary="Expire a silence now (it stays listed as expired)",
+    )
+    async def expire_silence(silence_id: str) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        silence = await silences.expire(silence_id, now)
+        if silence is None:
+            raise HTTPException(404, f"no silence with id {silence_id!r}")
+        return silence.public_dict(now)
 
     return app

@@ -18,8 +18,8 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kernel.contracts import redis_key
 from streams.events import Alert
-from vigie.contracts import redis_key
 
 DUE_KEY = redis_key("retry", "due")
 BREAKER_KEY = redis_key("retry", "breaker")

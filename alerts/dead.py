@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ingest.items import format_time, parse_time
+from kernel.clock import format_time, parse_time
+from kernel.contracts import SCHEMA_DEAD, redis_key
 from streams.events import Alert
-from vigie.contracts import SCHEMA_DEAD, redis_key
 
 LETTERS_KEY = redis_key("dead", "letters")
 INDEX_KEY = redis_key("dead", "index")

@@ -34,10 +34,10 @@ from alerts.idempotency import IdempotencyStore, KeyState, delivery_id
 from alerts.policy import DeliveryPolicy
 from alerts.retry import backoff_delay
 from alerts.subscriptions import Subscription
-from ingest.items import format_time
+from kernel.clock import format_time
+from kernel.contracts import SCHEMA_DELIVERY, TOPIC_DEAD, TOPIC_DELIVERIES
+from kernel.stats import RECENT_DEAD, STAT_DEAD, STAT_DELIVERIES, bump, push_recent
 from streams.events import Alert
-from vigie.contracts import SCHEMA_DELIVERY, TOPIC_DEAD, TOPIC_DELIVERIES
-from vigie.stats import RECENT_DEAD, STAT_DEAD, STAT_DELIVERIES, bump, push_recent
 
 log = logging.getLogger(__name__)
 

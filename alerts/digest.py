@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from alerts.subscriptions import Subscription
+from kernel.contracts import redis_key
 from streams.events import Alert
-from vigie.contracts import redis_key
 
 DUE_KEY = redis_key("held", "due")
 BATCHES_KEY = redis_key("held", "batches")

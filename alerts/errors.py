@@ -11,8 +11,10 @@ dead-letters the second at once. A channel never lets any other exception escape
 
 from __future__ import annotations
 
+from kernel.errors import VigieError
 
-class DeliveryError(Exception):
+
+class DeliveryError(VigieError):
     """A delivery failed; ``reason`` says why in words an operator can act on."""
 
     retryable: bool = False

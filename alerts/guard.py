@@ -9,9 +9,7 @@ before it is even stored.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from alerts.channels import HTTP_KINDS, apprise_target, channel_kind, http_target
+from alerts.channels import channel_class, channel_kind
 from alerts.errors import UnsafeTargetError
 from alerts.subscriptions import Subscription
 from ingest.egress import EgressPolicy, EgressRefused
@@ -29,23 +27,8 @@ def unsafe_target(refused: EgressRefused, channel: str = "") -> UnsafeTargetErro
 def channel_host(url: str) -> tuple[str, int, bool] | None:
     """The host and port a channel URL connects to, and whether that host is surely a network
     name (``False`` for Apprise, whose "host" may be a token); ``None`` when there is none."""
-    kind = channel_kind(url)
-    if kind in HTTP_KINDS:
-        parts = urlsplit(http_target(url))
-        default = 443 if parts.scheme == "https" else 80
-        return (parts.hostname, parts.port or default, True) if parts.hostname else None
-    if kind == "email":
-        parts = urlsplit(url.strip())
-        default = 465 if parts.scheme.lower() == "smtps" else 587
-        return (parts.hostname, parts.port or default, True) if parts.hostname else None
-    if kind == "apprise":
-        parts = urlsplit(apprise_target(url))
-        try:
-            port = parts.port or 0
-        except ValueError:
-            port = 0
-        return (parts.hostname, port, False) if parts.hostname else None
-    return None
+    cls = channel_class(url)
+    return cls.target(url) if cls else None
 
 
 async def check_channel_target(

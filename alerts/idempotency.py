@@ -20,7 +20,7 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from vigie.contracts import redis_key
+from kernel.contracts import redis_key
 
 DEFAULT_TTL_S = 7 * 24 * 3600
 

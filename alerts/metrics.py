@@ -5,6 +5,9 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 ALERTS_CONSUMED = Counter("vigie_alerts_consumed_total", "Alerts read from vigie.alerts", ["kind"])
+ALERTS_SILENCED = Counter(
+    "vigie_alerts_silenced_total", "Alerts not delivered because a silence matched", ["kind"]
+)
 DELIVERIES = Counter(
     "vigie_deliveries_total", "Delivery outcomes per channel", ["channel", "outcome"]
 )
@@ -31,4 +34,9 @@ BREAKER_OPENED = Counter(
 )
 BACKLOG_TARGETS = Gauge(
     "vigie_delivery_backlog_targets", "Targets with deliveries waiting for a retry"
+)
+TEMPLATE_FAILURES = Counter(
+    "vigie_template_failures_total",
+    "Messages sent with the default text because the subscription's template failed",
+    ["channel"],
 )

@@ -9,18 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.vocabulary import LANGUAGES, kind_label, status_label, toll_phrase
 from streams.events import Alert
 
-LANGUAGES = ("fr", "en")
-
-_KIND = {
-    "fr": {"city_capture": "Prise de ville", "casualty_report": "Bilan humain"},
-    "en": {"city_capture": "City captured", "casualty_report": "Casualty report"},
-}
-_STATUS = {
-    "fr": {"reported": "rapporté", "claimed": "revendiqué", "disputed": "contesté"},
-    "en": {"reported": "reported", "claimed": "claimed", "disputed": "disputed"},
-}
 _LABELS = {
     "fr": {
         "kind": "Type",
@@ -30,10 +21,6 @@ _LABELS = {
         "sources": "Sources",
         "actor": "Acteur",
         "update": "Mise à jour n°{revision}",
-        "killed": "{count} tués",
-        "wounded": "{count} blessés",
-        "missing": "{count} disparus",
-        "at_least": "au moins ",
         "digest": "Vigie : {count} alertes",
         "footer": "Vigie · alerte {id} · révision {revision}",
     },
@@ -45,10 +32,6 @@ _LABELS = {
         "sources": "Sources",
         "actor": "Actor",
         "update": "Update {revision}",
-        "killed": "{count} killed",
-        "wounded": "{count} wounded",
-        "missing": "{count} missing",
-        "at_least": "at least ",
         "digest": "Vigie: {count} alerts",
         "footer": "Vigie · alert {id} · revision {revision}",
     },
@@ -75,6 +58,10 @@ class RenderedMessage:
     lang: str
     title: str
     alerts: tuple[RenderedAlert, ...]
+    #: The subscription template's text; channels then send it instead of their layout.
+    body: str | None = None
+    #: Why the subscription's template failed (the message is then the default one).
+    template_error: str | None = None
 
     @property
     def is_digest(self) -> bool:
@@ -83,6 +70,8 @@ class RenderedMessage:
 
     def text(self) -> str:
         """Plain text, for e-mail bodies, Apprise and logs."""
+        if self.body is not None:
+            return self.body
         blocks = [self.title] if self.is_digest else []
         for alert in self.alerts:
             lines = [alert.headline]
@@ -119,26 +108,12 @@ def place_text(alert: Alert) -> str:
 
 
 def toll_text(alert: Alert, lang: str) -> str:
-    """``at least 12 killed, 30 wounded`` in ``lang``; empty when no toll was stated."""
+    """``at least 12 killed, 30 wounded (civilians)`` in ``lang``; empty when no toll was stated."""
     casualties = alert.event.casualties
-    if casualties is None:
-        return ""
-    labels = _LABELS[pick_language(lang)]
-    parts = [
-        labels[field].format(count=count)
-        for field, count in (
-            ("killed", casualties.killed),
-            ("wounded", casualties.wounded),
-            ("missing", casualties.missing),
-        )
-        if count is not None
-    ]
-    if not parts:
-        return ""
-    text = ", ".join(parts)
-    if casualties.group:
+    text = toll_phrase(casualties, pick_language(lang))
+    if text and casualties is not None and casualties.group:
         text += f" ({casualties.group})"
-    return labels["at_least"] + text if casualties.approximate else text
+    return text
 
 
 def source_names(alert: Alert) -> list[str]:
@@ -151,14 +126,14 @@ def render_alert(alert: Alert, lang: str) -> RenderedAlert:
     lang = pick_language(lang)
     labels = _LABELS[lang]
     event = alert.event
-    facts: list[tuple[str, str]] = [(labels["kind"], _KIND[lang].get(event.kind, event.kind))]
+    facts: list[tuple[str, str]] = [(labels["kind"], kind_label(event.kind, lang))]
     if place_text(alert):
         facts.append((labels["place"], place_text(alert)))
     if toll_text(alert, lang):
         facts.append((labels["toll"], toll_text(alert, lang)))
     if event.actor:
         facts.append((labels["actor"], event.actor))
-    status = _STATUS[lang].get(event.status, event.status)
+    status = status_label(event.status, lang)
     if event.attribution:
         status = f"{status} — {event.attribution}"
     facts.append((labels["status"], status))

@@ -11,7 +11,8 @@ from alerts.subscriptions import (
     build_subscription,
     stable_subscription_id,
 )
-from vigie.contracts import redis_key
+from alerts.templating import STORED
+from kernel.contracts import redis_key
 
 # Configuration, not cache: these keys have no TTL on purpose.
 SUBSCRIPTIONS_KEY = redis_key("subscriptions")
@@ -115,6 +116,7 @@ def load_subscriptions_file(path: Any) -> list[dict[str, Any]]:
 
 def _load(raw: bytes | str) -> Subscription | None:
     try:
-        return Subscription.model_validate(json.loads(raw))
+        # Stored templates were checked when written; a render per load would only cost time.
+        return Subscription.model_validate(json.loads(raw), context=STORED)
     except (ValueError, TypeError):
         return None

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from alerts.channels import channel_kind, check_channel_url, redact
+from alerts.templating import MessageTemplate
+from kernel.errors import InputError
 from streams.events import Alert
 
 Kind = Literal["city_capture", "casualty_report"]
@@ -25,7 +27,7 @@ Language = Literal["fr", "en"]
 CONSOLE_ID = "console"
 
 
-class SubscriptionInvalid(ValueError):
+class SubscriptionInvalid(InputError):
     """A subscription was rejected; ``problems`` lists every reason as ``field: message``."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -54,6 +56,11 @@ class SubscriptionSpec(BaseModel):
     lang: Language = Field(default="en", description="language of the messages")
     secret: str | None = Field(
         default=None, min_length=1, description="HMAC key for the webhook signature"
+    )
+    paused: bool = Field(default=False, description="a paused subscription receives nothing")
+    template: MessageTemplate | None = Field(
+        default=None,
+        description="Jinja2 title and body of the messages (docs/channels.md, Message templates)",
     )
 
     @field_validator("channel")
@@ -143,6 +150,30 @@ def build_subscription(
     )
 
 
+#: Fields an edit may not change: they are the subscription's identity.
+FIXED_FIELDS = frozenset({"id", "created_at"})
+
+
+def edit_subscription(existing: Subscription, changes: dict[str, Any]) -> Subscription:
+    """``existing`` with ``changes`` applied (``None`` clears a field); validated as a whole.
+
+    The id and creation time stay; a ``secret`` of ``***`` (as listed) keeps the secret.
+    ``SubscriptionInvalid`` lists every problem, an unknown or fixed field included.
+    """
+    known = set(SubscriptionSpec.model_fields)
+    problems = [f"{name}: cannot be changed" for name in changes if name in FIXED_FIELDS]
+    problems += [f"{name}: unknown field" for name in changes if name not in known | FIXED_FIELDS]
+    if problems:
+        raise SubscriptionInvalid(problems)
+    fields = existing.model_dump(exclude=set(FIXED_FIELDS))
+    for name, value in changes.items():
+        if name == "secret" and value == "***":
+            continue
+        fields[name] = value
+    edited = build_subscription(fields, subscription_id=existing.id)
+    return edited.model_copy(update={"created_at": existing.created_at})
+
+
 def console_subscription(lang: str = "en") -> Subscription:
     """The built-in subscription of the console channel: every alert, no filters."""
     return Subscription(id=CONSOLE_ID, name="console", channel="console://", lang=lang)  # type: ignore[arg-type]
@@ -150,6 +181,8 @@ def console_subscription(lang: str = "en") -> Subscription:
 
 def matches(subscription: SubscriptionSpec, alert: Alert) -> bool:
     """Whether ``alert`` passes every filter of ``subscription``."""
+    if subscription.paused:
+        return False
     event = alert.event
     place = event.place
     if subscription.kinds and event.kind not in subscription.kinds:

@@ -14,8 +14,9 @@ from typing import Any
 from aiohttp import web
 
 from alerts.policy import DeliveryPolicy
+from kernel.contracts import TOPIC_ALERTS
+from kernel.vocabulary import EventKind, EventStatus
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
-from vigie.contracts import TOPIC_ALERTS
 
 #: Tiny delays so tests exercise retries without waiting for them.
 FAST_POLICY = DeliveryPolicy(
@@ -48,13 +49,13 @@ def sample_alert(
     now = datetime.now(UTC)
     event = DetectedEvent(
         id=f"event-{alert_id}",
-        kind=kind,
+        kind=EventKind(kind),
         item_id=f"item-{alert_id}",
         lang=sources[0][1] if sources else "en",
         evidence=evidence,
         place=Place(name=place, geoname_id=99072, canonical=place, country=country),
         casualties=Casualties(killed=killed) if killed is not None else None,
-        status=status,
+        status=EventStatus(status),
     )
     return Alert(
         id=alert_id,

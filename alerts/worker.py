@@ -21,6 +21,7 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,12 +34,14 @@ from alerts.digest import RedisHoldBuffer, digest_key
 from alerts.idempotency import IdempotencyStore, KeyState, delivery_key
 from alerts.offsets import OffsetTracker
 from alerts.policy import DeliveryPolicy
+from alerts.silence_store import RedisSilenceStore
+from alerts.silences import Silence, silenced_by
 from alerts.subscription_store import RedisSubscriptionStore, load_subscriptions_file
 from alerts.subscriptions import Subscription, console_subscription, matches
 from ingest.egress import EgressPolicy
+from kernel.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS, TOPIC_DEAD
 from streams.consumer_offsets import AIOKafkaOffsets, OffsetHealer, healing
 from streams.events import Alert
-from vigie.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS, TOPIC_DEAD
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,10 @@ class AlertWorker:
         self._subscriptions: list[Subscription] = []
         self._version: int | None = None
         self._checked_at = 0.0
+        self.silence_store = RedisSilenceStore(redis)
+        self._silences: list[Silence] = []
+        self._silences_version: int | None = None
+        self._silences_checked_at = 0.0
         self._flushing: set[str] = set()
         self._draining: set[str] = set()
 
@@ -108,6 +115,36 @@ class AlertWorker:
                 self._version = version
         return ([self.console] if self.console else []) + self._subscriptions
 
+    async def silences(self) -> list[Silence]:
+        """Stored silences, re-read when their version changes (checked as often as subscriptions)."""
+        now = time.monotonic()
+        if (
+            self._silences_version is None
+            or now - self._silences_checked_at >= SUBSCRIPTIONS_REFRESH_S
+        ):
+            self._silences_checked_at = now
+            version = await self.silence_store.version()
+            if version != self._silences_version:
+                self._silences = await self.silence_store.all()
+                self._silences_version = version
+        return self._silences
+
+    async def silenced(self, alert: Alert) -> Silence | None:
+        """The active silence that stops ``alert`` (counted, logged and recorded), or ``None``."""
+        now = datetime.now(UTC)
+        silence = silenced_by(await self.silences(), alert, now)
+        if silence is not None:
+            metrics.ALERTS_SILENCED.labels(alert.kind).inc()
+            log.info(
+                "alert %s r%d silenced by %s (%s)",
+                alert.id,
+                alert.revision,
+                silence.id,
+                silence.comment,
+            )
+            await self.silence_store.record_silenced(alert, silence, now)
+        return silence
+
     async def subscription(self, subscription_id: str) -> Subscription | None:
         """One subscription by id, the console included."""
         if self.console and subscription_id == self.console.id:
@@ -117,6 +154,8 @@ class AlertWorker:
     async def handle(self, alert: Alert, produced_at: float | None = None) -> list[Outcome]:
         """Deliver (or hold) ``alert`` for every matching subscription; returns once all are settled."""
         metrics.ALERTS_CONSUMED.labels(alert.kind).inc()
+        if await self.silenced(alert) is not None:
+            return []
         targets = [sub for sub in await self.subscriptions() if matches(sub, alert)]
         log.info("alert %s r%d matches %d subscription(s)", alert.id, alert.revision, len(targets))
         return list(
@@ -173,9 +212,10 @@ class AlertWorker:
                 await self.buffer.drop_batch(batch_id)
                 return
             subscription = await self.subscription(batch.subscription_id)
-            if subscription is None:
+            if subscription is None or subscription.paused:
+                state = "removed" if subscription is None else "paused"
                 log.warning(
-                    "dropping held alerts of removed subscription %s", batch.subscription_id
+                    "dropping held alerts of %s subscription %s", state, batch.subscription_id
                 )
                 await self.buffer.drop_batch(batch_id)
                 return
@@ -357,7 +397,7 @@ async def run_alert_worker(
     import redis.asyncio as aioredis
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
 
-    from vigie.ops import serve_ops
+    from kernel.ops import serve_ops
 
     policy = policy or DeliveryPolicy()
     stop = stop or asyncio.Event()

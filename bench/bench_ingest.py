@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
-from vigie.contracts import ALL_TOPICS  # noqa: E402
+from kernel.contracts import ALL_TOPICS  # noqa: E402
 from vigie.embedded.broker import TansuBroker, create_topics  # noqa: E402
 from vigie.embedded.feedfarm import FeedFarm  # noqa: E402
 from vigie.embedded.ports import free_port  # noqa: E402

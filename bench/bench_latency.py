@@ -39,7 +39,7 @@ from chaos import ChaosReceiver, ChaosStack, casualty_items  # noqa: E402
 from kafka import KafkaConsumer, TopicPartition  # noqa: E402
 from pipeline import percentile, wait_for  # noqa: E402
 
-from vigie.contracts import TOPIC_ALERTS, TOPIC_ITEMS  # noqa: E402
+from kernel.contracts import TOPIC_ALERTS, TOPIC_ITEMS  # noqa: E402
 from vigie.embedded.feedfarm import CITIES, FarmFeed, FarmItem, FeedFarm  # noqa: E402
 
 STAGES = ("item", "alert", "webhook")

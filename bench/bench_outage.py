@@ -28,7 +28,7 @@ from aiokafka import AIOKafkaProducer
 from alerts.dead import RedisDeadLetterStore
 from alerts.policy import DeliveryPolicy
 from alerts.testing import WorkerHarness, sample_alert
-from vigie.contracts import ALL_TOPICS, TOPIC_ALERTS
+from kernel.contracts import ALL_TOPICS, TOPIC_ALERTS
 from vigie.embedded.broker import TansuBroker, create_topics
 from vigie.embedded.redis import RedisServer
 

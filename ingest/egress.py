@@ -19,6 +19,8 @@ import re
 import socket
 from dataclasses import dataclass, field
 
+from kernel.errors import VigieError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -75,7 +77,7 @@ PRIVATE_RULES = frozenset(RULES) - {"metadata"}
 _NUMERIC_IPV4 = re.compile(r"^(0x[0-9a-f]*|\d+)(\.(0x[0-9a-f]*|\d+)){0,3}\.?$", re.IGNORECASE)
 
 
-class EgressRefused(Exception):
+class EgressRefused(VigieError):
     """A connection target was refused; ``rule`` says which rule it broke."""
 
     def __init__(self, host: str, address: str, rule: str) -> None:

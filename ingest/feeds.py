@@ -10,13 +10,14 @@ from typing import Any
 import yaml
 
 from ingest.items import LANGUAGES
+from kernel.errors import InputError
 
 DEFAULT_INTERVAL_S = 300.0
 MIN_INTERVAL_S = 1.0
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class FeedConfigError(ValueError):
+class FeedConfigError(InputError):
     """The feeds file is not valid: the message names the entry and the field."""
 
 

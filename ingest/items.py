@@ -4,45 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from vigie.contracts import SCHEMA_ITEM
+from kernel.clock import format_time, parse_time, utcnow
+from kernel.contracts import SCHEMA_ITEM
 
 LANGUAGES = ("fr", "en")
 #: Longest title and summary an item keeps; wire summaries are a few sentences, anything
 #: longer is page debris or hostile input and would only slow detection down.
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 4000
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An ISO 8601 string or datetime as an aware UTC datetime; ``None`` when absent or unreadable."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value).strip().replace("Z", "+00:00")
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def format_time(moment: datetime | None) -> str | None:
-    """An aware datetime as ISO 8601 in UTC with a ``Z`` suffix."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def stable_item_id(guid: str | None, link: str | None, title: str = "") -> str:

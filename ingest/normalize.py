@@ -15,9 +15,9 @@ from ingest.items import (
     MAX_TITLE_CHARS,
     WireItem,
     stable_item_id,
-    utcnow,
 )
 from ingest.lang import guess_language
+from kernel.clock import utcnow
 
 _SPACES = re.compile(r"\s+")
 _BLOCK_TAGS = frozenset({"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"})

@@ -36,10 +36,12 @@ from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import GuardedTransport, Resolver, system_resolver
 from ingest.feeds import FeedSpec
 from ingest.freshness import parse_max_age, parse_retry_after
-from ingest.items import WireItem, utcnow
+from ingest.items import WireItem
 from ingest.normalize import content_hash, entry_to_item
-from vigie.contracts import redis_key
-from vigie.stats import FEEDS_KEY, STAT_ITEMS, feed_items_stat, feed_key, queue_bump
+from kernel.clock import utcnow
+from kernel.contracts import redis_key
+from kernel.errors import VigieError
+from kernel.stats import FEEDS_KEY, STAT_ITEMS, feed_items_stat, feed_key, queue_bump
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,10 @@ class Publisher(Protocol):
     async def publish(self, items: list[WireItem]) -> int: ...
 
 
-class FeedError(Exception):
+class FeedError(VigieError):
     """A poll failed; ``reason`` is the metric label (timeout, http_5xx, too_large, ...)."""
+
+    retryable = True
 
     def __init__(
         self,

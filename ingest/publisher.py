@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ingest.items import WireItem
-from vigie.contracts import TOPIC_ITEMS
+from kernel.contracts import TOPIC_ITEMS
 
 
 def encode_item(item: WireItem) -> bytes:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from vigie.contracts import redis_key
-from vigie.stats import FEEDS_KEY, feed_key
+from kernel.contracts import redis_key
+from kernel.stats import FEEDS_KEY, feed_key
 
 log = logging.getLogger(__name__)
 

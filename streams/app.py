@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 
 import faust
 
+from kernel.contracts import STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_EVENTS, TOPIC_ITEMS
 from streams.consumer_offsets import CHECK_INTERVAL_S, FaustOffsets, OffsetHealer
 from streams.events import Alert, DetectedEvent
 from streams.processor import ItemProcessor
 from streams.transport import PromptApp
-from vigie.contracts import STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_EVENTS, TOPIC_ITEMS
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
     )
-    from vigie.ops import install_faust_sensor
+    from kernel.ops import install_faust_sensor
 
     install_faust_sensor(app)
     items = app.topic(TOPIC_ITEMS, key_serializer="raw", value_serializer="raw")
@@ -106,7 +106,7 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
 
     @app.task
     async def operator_endpoints() -> None:
-        from vigie.ops import serve_ops
+        from kernel.ops import serve_ops
 
         state["ready"] = True
         async with serve_ops(

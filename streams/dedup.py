@@ -40,16 +40,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ingest.items import WireItem
+from kernel.vocabulary import EventKind, EventStatus, confirms
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
 from streams.fingerprint import fold, words
 from streams.headlines import headlines
 from streams.holders import holder_key
 
-CAPTURE = "city_capture"
-CASUALTY = "casualty_report"
-
-#: A report outright outranks a claim or a disputed claim: moving up is material.
-STATUS_RANK: dict[str, int] = {"claimed": 0, "disputed": 0, "reported": 1}
+CAPTURE = EventKind.CITY_CAPTURE
+CASUALTY = EventKind.CASUALTY_REPORT
 
 #: Reason of a first alert; later revisions carry the material changes, comma-separated.
 REASON_NEW = "new"
@@ -489,7 +487,7 @@ def is_material(previous: EventState, event: DetectedEvent, policy: DedupPolicy)
             reasons.append(REASON_TOLL)
         elif _rose(previous.alerted_wounded, casualties.wounded, policy):
             reasons.append(REASON_WOUNDED)
-    if STATUS_RANK.get(event.status, 0) > STATUS_RANK.get(previous.status, 0):
+    if confirms(event.status, previous.status):
         reasons.append(REASON_CONFIRMED)
     if _resolves_place(previous.place, event.place):
         reasons.append(REASON_PLACE)
@@ -574,7 +572,7 @@ def merge(
     else:
         approximate = previous.approximate
     status = previous.status
-    if STATUS_RANK.get(event.status, 0) > STATUS_RANK.get(status, 0):
+    if confirms(event.status, status):
         status = event.status
     place = event.place if _resolves_place(previous.place, event.place) else previous.place
     wounded = _higher(previous.wounded, casualties.wounded)
@@ -684,7 +682,7 @@ def alert_event(state: EventState, event: DetectedEvent) -> DetectedEvent:
         event,
         place=state.place,
         casualties=casualties,
-        status=state.status,
+        status=EventStatus(state.status),
         actor=state.actor or event.actor,
         from_actor=state.from_actor or event.from_actor,
     )

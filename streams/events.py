@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from ingest.items import format_time, parse_time, utcnow
-from vigie.contracts import SCHEMA_ALERT, SCHEMA_EVENT
+from kernel.clock import format_time, parse_time, utcnow
+from kernel.contracts import SCHEMA_ALERT, SCHEMA_EVENT
+from kernel.vocabulary import EventKind, EventStatus
 
-EventKind = Literal["city_capture", "casualty_report"]
-EventStatus = Literal["reported", "claimed", "disputed"]
-KINDS: tuple[str, ...] = ("city_capture", "casualty_report")
-STATUSES: tuple[str, ...] = ("reported", "claimed", "disputed")
+KINDS: tuple[str, ...] = tuple(EventKind)
+STATUSES: tuple[str, ...] = tuple(EventStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +66,7 @@ class DetectedEvent:
     """One detection in one item: a city capture or a casualty report."""
 
     id: str
-    kind: str
+    kind: EventKind
     item_id: str
     lang: str
     evidence: str
@@ -75,7 +74,7 @@ class DetectedEvent:
     actor: str | None = None
     from_actor: str | None = None
     casualties: Casualties | None = None
-    status: str = "reported"
+    status: EventStatus = EventStatus.REPORTED
     attribution: str | None = None
     confidence: float = 0.5
     detected_at: datetime = field(default_factory=utcnow)
@@ -94,7 +93,7 @@ class DetectedEvent:
         casualties = data.get("casualties")
         return cls(
             id=str(data["id"]),
-            kind=str(data["kind"]),
+            kind=EventKind(data["kind"]),
             item_id=str(data.get("item_id") or ""),
             lang=str(data.get("lang") or "en"),
             evidence=str(data.get("evidence") or ""),
@@ -102,7 +101,7 @@ class DetectedEvent:
             actor=data.get("actor") or None,
             from_actor=data.get("from_actor") or None,
             casualties=Casualties.from_dict(casualties) if isinstance(casualties, dict) else None,
-            status=str(data.get("status") or "reported"),
+            status=EventStatus(data.get("status") or EventStatus.REPORTED),
             attribution=data.get("attribution") or None,
             confidence=float(data.get("confidence", 0.5)),
             detected_at=parse_time(data.get("detected_at")) or utcnow(),

@@ -1,10 +1,12 @@
 """Text fingerprints of wire items: MinHash over word shingles, plus the numbers a text states.
 
-Pure: no Redis, no environment. The store keeps the bytes and compares them; this module
-decides what "the same wire copy" means. Two texts are near-duplicates when their estimated
-Jaccard similarity reaches the threshold *and* the candidate states no number the original
-lacks, so a copy whose only edit is a higher toll ("12 morts" -> "17 morts") is never
-swallowed as a duplicate: that edit is news. See docs/dedup.md for the measured threshold.
+Pure: no Redis, no environment. This module computes what the rule compares; the rule itself
+runs once, in the dedup store's script (``streams/store.py``), next to the index it reads. Two
+texts are near-duplicates when their estimated Jaccard similarity reaches the threshold *and*
+the candidate states no number the original lacks, so a copy whose only edit is a higher toll
+("12 morts" -> "17 morts") is never swallowed as a duplicate: that edit is news; nor is a
+dispatch whose title names somewhere the other's does not. See docs/dedup.md for the
+measured threshold.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import hashlib
 import re
 import struct
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -151,24 +152,3 @@ def similarity(left: Fingerprint, right: Fingerprint) -> float:
     """Estimated Jaccard similarity of the two texts' shingles."""
     equal = sum(a == b for a, b in zip(left.hashvalues, right.hashvalues, strict=True))
     return equal / len(left.hashvalues)
-
-
-def adds_numbers(candidate: Iterable[str], original: Iterable[str]) -> bool:
-    """Whether ``candidate`` states a number ``original`` does not (an update, not a copy)."""
-    return any(not token.startswith("@") for token in set(candidate) - set(original))
-
-
-def names_differ(candidate: Iterable[str], original: Iterable[str]) -> bool:
-    """Whether each title names something the other does not (another story, not a copy)."""
-    mine = {token for token in candidate if token.startswith("@")}
-    theirs = {token for token in original if token.startswith("@")}
-    return bool(mine - theirs) and bool(theirs - mine)
-
-
-def is_near_duplicate(candidate: Fingerprint, original: Fingerprint, threshold: float) -> bool:
-    """Whether ``candidate`` is a copy of ``original``: similar enough, no new number or name."""
-    return (
-        similarity(candidate, original) >= threshold
-        and not adds_numbers(candidate.numbers, original.numbers)
-        and not names_differ(candidate.numbers, original.numbers)
-    )

@@ -9,12 +9,17 @@ why the common conflict cities are listed).
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-from streams.events import Casualties, DetectedEvent, Place
+from kernel.vocabulary import (
+    KIND_SPECS,
+    EventKind,
+    EventStatus,
+    Language,
+    status_label,
+    toll_phrase,
+)
+from streams.events import DetectedEvent, Place
 from streams.fingerprint import fold
-
-Language = Literal["fr", "en"]
 
 #: GeoNames id -> (French, English) names for cities where the canonical name is not the
 #: usual one in one of the two languages.
@@ -107,11 +112,6 @@ _ACTOR_SPELLINGS: dict[str, str] = {
 
 _ARTICLE = re.compile(r"^(?:les|le|la|l'|l’|the)\s*")
 
-_STATUS_NOTE: dict[str, tuple[str, str]] = {
-    "claimed": (" (revendiqué)", " (claimed)"),
-    "disputed": (" (contesté)", " (disputed)"),
-}
-
 
 def actor_key(actor: str | None) -> str | None:
     """A language-neutral key for an actor: the table key when known, else the folded name."""
@@ -150,45 +150,20 @@ def place_label(place: Place | None, lang: Language) -> str:
     return name
 
 
-# Casualties field -> (French noun, English participle).
-_MEASURES: tuple[tuple[str, str, str], ...] = (
-    ("killed", "mort", "killed"),
-    ("wounded", "blessé", "wounded"),
-    ("missing", "disparu", "missing"),
-)
-
-
-def _toll(casualties: Casualties | None, lang: Language) -> str:
-    french = lang == "fr"
-    parts: list[str] = []
-    for field_name, noun, participle in _MEASURES:
-        count = getattr(casualties, field_name, None)
-        if count is None:
-            continue
-        parts.append(
-            f"{count} {noun}{'s' if count > 1 else ''}" if french else f"{count} {participle}"
-        )
-    if not parts:
-        return "victimes signalées" if french else "casualties reported"
-    text = ", ".join(parts)
-    if casualties is not None and casualties.approximate:
-        return f"au moins {text}" if french else f"at least {text}"
-    return text
-
-
 def headline(event: DetectedEvent, lang: Language) -> str:
     """The headline of ``event`` in ``lang`` (``"fr"`` or ``"en"``)."""
     french = lang == "fr"
     label = place_label(event.place, lang)
     separator = " : " if french else ": "
-    note = _STATUS_NOTE.get(event.status, ("", ""))[0 if french else 1]
-    if event.kind == "city_capture":
-        what = "prise de la ville" if french else "city captured"
+    note = "" if event.status == EventStatus.REPORTED else f" ({status_label(event.status, lang)})"
+    spec = KIND_SPECS[EventKind(event.kind)]
+    if event.kind == EventKind.CITY_CAPTURE:
+        what = spec.headline(lang)
         actor = actor_name(event.actor, lang, event.lang) if event.actor else None
         if actor:
             what += (" par " if french else " by ") + actor
     else:
-        what = _toll(event.casualties, lang)
+        what = toll_phrase(event.casualties, lang) or spec.headline(lang)
     return f"{label}{separator}{what}{note}"
 
 

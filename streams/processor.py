@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ingest.items import WireItem
+from kernel.errors import InputError
+from kernel.stats import RECENT_ALERTS, STAT_ALERTS, STAT_DETECTIONS, bump, push_recent
 from streams import metrics
 from streams.events import Alert, DetectedEvent
-from vigie.stats import RECENT_ALERTS, STAT_ALERTS, STAT_DETECTIONS, bump, push_recent
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class DedupStore(Protocol):
     async def observe_all(self, item: WireItem, event: DetectedEvent) -> list[Alert]: ...
 
 
-class BadItem(ValueError):
+class BadItem(InputError):
     """A record on ``vigie.items`` that is not a readable wire item."""
 
 

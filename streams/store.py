@@ -38,7 +38,11 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from ingest.items import WireItem, format_time, parse_time
+from ingest.items import WireItem
+from kernel.clock import format_time, parse_time
+from kernel.contracts import redis_key
+from kernel.errors import VigieError
+from kernel.vocabulary import EventKind, EventStatus
 from streams.dedup import (
     CAPTURE,
     REASON_REVERSAL,
@@ -57,7 +61,6 @@ from streams.dedup import (
 )
 from streams.events import Alert, AlertSource, DetectedEvent, Place
 from streams.fingerprint import content_digest, fingerprint
-from vigie.contracts import redis_key
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +115,7 @@ local mine = {}
 for number in string.gmatch(numbers, '%S+') do mine[number] = true end
 local values = #fp / 4
 
--- Mirrors fingerprint.is_near_duplicate: a new number means an update; names ('@' tokens)
+-- The near-duplicate rule (streams/fingerprint.py says what it compares): a new number means an update; names ('@' tokens)
 -- mean another story only when each title names something the other does not.
 local function copies(other_fp, other_numbers)
   local theirs = {}
@@ -275,8 +278,10 @@ return 1
 """
 
 
-class DedupConflict(RuntimeError):
+class DedupConflict(VigieError, RuntimeError):
     """Other workers kept changing the same event; retryable: process the item again."""
+
+    retryable = True
 
 
 @dataclass(slots=True)
@@ -617,14 +622,14 @@ class RedisDedupStore:
         last = state.sources[-1] if state.sources else None
         return DetectedEvent(
             id=f"{state.alert_id}#{state.revision}",
-            kind=state.kind,
+            kind=EventKind(state.kind),
             item_id=last.item_id if last else "",
             lang=last.lang if last else "en",
             evidence="",
             place=state.place,
             actor=state.actor,
             from_actor=state.from_actor,
-            status=state.status,
+            status=EventStatus(state.status),
         )
 
     async def _write(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vigie.contracts import ALL_TOPICS
+from kernel.contracts import ALL_TOPICS
 from vigie.embedded.broker import TansuBroker, create_topics
 from vigie.embedded.redis import RedisServer
 

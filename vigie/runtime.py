@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kernel.errors import StackError
 from vigie.settings import Settings
 
 
-class StackNotFound(RuntimeError):
+class StackNotFound(StackError):
     """No running stack could be found: start one with `vigie up`, or set the addresses."""
 
 

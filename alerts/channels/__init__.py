@@ -11,37 +11,80 @@
 | ``smtp://user:pass@host:587/?from=…&to=…`` | e-mail (``smtps://`` TLS) | ``email``           |
 | ``apprise+tgram://…``, ``apprise://…``     | anything Apprise knows    | ``apprise_channel`` |
 
-``<kind>://`` without a transport means ``<kind>+https://``. This module is pure: it knows the
-names and checks URL shapes; the channel classes are imported only when first used.
+``<kind>://`` without a transport means ``<kind>+https://``.
+
+A channel is one module here with one ``Channel`` subclass (``base.py``) that declares its
+``kind`` and ``schemes`` and reads its own URL; ``channel_classes`` finds every module of this
+package the first time it is asked, so adding a channel is one new file (docs/channels.md).
+The URL helpers below are pure.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+import pkgutil
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
-#: Channel kind -> "module:Class" of its implementation.
-CHANNEL_CLASSES: dict[str, str] = {
-    "console": "alerts.channels.console:ConsoleChannel",
-    "webhook": "alerts.channels.webhook:WebhookChannel",
-    "slack": "alerts.channels.slack:SlackChannel",
-    "discord": "alerts.channels.discord:DiscordChannel",
-    "teams": "alerts.channels.teams:TeamsChannel",
-    "mattermost": "alerts.channels.mattermost:MattermostChannel",
-    "email": "alerts.channels.email:EmailChannel",
-    "apprise": "alerts.channels.apprise_channel:AppriseChannel",
-}
-#: Kinds that post JSON over HTTP and accept ``+https`` / ``+http`` transports.
-HTTP_KINDS = frozenset({"webhook", "slack", "discord", "teams", "mattermost"})
-EMAIL_SCHEMES = frozenset({"smtp", "smtps"})
+if TYPE_CHECKING:
+    from alerts.channels.base import Channel
+
+#: Modules of this package that are not channels.
+_NOT_CHANNELS = frozenset({"base", "registry"})
+
+
+def discover(package: str) -> dict[str, type[Channel]]:
+    """Channel kind -> class, for every ``Channel`` subclass defined in a module of ``package``."""
+    from alerts.channels.base import Channel
+
+    found: dict[str, type[Channel]] = {}
+    module = import_module(package)
+    for info in pkgutil.iter_modules(module.__path__):
+        if info.name.startswith("_") or info.name in _NOT_CHANNELS:
+            continue
+        inner = import_module(f"{package}.{info.name}")
+        for value in vars(inner).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Channel)
+                and value.__module__ == inner.__name__
+                and value.kind
+            ):
+                if value.kind in found:
+                    raise RuntimeError(
+                        f"two channels of kind {value.kind!r}: {value} and {found[value.kind]}"
+                    )
+                found[value.kind] = value
+    return found
+
+
+@cache
+def channel_classes() -> dict[str, type[Channel]]:
+    """Every channel of Vigie by kind (found once, on first use)."""
+    return discover(__name__)
+
+
+def _schemes() -> dict[str, type[Channel]]:
+    return {scheme: cls for cls in channel_classes().values() for scheme in cls.schemes}
+
+
+def channel_class(url: str) -> type[Channel] | None:
+    """The channel class a URL selects (``<scheme>://``, or ``<scheme>+<transport>://`` for HTTP
+    channels); ``None`` when no channel serves it."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    schemes = _schemes()
+    if scheme in schemes:
+        return schemes[scheme]
+    base, plus, _ = scheme.partition("+")
+    cls = schemes.get(base) if plus else None
+    return cls if cls is not None and cls.plus_schemes else None
 
 
 def channel_kind(url: str) -> str:
     """The channel kind a URL selects (``webhook`` for ``webhook+https://…``); ``""`` if none."""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    if scheme in EMAIL_SCHEMES:
-        return "email"
-    kind = scheme.split("+", 1)[0]
-    return kind if kind in CHANNEL_CLASSES else ""
+    cls = channel_class(url)
+    return cls.kind if cls else ""
 
 
 def http_target(url: str) -> str:
@@ -78,23 +121,8 @@ def check_channel_url(url: str) -> str | None:
     text = url.strip()
     if "://" not in text:
         return f"channel URL {text!r} has no scheme; use e.g. webhook+https://host/path"
-    kind = channel_kind(text)
-    if not kind:
-        known = ", ".join(sorted({*CHANNEL_CLASSES} - {"email"} | EMAIL_SCHEMES))
+    cls = channel_class(text)
+    if cls is None:
+        known = ", ".join(sorted(_schemes()))
         return f"unknown channel scheme in {redact(text)!r}; known: {known}"
-    parts = urlsplit(text)
-    if kind in HTTP_KINDS:
-        transport = parts.scheme.partition("+")[2].lower()
-        if transport not in ("", "http", "https"):
-            return f"{kind} channel transport must be https or http, not {transport!r}"
-        if not parts.hostname:
-            return f"{kind} channel URL needs a host: {kind}+https://host/path"
-    if kind == "email":
-        query = parse_qs(parts.query)
-        if not parts.hostname:
-            return "e-mail channel URL needs the SMTP host: smtp://host:587/?from=…&to=…"
-        if not query.get("to"):
-            return "e-mail channel URL needs recipients: add ?to=someone@example.org"
-    if kind == "apprise" and not apprise_target(text).partition("://")[2]:
-        return "apprise channel needs a target: apprise+tgram://bot-token/chat-id"
-    return None
+    return cls.check_url(text)

@@ -12,7 +12,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from alerts.channels import apprise_target
-from alerts.channels.base import Channel, Message
+from alerts.channels.base import Channel, ChannelContext, Message, Target
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
 from alerts.guard import unsafe_target
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
@@ -23,10 +23,33 @@ class AppriseChannel(Channel):
     """Hands the plain-text message to Apprise."""
 
     kind: ClassVar[str] = "apprise"
+    plus_schemes: ClassVar[bool] = True
 
     def __init__(self, timeout_s: float = 10.0, *, egress: EgressPolicy = PUBLIC_ONLY) -> None:
         self.timeout_s = timeout_s
         self.egress = egress
+
+    @classmethod
+    def build(cls, context: ChannelContext) -> Channel:
+        """Apprise opens its own connections, watched by the egress policy."""
+        return cls(timeout_s=context.timeout_s, egress=context.egress)
+
+    @classmethod
+    def check_url(cls, url: str) -> str | None:
+        """A target after the scheme."""
+        if not apprise_target(url).partition("://")[2]:
+            return "apprise channel needs a target: apprise+tgram://bot-token/chat-id"
+        return None
+
+    @classmethod
+    def target(cls, url: str) -> Target | None:
+        """The host as written; for many services it is a token, not a network name."""
+        parts = urlsplit(apprise_target(url))
+        try:
+            port = parts.port or 0
+        except ValueError:
+            port = 0
+        return (parts.hostname, port, False) if parts.hostname else None
 
     async def send(self, message: Message) -> None:
         """Notify through a one-URL Apprise object whose sockets obey the egress policy."""

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import abc
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TextIO
+from urllib.parse import urlsplit
 
 import httpx
 
 from alerts.channels import http_target
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
 from alerts.guard import unsafe_target
-from alerts.render import RenderedMessage, render_message
+from alerts.metrics import TEMPLATE_FAILURES
+from alerts.render import RenderedMessage
 from alerts.retry import parse_retry_after
 from alerts.subscriptions import Subscription
-from ingest.egress import EgressRefused
+from alerts.templating import render_with_template
+from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
+from ingest.egress_net import Resolver, system_resolver
 from streams.events import Alert
+
+log = logging.getLogger("vigie.alerts.channels")
 
 USER_AGENT = "Vigie-Alerts/1"
 #: Statuses worth retrying besides 5xx: request timeout, too early, rate limited.
@@ -46,17 +53,73 @@ class Message:
 
     @cached_property
     def rendered(self) -> RenderedMessage:
-        """The message text in the subscription's language."""
-        return render_message(self.alerts, self.subscription.lang)
+        """The message in the subscription's language, from its template when it has one.
+
+        A template that fails at send time is logged and counted; the default text is sent.
+        """
+        subscription = self.subscription
+        rendered = render_with_template(self.alerts, subscription.lang, subscription.template)
+        if rendered.template_error:
+            TEMPLATE_FAILURES.labels(subscription.kind).inc()
+            log.warning(
+                "template of subscription %s failed, default text sent instead: %s",
+                subscription.log_name(),
+                rendered.template_error,
+            )
+        return rendered
+
+
+@dataclass(frozen=True)
+class ChannelContext:
+    """What the registry hands a channel class to build its one instance."""
+
+    http: httpx.AsyncClient
+    timeout_s: float = 10.0
+    egress: EgressPolicy = PUBLIC_ONLY
+    resolver: Resolver = system_resolver
+    stdout: TextIO | None = None
+
+
+#: Where a channel URL connects: host, port, and whether the host is surely a network name.
+Target = tuple[str, int, bool]
 
 
 class Channel(abc.ABC):
-    """A way to reach subscribers; ``send`` returns on success or raises a ``DeliveryError``."""
+    """A way to reach subscribers; ``send`` returns on success or raises a ``DeliveryError``.
+
+    A channel is one module of ``alerts/channels/`` with one ``Channel`` subclass: it declares
+    its ``kind`` and the URL ``schemes`` it serves, reads its own URL (``check_url``,
+    ``target``) and builds itself (``build``); the registry finds it (``channel_classes``).
+    """
 
     #: Channel kind, the label of its metrics.
     kind: ClassVar[str] = ""
+    #: URL schemes it serves (``<scheme>://``); ``{kind}`` when not set.
+    schemes: ClassVar[frozenset[str]] = frozenset()
+    #: Whether ``<scheme>+<more>://`` selects this channel too (a transport, a wrapped service).
+    plus_schemes: ClassVar[bool] = False
     #: Whether several alerts may be grouped into one digest message for this channel.
     supports_digest: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.kind and not cls.__dict__.get("schemes"):
+            cls.schemes = frozenset({cls.kind})
+
+    @classmethod
+    def check_url(cls, url: str) -> str | None:
+        """Why ``url`` cannot be used with this channel, or ``None`` when it can."""
+        return None
+
+    @classmethod
+    def target(cls, url: str) -> Target | None:
+        """Where ``url`` connects, for the egress check at add time; ``None`` when nowhere."""
+        return None
+
+    @classmethod
+    @abc.abstractmethod
+    def build(cls, context: ChannelContext) -> Channel:
+        """The channel instance the registry keeps for every subscription of this kind."""
 
     @abc.abstractmethod
     async def send(self, message: Message) -> None:
@@ -68,10 +131,38 @@ class Channel(abc.ABC):
 
 
 class HttpChannel(Channel):
-    """A channel that POSTs a JSON body to an HTTP(S) URL taken from the subscription."""
+    """A channel that POSTs a JSON body to an HTTP(S) URL taken from the subscription.
+
+    Its URLs are ``<kind>+https://host/path``, ``<kind>+http://…`` or ``<kind>://…`` (https).
+    """
+
+    plus_schemes: ClassVar[bool] = True
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
+
+    @classmethod
+    def build(cls, context: ChannelContext) -> Channel:
+        """Every HTTP channel shares the registry's guarded client."""
+        return cls(context.http)
+
+    @classmethod
+    def check_url(cls, url: str) -> str | None:
+        """An http(s) transport and a host."""
+        parts = urlsplit(url.strip())
+        transport = parts.scheme.partition("+")[2].lower()
+        if transport not in ("", "http", "https"):
+            return f"{cls.kind} channel transport must be https or http, not {transport!r}"
+        if not parts.hostname:
+            return f"{cls.kind} channel URL needs a host: {cls.kind}+https://host/path"
+        return None
+
+    @classmethod
+    def target(cls, url: str) -> Target | None:
+        """The host and port of the plain http(s) URL."""
+        parts = urlsplit(http_target(url))
+        default = 443 if parts.scheme == "https" else 80
+        return (parts.hostname, parts.port or default, True) if parts.hostname else None
 
     @abc.abstractmethod
     def payload(self, message: Message) -> dict[str, Any]:

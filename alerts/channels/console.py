@@ -6,7 +6,7 @@ import json
 import sys
 from typing import ClassVar, TextIO
 
-from alerts.channels.base import Channel, Message
+from alerts.channels.base import Channel, ChannelContext, Message
 from alerts.render import console_record
 
 
@@ -18,6 +18,11 @@ class ConsoleChannel(Channel):
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
+
+    @classmethod
+    def build(cls, context: ChannelContext) -> Channel:
+        """The console writes where the worker's stdout goes (or the stream given)."""
+        return cls(context.stdout)
 
     async def send(self, message: Message) -> None:
         """Write one line per alert and flush so pipes see it immediately."""

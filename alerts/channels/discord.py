@@ -6,10 +6,12 @@ from typing import Any, ClassVar
 
 from alerts.channels.base import HttpChannel, Message
 from alerts.markup import escape_markdown, neutralize_mentions, safe_url
+from kernel.vocabulary import kind_spec
 
 #: Discord accepts at most 10 embeds per message.
 MAX_EMBEDS = 10
-COLOURS = {"city_capture": 0xC0392B, "casualty_report": 0x34495E}
+#: An embed's colour when its kind has none.
+NEUTRAL = 0x7F8C8D
 
 
 class DiscordChannel(HttpChannel):
@@ -20,12 +22,20 @@ class DiscordChannel(HttpChannel):
     def payload(self, message: Message) -> dict[str, Any]:
         """Webhook body with embeds."""
         rendered = message.rendered
+        if rendered.body is not None:
+            # The subscription's template: one embed, its text escaped like feed text.
+            template_embed = {
+                "title": neutralize_mentions(rendered.title)[:256],
+                "description": escape_markdown(rendered.body)[:4096],
+                "color": _colour(message.alerts[0].kind),
+            }
+            return {"content": "", "embeds": [template_embed], "allowed_mentions": {"parse": []}}
         embeds = []
         for alert, source in zip(rendered.alerts[:MAX_EMBEDS], message.alerts, strict=False):
             embed: dict[str, Any] = {
                 # Titles are not markdown in Discord embeds, but they do ping: break mentions.
                 "title": neutralize_mentions(alert.headline)[:256],
-                "color": COLOURS.get(source.kind, 0x7F8C8D),
+                "color": _colour(source.kind),
                 "fields": [
                     {"name": label, "value": escape_markdown(value)[:1024], "inline": True}
                     for label, value in alert.facts
@@ -43,3 +53,8 @@ class DiscordChannel(HttpChannel):
             "embeds": embeds,
             "allowed_mentions": {"parse": []},
         }
+
+
+def _colour(kind: str) -> int:
+    spec = kind_spec(kind)
+    return spec.colour if spec else NEUTRAL

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
-from alerts.channels.base import Channel, Message
+from alerts.channels.base import Channel, ChannelContext, Message, Target
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError
 from alerts.guard import unsafe_target
 from alerts.markup import safe_url
@@ -66,6 +66,16 @@ class SmtpTarget:
 
 def html_body(rendered: RenderedMessage) -> str:
     """The HTML part: every piece of feed text escaped."""
+    if rendered.body is not None:
+        paragraphs = "".join(
+            "<p>" + "<br>".join(html.escape(line) for line in block.splitlines()) + "</p>"
+            for block in rendered.body.split("\n\n")
+            if block.strip()
+        )
+        return (
+            f"<!doctype html><html lang='{rendered.lang}'><body>"
+            f"<h1>{html.escape(rendered.title)}</h1>{paragraphs}</body></html>"
+        )
     sections = []
     for alert in rendered.alerts:
         rows = "".join(
@@ -113,6 +123,7 @@ class EmailChannel(Channel):
     """
 
     kind: ClassVar[str] = "email"
+    schemes: ClassVar[frozenset[str]] = frozenset({"smtp", "smtps"})
 
     def __init__(
         self,
@@ -124,6 +135,28 @@ class EmailChannel(Channel):
         self.timeout_s = timeout_s
         self.egress = egress
         self.resolver = resolver
+
+    @classmethod
+    def build(cls, context: ChannelContext) -> Channel:
+        """SMTP connections are opened by the egress guard with the registry's resolver."""
+        return cls(timeout_s=context.timeout_s, egress=context.egress, resolver=context.resolver)
+
+    @classmethod
+    def check_url(cls, url: str) -> str | None:
+        """The SMTP host and at least one recipient."""
+        parts = urlsplit(url.strip())
+        if not parts.hostname:
+            return "e-mail channel URL needs the SMTP host: smtp://host:587/?from=…&to=…"
+        if not parse_qs(parts.query).get("to"):
+            return "e-mail channel URL needs recipients: add ?to=someone@example.org"
+        return None
+
+    @classmethod
+    def target(cls, url: str) -> Target | None:
+        """The SMTP server (465 for ``smtps``, 587 otherwise)."""
+        parts = urlsplit(url.strip())
+        default = 465 if parts.scheme.lower() == "smtps" else 587
+        return (parts.hostname, parts.port or default, True) if parts.hostname else None
 
     async def send(self, message: Message) -> None:
         """Connect, authenticate if asked, send, quit."""

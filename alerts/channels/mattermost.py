@@ -18,6 +18,9 @@ class MattermostChannel(HttpChannel):
     def payload(self, message: Message) -> dict[str, Any]:
         """Incoming-webhook body: ``text`` and Slack-compatible ``attachments``."""
         rendered = message.rendered
+        title = f"**{escape_markdown(rendered.title)}**"
+        if rendered.body is not None:
+            return {"text": f"{title}\n{escape_markdown(rendered.body)}"}
         attachments = []
         for alert in rendered.alerts[:MAX_ALERTS]:
             links = [
@@ -40,4 +43,4 @@ class MattermostChannel(HttpChannel):
                     "footer": alert.footer,
                 }
             )
-        return {"text": f"**{escape_markdown(rendered.title)}**", "attachments": attachments}
+        return {"text": title, "attachments": attachments}

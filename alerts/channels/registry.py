@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any, TextIO
+from typing import TextIO
 
 import httpx
 
-from alerts.channels import CHANNEL_CLASSES, HTTP_KINDS, channel_kind
-from alerts.channels.base import Channel
+from alerts.channels import channel_class
+from alerts.channels.base import Channel, ChannelContext
 from alerts.errors import PermanentDeliveryError
 from ingest.egress import EgressPolicy
 from ingest.egress_net import GuardedTransport, Resolver, system_resolver
@@ -45,28 +44,24 @@ class ChannelRegistry:
             follow_redirects=False,
             transport=transport or GuardedTransport(self.egress, resolver=resolver, limits=limits),
         )
+        self.context = ChannelContext(
+            http=self.http,
+            timeout_s=timeout_s,
+            egress=self.egress,
+            resolver=resolver,
+            stdout=stdout,
+        )
         self._channels: dict[str, Channel] = {}
 
     def channel_for(self, url: str) -> Channel:
         """The channel serving ``url``; ``PermanentDeliveryError`` for an unknown scheme."""
-        kind = channel_kind(url)
-        if not kind:
+        cls = channel_class(url)
+        if cls is None:
             raise PermanentDeliveryError(f"no channel for URL scheme of {url.split('://')[0]!r}")
-        channel = self._channels.get(kind)
+        channel = self._channels.get(cls.kind)
         if channel is None:
-            channel = self._channels[kind] = self._build(kind)
+            channel = self._channels[cls.kind] = cls.build(self.context)
         return channel
-
-    def _build(self, kind: str) -> Channel:
-        module_name, _, class_name = CHANNEL_CLASSES[kind].partition(":")
-        cls: Any = getattr(import_module(module_name), class_name)
-        if kind in HTTP_KINDS:
-            return cls(self.http)
-        if kind == "console":
-            return cls(self.stdout)
-        if kind == "email":
-            return cls(timeout_s=self.timeout_s, egress=self.egress, resolver=self.resolver)
-        return cls(timeout_s=self.timeout_s, egress=self.egress)
 
     async def aclose(self) -> None:
         """Close every channel and the shared HTTP client."""

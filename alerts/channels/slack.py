@@ -9,6 +9,8 @@ from alerts.markup import escape_slack, neutralize_mentions, safe_url
 
 #: Slack refuses messages over 50 blocks; a digest shows the first alerts and says how many more.
 MAX_ALERTS = 20
+#: Sections a template's text may fill (3000 characters each).
+MAX_TEMPLATE_SECTIONS = 3
 
 
 class SlackChannel(HttpChannel):
@@ -25,6 +27,14 @@ class SlackChannel(HttpChannel):
                 "text": {"type": "plain_text", "text": neutralize_mentions(rendered.title)[:150]},
             }
         ]
+        if rendered.body is not None:
+            # The subscription's template: its text escaped like feed text, in section-sized parts.
+            text = escape_slack(rendered.body)
+            blocks += [
+                {"type": "section", "text": {"type": "mrkdwn", "text": text[start : start + 3000]}}
+                for start in range(0, min(len(text), 3000 * MAX_TEMPLATE_SECTIONS), 3000)
+            ]
+            return {"text": escape_slack(rendered.title), "blocks": blocks}
         for alert in rendered.alerts[:MAX_ALERTS]:
             lines = [f"*{escape_slack(alert.headline)}*"] if rendered.is_digest else []
             lines += [

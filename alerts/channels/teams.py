@@ -27,7 +27,9 @@ class TeamsChannel(HttpChannel):
                 "wrap": True,
             }
         ]
-        for alert in rendered.alerts[:MAX_ALERTS]:
+        if rendered.body is not None:
+            body.append({"type": "TextBlock", "text": escape_markdown(rendered.body), "wrap": True})
+        for alert in rendered.alerts[:MAX_ALERTS] if rendered.body is None else ():
             if rendered.is_digest:
                 body.append(
                     {

@@ -7,7 +7,7 @@ import hmac
 from typing import Any, ClassVar
 
 from alerts.channels.base import HttpChannel, Message
-from ingest.items import format_time
+from kernel.clock import format_time
 
 #: Version of the webhook body; bump when a field changes meaning.
 WEBHOOK_SCHEMA = "vigie.webhook/1"

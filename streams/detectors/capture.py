@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from streams.detectors.cues import CUES
 from streams.detectors.gazetteer import Mention
 from streams.detectors.lexicons import (
     CITY_NOUNS,
@@ -158,11 +159,6 @@ _ENTRY = re.compile(
     + r")\b",
     _I,
 )
-#: Substrings without which ``_ENTRY`` cannot match: a cheap test before the regex.
-_ENTRY_HINTS = (
-    "into", "enter", "back in", "now in", "control", "entr", "investi", "contrôl", "maître",
-    "occup", "now h", "then h", "tien",
-)  # fmt: skip
 _ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|"
@@ -437,6 +433,22 @@ _CLAUSE = re.compile(r"[^,;()]*$")
 _CLAUSE_AFTER = re.compile(r"[^,;()]*")
 
 
+#: The trigger patterns by their family in the cue table: a pattern runs on a sentence only
+#: when the sentence holds one of its family's cues. (Keyed by name: hashing a compiled
+#: pattern hashes its whole source.)
+_TRIGGERS = {
+    "capture.active": _ACTIVE,
+    "capture.gerund": _GERUND,
+    "capture.passive": _PASSIVE,
+    "capture.nominal": _NOMINAL,
+    "capture.entry": _ENTRY,
+    "capture.possessive": _POSSESSIVE_NOMINAL,
+    "capture.declared": _DECLARED,
+    "capture.expelled": _EXPELLED,
+    "capture.expel": _EXPEL,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CaptureMatch:
     """One capture found in a sentence, before modality decides its status."""
@@ -461,14 +473,11 @@ def find_captures(
     before): "the town" or "la localité" with no city in the sentence stands for it.
     """
     lowered = sentence.lower()
+    present = CUES.present(lowered)
     triggers = {
-        pattern: _scan(pattern, sentence, lowered)
-        for pattern in (
-            _ACTIVE, _GERUND, _PASSIVE, _NOMINAL, _POSSESSIVE_NOMINAL, _DECLARED, _EXPELLED, _EXPEL
-        )
-    }  # fmt: skip
-    if any(hint in lowered for hint in _ENTRY_HINTS):
-        triggers[_ENTRY] = _scan(_ENTRY, sentence, lowered)
+        family: _scan(pattern, sentence, lowered) if family in present else []
+        for family, pattern in _TRIGGERS.items()
+    }
     if not any(triggers.values()):
         return []
     if callable(mentions):
@@ -481,7 +490,7 @@ def find_captures(
         cities.insert(0, replace(earlier, start=-1, end=-1))
     found: dict[int, CaptureMatch] = {}
     titled = _titled_spans(sentence)
-    for match in triggers[_ACTIVE]:
+    for match in triggers["capture.active"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if _blocked(sentence, start, aux) or _in_spans(match.start(), titled):
             continue
@@ -495,7 +504,7 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_GERUND]:
+    for match in triggers["capture.gerund"]:
         city = _city_after(sentence, match.end(), cities)
         if city is None or _blocked(sentence, match.start(), ""):
             continue
@@ -504,14 +513,14 @@ def find_captures(
             capture = _active(sentence, place, actor, None, match.start(), "")
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_PASSIVE]:
+    for match in triggers["capture.passive"]:
         if _in_spans(match.start(), titled) or _TO_A_FIGURE.match(sentence, match.end()):
             continue
         capture = _passive(sentence, match, cities)
         if capture is not None:
             for place in _list_before(sentence, capture.mention, cities):
                 found.setdefault(place.start, replace(capture, mention=place))
-    for match in triggers[_NOMINAL]:
+    for match in triggers["capture.nominal"]:
         if (
             _search(_NOMINAL_BLOCK_BEFORE, sentence, max(0, match.start() - 60), match.start())
             or _ORGANISATION_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
@@ -530,7 +539,7 @@ def find_captures(
         ):
             actor = _np_after(sentence, city.end, _AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    for match in triggers.get(_ENTRY, ()):
+    for match in triggers["capture.entry"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if (
             _blocked(sentence, start, aux)
@@ -549,7 +558,7 @@ def find_captures(
             capture = _active(sentence, place, actor, None, start, aux)
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_POSSESSIVE_NOMINAL]:
+    for match in triggers["capture.possessive"]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
         )
@@ -563,7 +572,7 @@ def find_captures(
             continue
         actor = _np_after(sentence, match.end(), _AGENT)
         found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
-    for match in triggers[_DECLARED]:
+    for match in triggers["capture.declared"]:
         city = next((c for c in cities if c.start == match.end()), None)
         if city is None or _blocked(sentence, match.start(), ""):
             continue
@@ -572,7 +581,7 @@ def find_captures(
             capture = _active(sentence, city, actor, None, match.start(), "")
             if capture is not None:
                 found.setdefault(city.start, capture)
-    for match in triggers[_EXPELLED]:
+    for match in triggers["capture.expelled"]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
@@ -583,7 +592,7 @@ def find_captures(
             capture = _active(sentence, place, agent, None, match.start(), "")
             if capture is not None:
                 found.setdefault(place.start, capture)
-    for match in triggers[_EXPEL]:
+    for match in triggers["capture.expel"]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)

@@ -3,18 +3,22 @@ events without a point on the map."""
 
 from __future__ import annotations
 
+from kernel.vocabulary import EventKind, EventStatus
+
 #: Confidence of an event by kind and status, before adjustments.
-BASE_CONFIDENCE = {
-    ("city_capture", "reported"): 0.9,
-    ("city_capture", "claimed"): 0.65,
-    ("city_capture", "disputed"): 0.4,
-    ("casualty_report", "reported"): 0.85,
-    ("casualty_report", "claimed"): 0.7,
-    ("casualty_report", "disputed"): 0.45,
+BASE_CONFIDENCE: dict[tuple[EventKind, EventStatus], float] = {
+    (EventKind.CITY_CAPTURE, EventStatus.REPORTED): 0.9,
+    (EventKind.CITY_CAPTURE, EventStatus.CLAIMED): 0.65,
+    (EventKind.CITY_CAPTURE, EventStatus.DISPUTED): 0.4,
+    (EventKind.CASUALTY_REPORT, EventStatus.REPORTED): 0.85,
+    (EventKind.CASUALTY_REPORT, EventStatus.CLAIMED): 0.7,
+    (EventKind.CASUALTY_REPORT, EventStatus.DISPUTED): 0.45,
 }
 
 
-def confidence(kind: str, status: str, *, approximate: bool, nominal: bool, mapped: bool) -> float:
+def confidence(
+    kind: EventKind, status: EventStatus, *, approximate: bool, nominal: bool, mapped: bool
+) -> float:
     """The confidence of an event, between 0.05 and 1.0."""
     value = BASE_CONFIDENCE[(kind, status)]
     if approximate:

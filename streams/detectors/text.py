@@ -55,14 +55,15 @@ def item_sentences(text: str) -> list[Sentence]:
 
 
 #: Case-blind patterns are slow in ``re``: each gets a twin without the flag, run on the
-#: lower-cased text (same offsets whenever lower-casing keeps the length).
-_TWINS: dict[re.Pattern[str], re.Pattern[str]] = {}
+#: lower-cased text (same offsets whenever lower-casing keeps the length). Keyed by identity:
+#: hashing a pattern hashes its whole source, which costs more than many searches do.
+_TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
 def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The same pattern without ``re.IGNORECASE``, for text already lower-cased; the pattern
     must hold no upper-case literal."""
-    twin = _TWINS.get(pattern)
-    if twin is None:
-        twin = _TWINS[pattern] = re.compile(pattern.pattern)
-    return twin
+    known = _TWINS.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        known = _TWINS[id(pattern)] = (pattern, re.compile(pattern.pattern))
+    return known[1]

@@ -11,13 +11,13 @@ cached on disk after the first build so later starts take well under a second.
 
 from __future__ import annotations
 
-import marshal
-import os
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
+from streams.detectors.diskcache import read_marshal, write_marshal
 from streams.detectors.gazetteer import City, fold
 
 #: GeoNames towns from this population up are in the index (``cities500``).
@@ -58,8 +58,10 @@ def skeleton(name: str) -> str:
     return _REPEAT.sub(r"\1", _VOWELS.sub("", _INNER_ARTICLE.sub("", _bare(_key(name)))))
 
 
-def variants(written: str) -> list[str]:
-    """Exact keys a written town name may be filed under, most literal first."""
+@lru_cache(maxsize=RECENT_LOOKUPS)
+def variants(written: str) -> tuple[str, ...]:
+    """Exact keys a written town name may be filed under, most literal first (remembered:
+    the gazetteer and the town index both ask, and wires name the same places again)."""
     key = _key(written)
     found = [key, _bare(key)]
     for ending, others in (("iyah", ("iya", "ia", "iyeh", "iye")), ("ia", ("iya", "iyah"))):
@@ -67,8 +69,7 @@ def variants(written: str) -> list[str]:
             found += [key[: -len(ending)] + other for other in others]
     squeezed = _REPEAT.sub(r"\1", key)
     found.append(squeezed)
-    seen: dict[str, None] = dict.fromkeys(part for part in found if part)
-    return list(seen)
+    return tuple(dict.fromkeys(part for part in found if part))
 
 
 #: One town: (geoname id, name, country code, latitude, longitude, population).
@@ -194,10 +195,7 @@ def _cache_file(cache_dir: Path) -> Path:
 def _read_cache(cache_dir: Path | None) -> _Tables | None:
     if cache_dir is None:
         return None
-    try:
-        tables = marshal.loads(_cache_file(cache_dir).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
+    tables = read_marshal(_cache_file(cache_dir))
     if not isinstance(tables, tuple) or len(tables) != 3:
         return None
     return tables
@@ -206,13 +204,4 @@ def _read_cache(cache_dir: Path | None) -> _Tables | None:
 def _write_cache(cache_dir: Path | None, tables: _Tables) -> None:
     if cache_dir is None:
         return
-    target = _cache_file(cache_dir)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        # One partial file per process: two starts building at once never mix their bytes.
-        partial = target.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps(tables))
-        partial.replace(target)
-    except OSError:
-        # A read-only home only costs the next start the build time.
-        return
+    write_marshal(_cache_file(cache_dir), tables)

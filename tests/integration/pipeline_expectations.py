@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.items import format_time, parse_time
+from kernel.clock import format_time, parse_time
 
 ITEMS_FILE = Path(__file__).parent.parent / "data" / "pipeline_items.jsonl"
 

@@ -16,7 +16,7 @@ import redis.asyncio as aioredis
 from alerts.idempotency import delivery_key
 from alerts.subscriptions import stable_subscription_id
 from alerts.testing import LocalReceiver, WorkerHarness, produce_alerts, read_topic, sample_alert
-from vigie.contracts import TOPIC_DELIVERIES
+from kernel.contracts import TOPIC_DELIVERIES
 
 pytestmark = pytest.mark.integration
 

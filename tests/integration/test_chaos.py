@@ -6,29 +6,17 @@ contract asks."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from tests.benches import load_bench
+
 pytestmark = pytest.mark.integration
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "chaos.py"
-
-
-def _chaos() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("vigie_bench_chaos", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_event_delivered_once_while_parts_fail(tmp_path: Path) -> None:
-    chaos = _chaos()
+    chaos = load_bench("chaos")
     faults = chaos.KILL_FAULTS + chaos.RECEIVER_FAULTS
     events = chaos.SHORT_EVENTS
     rows = chaos.run_chaos(

@@ -19,10 +19,10 @@ import redis
 import redis.asyncio as aioredis
 
 from ingest.items import WireItem
+from kernel.contracts import REDIS_PREFIX
 from streams.dedup import DedupPolicy
 from streams.events import Alert, Casualties, DetectedEvent, Place
 from streams.store import RedisDedupStore
-from vigie.contracts import REDIS_PREFIX
 
 pytestmark = pytest.mark.integration
 

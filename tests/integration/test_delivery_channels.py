@@ -86,7 +86,7 @@ async def test_discord_embeds_in_french_without_mentions(
     assert "@here" not in embed["title"]
     names = [field["name"] for field in embed["fields"]]
     assert "Lieu" in names and "Bilan" in names
-    assert any(field["value"] == "12 tués" for field in embed["fields"])
+    assert any(field["value"] == "12 morts" for field in embed["fields"])
 
 
 async def test_teams_adaptive_card(deliverer: Deliverer, receiver: LocalReceiver) -> None:
@@ -155,7 +155,7 @@ async def test_email_has_text_and_html_parts(deliverer: Deliverer, smtp_server: 
         if not part.is_multipart()
     }
     assert set(parts) == {"text/plain", "text/html"}
-    assert "12 tués" in parts["text/plain"]
+    assert "12 morts" in parts["text/plain"]
     assert "<script" not in parts["text/html"] and "Lieu" in parts["text/html"]
 
 

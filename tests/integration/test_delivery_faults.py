@@ -21,7 +21,7 @@ from alerts.testing import (
     read_topic,
     sample_alert,
 )
-from vigie.contracts import TOPIC_DEAD, TOPIC_DELIVERIES
+from kernel.contracts import TOPIC_DEAD, TOPIC_DELIVERIES
 from vigie.embedded.ports import free_port
 
 pytestmark = pytest.mark.integration

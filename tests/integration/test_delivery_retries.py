@@ -26,7 +26,7 @@ from alerts.testing import (
     read_topic,
     sample_alert,
 )
-from vigie.contracts import TOPIC_DELIVERIES
+from kernel.contracts import TOPIC_DELIVERIES
 
 pytestmark = pytest.mark.integration
 

@@ -16,13 +16,13 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient
 from kafka.structs import OffsetAndMetadata
 
+from kernel.contracts import TOPIC_ITEMS
+from kernel.ops import ConsumerLagProbe
 from tests.integration import test_end_to_end
 from tests.integration.stack import start_stack, vigie_env, wait_until
 from tests.integration.test_end_to_end import SECRET, Receiver
-from vigie.contracts import TOPIC_ITEMS
 from vigie.embedded.broker import TansuBroker, create_topics
 from vigie.embedded.storage import S3_ENGINE, SeaweedStore
-from vigie.ops import ConsumerLagProbe
 
 pytestmark = pytest.mark.integration
 

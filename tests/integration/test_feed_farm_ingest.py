@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import redis
 
-from vigie.contracts import TOPIC_ITEMS
+from kernel.contracts import TOPIC_ITEMS
+from kernel.stats import feed_key
 from vigie.embedded.feedfarm import HEALTHY, RETRY_AFTER_S, SLOW, THROTTLED, FeedFarm
 from vigie.embedded.ports import free_port
-from vigie.stats import feed_key
 
 from .stack import read_topic, vigie_env
 

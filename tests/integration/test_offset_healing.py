@@ -13,11 +13,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from alerts.testing import WorkerHarness, produce_alerts, sample_alert
+from kernel.contracts import ALERTS_GROUP_ID, STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_ITEMS
 from streams.consumer_offsets import OFFSET_RESETS
 from tests.integration.pipeline_expectations import EXPECTED_EVENTS, first_alerts, pipeline_items
 from tests.integration.stack import read_topic, vigie_env, wait_until
 from tests.integration.test_stream_workers import publish
-from vigie.contracts import ALERTS_GROUP_ID, STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_ITEMS
 from vigie.embedded.ports import free_port
 
 pytestmark = pytest.mark.integration

@@ -16,10 +16,9 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 from prometheus_client import REGISTRY
 
-from vigie.cli import main
-from vigie.contracts import ALERTS_GROUP_ID, STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_ITEMS
-from vigie.ops import ConsumerLagProbe, ConsumerLagReporter, install_faust_sensor, serve_ops
-from vigie.stats import (
+from kernel.contracts import ALERTS_GROUP_ID, STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_ITEMS
+from kernel.ops import ConsumerLagProbe, ConsumerLagReporter, install_faust_sensor, serve_ops
+from kernel.stats import (
     FEEDS_KEY,
     RECENT_ALERTS,
     RECENT_DEAD,
@@ -29,6 +28,7 @@ from vigie.stats import (
     feed_key,
     push_recent,
 )
+from vigie.cli import main
 from vigie.web.app import (
     STATIC_DIR,
     WebConfig,
@@ -201,7 +201,11 @@ async def test_status_page_loads_nothing_from_elsewhere(web: httpx.AsyncClient) 
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     for asset in ("static/app.js", "static/style.css"):
         assert (await web.get(f"/{asset}")).status_code == 200
-    for path in STATIC_DIR.iterdir():
+    served = [
+        path for path in STATIC_DIR.rglob("*") if path.suffix in {".html", ".js", ".css", ".json"}
+    ]
+    assert {"app.js", "map.js", "countries-110m.json"} <= {path.name for path in served}
+    for path in served:
         text = path.read_text(encoding="utf-8")
         # The SVG namespace is a name, not a download.
         text = text.replace("http://www.w3.org/2000/svg", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from kafka import KafkaConsumer, KafkaProducer
 
-from vigie.contracts import TOPIC_ITEMS
+from kernel.contracts import TOPIC_ITEMS
 
 
 def test_broker_round_trip(kafka_bootstrap: str) -> None:

@@ -17,9 +17,9 @@ from ingest.egress import EgressPolicy
 from ingest.feeds import FeedSpec
 from ingest.poller import FeedError, FeedPoller, FetchLimits
 from ingest.publisher import ItemPublisher
-from vigie.contracts import TOPIC_ITEMS
+from kernel.contracts import TOPIC_ITEMS
+from kernel.stats import feed_items_stat, feed_key, read_series
 from vigie.embedded.ports import free_port
-from vigie.stats import feed_items_stat, feed_key, read_series
 
 pytestmark = pytest.mark.integration
 

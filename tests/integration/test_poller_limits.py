@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 import redis.asyncio as aioredis
@@ -15,7 +16,7 @@ from ingest.egress import EgressPolicy
 from ingest.feeds import FeedSpec
 from ingest.poller import FeedError, FeedPoller, FetchLimits
 from ingest.publisher import ItemPublisher
-from vigie.stats import feed_key
+from kernel.stats import feed_key
 
 #: The local test server is reached through the egress guard's allow-list, never around it.
 LOCAL_FEEDS = EgressPolicy.parse("127.0.0.1/32")
@@ -42,25 +43,41 @@ async def trickle(request: web.Request) -> web.StreamResponse:
 
 
 async def slow_headers(request: web.Request) -> web.Response:
-    """Accepts the connection, answers after a long while."""
-    await asyncio.sleep(30)
+    """Accepts the connection, answers after a long while (or when the server stops)."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(request.app[RELEASE].wait(), 30)
     return web.Response(body=EMPTY_FEED)
+
+
+def answer(body: bytes) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """A handler that answers ``body`` at once."""
+
+    async def handler(_: web.Request) -> web.Response:
+        return web.Response(body=body)
+
+    return handler
+
+
+#: Set when the test server stops, so a held request ends at once rather than after 30 s.
+RELEASE = web.AppKey("release", asyncio.Event)
 
 
 @pytest.fixture
 async def server() -> AsyncIterator[str]:
     app = web.Application()
+    app[RELEASE] = asyncio.Event()
     app.router.add_get("/trickle", trickle)
     app.router.add_get("/slow-headers", slow_headers)
-    app.router.add_get("/empty", lambda _: web.Response(body=b""))
-    app.router.add_get("/blank", lambda _: web.Response(body=b"  \n\t "))
-    app.router.add_get("/no-entries", lambda _: web.Response(body=EMPTY_FEED))
+    app.router.add_get("/empty", answer(b""))
+    app.router.add_get("/blank", answer(b"  \n\t "))
+    app.router.add_get("/no-entries", answer(EMPTY_FEED))
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield f"http://127.0.0.1:{port}"
+    app[RELEASE].set()
     await runner.cleanup()
 
 

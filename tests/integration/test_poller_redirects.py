@@ -16,7 +16,7 @@ from ingest.egress import EgressPolicy
 from ingest.feeds import FeedSpec
 from ingest.poller import MAX_REDIRECTS, FeedError, FeedPoller
 from ingest.publisher import ItemPublisher
-from vigie.stats import feed_key
+from kernel.stats import feed_key
 
 pytestmark = pytest.mark.integration
 

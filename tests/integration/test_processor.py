@@ -10,7 +10,8 @@ import json
 import pytest
 import redis.asyncio as aioredis
 
-from ingest.items import WireItem, utcnow
+from ingest.items import WireItem
+from kernel.clock import utcnow
 from streams.app import default_processor
 
 pytestmark = pytest.mark.integration

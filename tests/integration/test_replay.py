@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.contracts import TOPIC_ITEMS
 from tests.integration.stack import read_topic, vigie_env
-from vigie.contracts import TOPIC_ITEMS
 
 pytestmark = pytest.mark.integration
 

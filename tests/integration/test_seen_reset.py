@@ -12,10 +12,10 @@ from kafka.admin import KafkaAdminClient
 
 from ingest.poller import seen_key
 from ingest.seen import forget_published
-from vigie.contracts import ALL_TOPICS
+from kernel.contracts import ALL_TOPICS
+from kernel.stats import FEEDS_KEY, feed_key
 from vigie.embedded.stack import PROCESSES, EmbeddedStack, StackOptions
 from vigie.settings import Settings
-from vigie.stats import FEEDS_KEY, feed_key
 
 pytestmark = pytest.mark.integration
 

@@ -13,9 +13,9 @@ import pytest
 
 from ingest.items import WireItem
 from ingest.publisher import ItemPublisher
+from kernel.contracts import TOPIC_ALERTS, TOPIC_EVENTS
 from tests.integration.pipeline_expectations import EXPECTED_EVENTS, first_alerts, pipeline_items
 from tests.integration.stack import read_topic, start_stack, vigie_env, wait_until
-from vigie.contracts import TOPIC_ALERTS, TOPIC_EVENTS
 
 pytestmark = pytest.mark.integration
 

@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib.util
 import json
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import aiohttp
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "chaos.py"
-
-
-def _chaos() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("vigie_bench_chaos_unit", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.benches import load_bench
 
 
 async def _post(port: int, secret: str, delivery: str, alert_id: str) -> int:
@@ -39,7 +26,7 @@ async def _post(port: int, secret: str, delivery: str, alert_id: str) -> int:
 
 
 async def test_a_repeated_delivery_id_is_a_resend_and_a_new_id_a_duplicate() -> None:
-    chaos = _chaos()
+    chaos = load_bench("chaos")
     receiver = chaos.ChaosReceiver()
     runner = await receiver.start()
     try:
@@ -56,7 +43,7 @@ async def test_a_repeated_delivery_id_is_a_resend_and_a_new_id_a_duplicate() -> 
 
 
 def test_a_row_holds_only_with_resends_from_the_killed_alert_worker() -> None:
-    chaos = _chaos()
+    chaos = load_bench("chaos")
 
     def row(fault: str, resent: int, duplicated: int = 0) -> object:
         return chaos.Row(fault, 25, 25, resent, duplicated, 1.0)

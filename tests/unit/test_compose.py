@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from ingest.feeds import load_feeds
+from kernel.contracts import ALL_TOPICS
 from vigie.cli import COMMANDS, build_parser
-from vigie.contracts import ALL_TOPICS
 from vigie.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,3 +257,15 @@ def test_image_installs_the_package_and_runs_vigie_as_a_non_root_user() -> None:
 def test_build_context_leaves_out_local_state() -> None:
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".git", ".venv", ".vigie"} <= set(ignored)
+
+
+def test_image_copies_every_package_the_project_installs() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = {
+        pattern.rstrip("*")
+        for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    copied = {line.split()[1] for line in _dockerfile() if line.startswith("COPY ")}
+    assert packages <= copied

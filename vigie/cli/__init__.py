@@ -17,6 +17,7 @@ COMMANDS = (
     "detect",
     "replay",
     "subscriptions",
+    "silences",
     "dead",
     "status",
     "ingest",
@@ -46,10 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     for name in COMMANDS:
         import_module(f"vigie.cli.{name}").register(subparsers)
-    # The global options are accepted after the subcommand too: `vigie up --data-dir X`.
+    # The global options are accepted after the subcommand too, and listed in its --help:
+    # `vigie up --data-dir X`.
     for subparser in subparsers.choices.values():
-        subparser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        subparser.add_argument("--log-level", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        subparser.add_argument(
+            "--data-dir",
+            default=argparse.SUPPRESS,
+            help="data directory of the stack (default: $VIGIE_DATA_DIR or ./.vigie)",
+        )
+        subparser.add_argument(
+            "--log-level", default=argparse.SUPPRESS, help="DEBUG, INFO, WARNING (default INFO)"
+        )
     return parser
 
 

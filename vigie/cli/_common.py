@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from vigie.runtime import Endpoints, StackNotFound, resolve_endpoints
 from vigie.settings import Settings
 
 if TYPE_CHECKING:
     from ingest.egress import EgressPolicy
+
+T = TypeVar("T")
+Handler = Callable[[argparse.Namespace, Any], int]
 
 
 def endpoints_or_exit(settings: Settings, command: str = "vigie") -> Endpoints | None:
@@ -76,3 +80,49 @@ def refused_feeds(feeds: list[Any], egress: EgressPolicy) -> list[str]:
 
     entries = [(f"feeds[{index}] ({feed.name})", feed.url) for index, feed in enumerate(feeds)]
     return asyncio.run(refused_urls(entries, egress))
+
+
+def with_redis_store(
+    settings: Settings, store_class: Any, action: Callable[[Any], Awaitable[T]]
+) -> T:
+    """Run ``action`` on a ``store_class`` over the running stack's Redis, then close the client."""
+    import redis.asyncio as aioredis
+
+    redis_url = resolve_endpoints(settings).redis_url
+
+    async def main() -> T:
+        client = aioredis.Redis.from_url(redis_url)
+        try:
+            return await action(store_class(client))
+        finally:
+            await client.aclose()
+
+    return asyncio.run(main())
+
+
+def guarded(
+    command: str, what: str, invalid: Callable[[], type[Exception]]
+) -> Callable[[Handler], Handler]:
+    """A handler that turns "no stack" and the error ``invalid()`` names into exit 2.
+
+    ``invalid`` is called only when the handler runs, so the parser stays quick to build.
+    """
+
+    def wrap(handler: Handler) -> Handler:
+        def run(args: argparse.Namespace, settings: Any) -> int:
+            try:
+                return handler(args, settings)
+            except StackNotFound as exc:
+                print(f"{command}: {exc}", file=sys.stderr)
+                return 2
+            except Exception as exc:
+                if not isinstance(exc, invalid()):
+                    raise
+                print(f"{command}: invalid {what}:", file=sys.stderr)
+                for problem in getattr(exc, "problems", [str(exc)]):
+                    print(f"  {problem}", file=sys.stderr)
+                return 2
+
+        return run
+
+    return wrap

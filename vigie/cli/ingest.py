@@ -65,8 +65,8 @@ async def _main(
 
     from ingest.poller import FeedError, FeedPoller, FetchLimits, PollPool
     from ingest.publisher import ItemPublisher
+    from kernel.ops import serve_ops
     from vigie.cli._common import stop_event_on_signals
-    from vigie.ops import serve_ops
 
     stop = stop_event_on_signals()
     # Polls wait their turn for a connection rather than fail when hundreds run at once.

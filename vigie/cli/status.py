@@ -5,18 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from collections.abc import Mapping
 from typing import Any
 
+from kernel.vocabulary import kind_spec
 from vigie.settings import Settings
 
 #: How long one reading of the consumer lag may take before the summary goes without it.
 LAG_TIMEOUT_S = 10.0
 ALERTS_ON_SCREEN = 5
 DEAD_ON_SCREEN = 3
-KIND_LABELS = {"city_capture": "capture", "casualty_report": "casualties"}
 
 
 def register(subparsers: Any) -> None:
@@ -54,14 +55,35 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         from rich.console import Console
 
-        Console().print(render(status))
+        Console(width=terminal_width()).print(render(status))
     return 0
+
+
+#: Width when no terminal is attached at all (output to a file, cron): wide, headlines wrap.
+DETACHED_WIDTH = 160
+
+
+def terminal_width() -> int:
+    """The width of the terminal the user looks at, even when stdout goes to a pipe.
+
+    ``COLUMNS`` first, then whichever of stdout, stderr and stdin is a terminal; rich alone
+    falls back to 80 columns as soon as stdout is piped (`vigie status | less`).
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
+        try:
+            return os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            continue
+    return DETACHED_WIDTH
 
 
 async def _gather(bootstrap: str, redis_url: str) -> dict[str, Any]:
     import redis.asyncio as aioredis
 
-    from vigie.ops import ConsumerLagReporter
+    from kernel.ops import ConsumerLagReporter
     from vigie.web.status import gather_status
 
     lag = ConsumerLagReporter(bootstrap)
@@ -158,16 +180,14 @@ def render(status: Mapping[str, Any]) -> Any:
     alerts = _table("latest alerts")
     for column in ("seen", "kind", "place", "toll"):
         alerts.add_column(column, no_wrap=True, overflow="ellipsis")
-    alerts.add_column(
-        "headline (fr / en)", no_wrap=True, overflow="ellipsis", min_width=24, ratio=1
-    )
+    # Headlines wrap rather than lose their end: the toll is often the last words.
+    alerts.add_column("headline (fr / en)", overflow="fold", min_width=24, ratio=1)
     alerts.add_column("sources", no_wrap=True, overflow="ellipsis", max_width=24)
     for alert in status["alerts"][:ALERTS_ON_SCREEN]:
         seen = alert.get("first_seen")
         alerts.add_row(
             _ago(_parse_time(seen), now),
-            KIND_LABELS.get(alert["kind"], alert["kind"])
-            + (f" r{alert['revision']}" if alert["revision"] else ""),
+            _kind(alert["kind"]) + (f" r{alert['revision']}" if alert["revision"] else ""),
             f"{alert['place']} {alert['country']}".strip(),
             _toll(alert),
             f"{alert['headline']['fr']}\n{alert['headline']['en']}",
@@ -188,7 +208,12 @@ def render(status: Mapping[str, Any]) -> Any:
 
 
 def _parse_time(value: Any) -> float | None:
-    from ingest.items import parse_time
+    from kernel.clock import parse_time
 
     parsed = parse_time(value) if value else None
     return parsed.timestamp() if parsed else None
+
+
+def _kind(kind: str) -> str:
+    spec = kind_spec(kind)
+    return spec.short if spec else kind

@@ -1,4 +1,4 @@
-"""`vigie subscriptions add|list|remove`: manage who gets which alerts through which channel."""
+"""`vigie subscriptions add|edit|list|remove`: manage who gets which alerts through which channel."""
 
 from __future__ import annotations
 
@@ -9,65 +9,36 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from vigie.runtime import StackNotFound, resolve_endpoints
+from vigie.cli._common import Handler, guarded, with_redis_store
 
 T = TypeVar("T")
 
 
 def register(subparsers: Any) -> None:
     """Add the `subscriptions` subcommand."""
-    parser = subparsers.add_parser("subscriptions", help="add, list and remove subscriptions")
+    parser = subparsers.add_parser("subscriptions", help="add, edit, list and remove subscriptions")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
 
     add = actions.add_parser("add", help="add a subscription; prints it as one JSON object")
-    add.add_argument("--channel", required=True, help="channel URL, e.g. webhook+https://host/hook")
-    add.add_argument("--name", default=None)
-    add.add_argument(
-        "--kind",
-        dest="kinds",
-        action="append",
-        default=[],
-        metavar="KIND",
-        help="city_capture or casualty_report (repeatable)",
-    )
-    add.add_argument(
-        "--country",
-        dest="countries",
-        action="append",
-        default=[],
-        metavar="CC",
-        help="ISO country code (repeatable)",
-    )
-    add.add_argument(
-        "--city",
-        dest="cities",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="place name (repeatable)",
-    )
-    add.add_argument(
-        "--source-lang",
-        dest="languages",
-        action="append",
-        default=[],
-        metavar="LANG",
-        help="language of the reporting sources (repeatable)",
-    )
-    add.add_argument(
-        "--status",
-        dest="statuses",
-        action="append",
-        default=[],
-        metavar="STATUS",
-        help="accepted status: reported, claimed, disputed (repeatable)",
-    )
-    add.add_argument("--min-killed", type=int, default=None)
-    add.add_argument("--min-sources", type=int, default=None)
-    add.add_argument("--lang", default=None, help="language of the messages: fr or en")
-    add.add_argument("--secret", default=None, help="HMAC key of the webhook signature")
+    _subscription_arguments(add, editing=False)
     add.set_defaults(handler=_add)
+
+    edit = actions.add_parser(
+        "edit",
+        help="change some fields of a subscription; prints it as one JSON object",
+        description="Only the options given change; a repeatable option given once or more "
+        "replaces the whole list; --clear FIELD empties a field (a list, min-killed, secret).",
+    )
+    edit.add_argument("id")
+    _subscription_arguments(edit, editing=True)
+    pause = edit.add_mutually_exclusive_group()
+    pause.add_argument("--pause", dest="paused", action="store_true", default=None)
+    pause.add_argument("--resume", dest="paused", action="store_false")
+    edit.add_argument(
+        "--clear", action="append", default=[], metavar="FIELD", help="empty FIELD (repeatable)"
+    )
+    edit.set_defaults(handler=_edit)
 
     listing = actions.add_parser("list", help="print every subscription as JSON lines")
     listing.set_defaults(handler=_list)
@@ -77,47 +48,126 @@ def register(subparsers: Any) -> None:
     remove.set_defaults(handler=_remove)
 
 
-def _with_store(settings: Any, action: Callable[[Any], Awaitable[T]]) -> T:
-    import redis.asyncio as aioredis
+def _subscription_arguments(parser: Any, *, editing: bool) -> None:
+    """The options of a subscription's fields; when editing, an absent option changes nothing."""
+    parser.add_argument(
+        "--channel", required=not editing, help="channel URL, e.g. webhook+https://host/hook"
+    )
+    parser.add_argument("--name", default=None)
+    parser.add_argument(
+        "--kind",
+        dest="kinds",
+        action="append",
+        default=None if editing else [],
+        metavar="KIND",
+        help="city_capture or casualty_report (repeatable)",
+    )
+    parser.add_argument(
+        "--country",
+        dest="countries",
+        action="append",
+        default=None if editing else [],
+        metavar="CC",
+        help="ISO country code (repeatable)",
+    )
+    parser.add_argument(
+        "--city",
+        dest="cities",
+        action="append",
+        default=None if editing else [],
+        metavar="NAME",
+        help="place name (repeatable)",
+    )
+    parser.add_argument(
+        "--source-lang",
+        dest="languages",
+        action="append",
+        default=None if editing else [],
+        metavar="LANG",
+        help="language of the reporting sources (repeatable)",
+    )
+    parser.add_argument(
+        "--status",
+        dest="statuses",
+        action="append",
+        default=None if editing else [],
+        metavar="STATUS",
+        help="accepted status: reported, claimed, disputed (repeatable)",
+    )
+    parser.add_argument("--min-killed", type=int, default=None)
+    parser.add_argument("--min-sources", type=int, default=None)
+    parser.add_argument("--lang", default=None, help="language of the messages: fr or en")
+    parser.add_argument("--secret", default=None, help="HMAC key of the webhook signature")
+    parser.add_argument(
+        "--template-title",
+        default=None,
+        metavar="JINJA",
+        help="Jinja2 template of the message title (docs/channels.md, Message templates)",
+    )
+    body = parser.add_mutually_exclusive_group()
+    body.add_argument(
+        "--template-body", default=None, metavar="JINJA", help="Jinja2 template of the message text"
+    )
+    body.add_argument(
+        "--template",
+        dest="template_file",
+        default=None,
+        metavar="FILE",
+        help="read the Jinja2 template of the message text from FILE",
+    )
 
-    from alerts.subscription_store import RedisSubscriptionStore
 
-    redis_url = resolve_endpoints(settings).redis_url
-
-    async def main() -> T:
-        client = aioredis.Redis.from_url(redis_url)
-        try:
-            return await action(RedisSubscriptionStore(client))
-        finally:
-            await client.aclose()
-
-    return asyncio.run(main())
-
-
-def _guarded(
-    handler: Callable[[argparse.Namespace, Any], int],
-) -> Callable[[argparse.Namespace, Any], int]:
-    def run(args: argparse.Namespace, settings: Any) -> int:
+def _template_changes(args: argparse.Namespace) -> dict[str, str]:
+    """The template parts given on the command line (``--template FILE`` read)."""
+    parts: dict[str, str] = {}
+    if args.template_title is not None:
+        parts["title"] = args.template_title
+    if args.template_body is not None:
+        parts["body"] = args.template_body
+    if args.template_file is not None:
         from alerts.subscriptions import SubscriptionInvalid
 
         try:
-            return handler(args, settings)
-        except StackNotFound as exc:
-            print(f"vigie subscriptions: {exc}", file=sys.stderr)
-            return 2
-        except SubscriptionInvalid as exc:
-            print("vigie subscriptions: invalid subscription:", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
-            return 2
+            with open(args.template_file, encoding="utf-8") as file:
+                parts["body"] = file.read()
+        except OSError as exc:
+            raise SubscriptionInvalid(
+                [f"template.body: cannot read {exc.filename}: {exc.strerror}"]
+            ) from None
+    return parts
 
-    return run
+
+def _with_store(settings: Any, action: Callable[[Any], Awaitable[T]]) -> T:
+    from alerts.subscription_store import RedisSubscriptionStore
+
+    return with_redis_store(settings, RedisSubscriptionStore, action)
+
+
+def _invalid() -> type[Exception]:
+    from alerts.subscriptions import SubscriptionInvalid
+
+    return SubscriptionInvalid
+
+
+def _guarded(handler: Handler) -> Handler:
+    return guarded("vigie subscriptions", "subscription", _invalid)(handler)
+
+
+def _refused(channel: str, egress: Any) -> bool:
+    """Whether the egress guard refuses ``channel`` (said on stderr)."""
+    from alerts.errors import UnsafeTargetError
+    from alerts.guard import check_channel_target
+
+    try:
+        asyncio.run(check_channel_target(channel, egress))
+    except UnsafeTargetError as exc:
+        print(f"vigie subscriptions: refused channel: {exc.reason}", file=sys.stderr)
+        return True
+    return False
 
 
 @_guarded
 def _add(args: argparse.Namespace, settings: Any) -> int:
-    from alerts.errors import UnsafeTargetError
-    from alerts.guard import check_channel_target
     from alerts.subscriptions import build_subscription
     from vigie.cli._common import egress_policy_or_exit
 
@@ -133,18 +183,66 @@ def _add(args: argparse.Namespace, settings: Any) -> int:
         "min_sources": args.min_sources,
         "lang": args.lang,
         "secret": args.secret,
+        "template": _template_changes(args) or None,
     }
     egress = egress_policy_or_exit(settings, "vigie subscriptions")
     if egress is None:
         return 2
     subscription = build_subscription(fields)
-    try:
-        asyncio.run(check_channel_target(subscription.channel, egress))
-    except UnsafeTargetError as exc:
-        print(f"vigie subscriptions: refused channel: {exc.reason}", file=sys.stderr)
+    if _refused(subscription.channel, egress):
         return 2
     _with_store(settings, lambda store: store.put(subscription))
     print(json.dumps(subscription.public_dict(), ensure_ascii=False), flush=True)
+    return 0
+
+
+#: Fields `--clear` may empty, and the value that empties each.
+CLEARABLE: dict[str, Any] = {
+    "kinds": [],
+    "countries": [],
+    "cities": [],
+    "languages": [],
+    "statuses": [],
+    "min_killed": None,
+    "secret": None,
+    "name": None,
+    "template": None,
+}
+
+
+@_guarded
+def _edit(args: argparse.Namespace, settings: Any) -> int:
+    from alerts.subscriptions import SubscriptionInvalid, edit_subscription
+    from vigie.cli._common import egress_policy_or_exit
+
+    names = ["channel", "name", "kinds", "countries", "cities", "languages", "statuses"]
+    names += ["min_killed", "min_sources", "lang", "secret", "paused"]
+    changes = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    template = _template_changes(args)
+    for name in args.clear:
+        field = name.replace("-", "_")
+        if field not in CLEARABLE:
+            raise SubscriptionInvalid([f"--clear {name}: one of {', '.join(sorted(CLEARABLE))}"])
+        changes[field] = CLEARABLE[field]
+    if not changes and not template:
+        print("vigie subscriptions: nothing to change (see `edit --help`)", file=sys.stderr)
+        return 2
+    egress = egress_policy_or_exit(settings, "vigie subscriptions")
+    if egress is None:
+        return 2
+    current = _with_store(settings, lambda store: store.get(args.id))
+    if current is None:
+        print(f"vigie subscriptions: no subscription with id {args.id!r}", file=sys.stderr)
+        return 1
+    if template:
+        # The parts not given keep their current text.
+        kept = current.template.model_dump() if current.template else {}
+        changes["template"] = {**kept, **template}
+    edited = edit_subscription(current, changes)
+    if edited.channel != current.channel and _refused(edited.channel, egress):
+        return 2
+    _with_store(settings, lambda store: store.put(edited))
+    print(json.dumps(edited.public_dict(), ensure_ascii=False), flush=True)
     return 0
 
 

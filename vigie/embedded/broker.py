@@ -16,12 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+from kernel.errors import StackError
 from vigie.embedded.ports import ServerProcess, port_or_free, wait_for_port
 
 log = logging.getLogger(__name__)
 
 
-class BrokerError(RuntimeError):
+class BrokerError(StackError):
     """The embedded broker could not start or answer."""
 
 

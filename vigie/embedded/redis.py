@@ -11,12 +11,13 @@ import time
 from pathlib import Path
 from typing import IO
 
+from kernel.errors import StackError
 from vigie.embedded.ports import free_port, stop_process, wait_for_port
 
 log = logging.getLogger(__name__)
 
 
-class RedisServerError(RuntimeError):
+class RedisServerError(StackError):
     """No Redis could be reached or started."""
 
 

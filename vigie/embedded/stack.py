@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vigie.contracts import ALL_TOPICS
+from kernel.contracts import ALL_TOPICS
 from vigie.embedded.broker import TansuBroker, create_topics
 from vigie.embedded.demo import DemoFeedServer, demo_dir
 from vigie.embedded.ports import port_in_use, port_or_free

@@ -23,6 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from kernel.errors import StackError
 from vigie.embedded.ports import ServerProcess, free_port, port_in_use, wait_for_port
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ COMPONENTS = ("master", "volume", "filer", "s3", "admin")
 VOLUME_SIZE_LIMIT_MB = 64
 
 
-class StorageError(RuntimeError):
+class StorageError(StackError):
     """The broker's store could not start or answer."""
 
 

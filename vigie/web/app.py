@@ -4,6 +4,7 @@ Routes on one port (``VIGIE_STATUS_PORT``, 8470 by default):
 
 - ``/``             the status page (static files, no CDN: it works without the internet)
 - ``/api/status``   what the page shows, as one JSON object (``vigie.status/1``)
+- ``/api/alerts``   the recent alerts with their detail, for the map and the detail view
 - ``/api/v1/...``   the subscriptions API of ``alerts.api``, when that module is installed
 - ``/metrics``, ``/healthz``, ``/readyz``  as on every other Vigie process (open, no item text)
 
@@ -20,6 +21,7 @@ import contextlib
 import hmac
 import logging
 import socket
+import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,13 +33,15 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, parse_address
-from vigie.ops import (
+from kernel.errors import InputError
+from kernel.ops import (
     DEFAULT_LAG_INTERVAL_S,
     ConsumerLagReporter,
     health_payload,
     metrics_payload,
     ready_payload,
 )
+from vigie.web.alert_detail import gather_alerts
 from vigie.web.status import gather_status
 
 log = logging.getLogger(__name__)
@@ -64,7 +68,7 @@ PLACEHOLDER_TOKENS = frozenset(
 )
 
 
-class WebConfigError(ValueError):
+class WebConfigError(InputError):
     """The web process would run open: the message says what to set."""
 
 
@@ -140,8 +144,7 @@ def create_app(
     async def page() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
-    @app.get("/api/status")
-    async def status(request: Request) -> JSONResponse:
+    async def guarded(request: Request, gather: Callable[[], Any]) -> JSONResponse:
         if token and not bearer_matches(request, token):
             return JSONResponse(
                 {"error": "missing or wrong bearer token"},
@@ -149,11 +152,21 @@ def create_app(
                 headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"},
             )
         try:
-            body = await gather_status(redis, lag=lag.reading if lag else None, urls=urls())
+            body = await gather()
         except Exception as exc:  # Redis down: say so, the page shows it and keeps polling
-            log.warning("cannot gather the status: %s", exc)
+            log.warning("cannot gather %s: %s", request.url.path, exc)
             return JSONResponse({"error": f"cannot read Redis: {exc}"}, status_code=503)
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    @app.get("/api/status")
+    async def status(request: Request) -> JSONResponse:
+        return await guarded(
+            request, lambda: gather_status(redis, lag=lag.reading if lag else None, urls=urls())
+        )
+
+    @app.get("/api/alerts")
+    async def alerts(request: Request) -> JSONResponse:
+        return await guarded(request, lambda: gather_alerts(redis, time.time()))
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

@@ -10,8 +10,8 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from vigie.ops import LagReading, PartitionLag
-from vigie.stats import (
+from kernel.ops import LagReading, PartitionLag
+from kernel.stats import (
     FEEDS_KEY,
     RECENT_ALERTS,
     RECENT_DEAD,

@@ -131,8 +131,8 @@ def test_offsets_commit_only_contiguous_handled_records() -> None:
     ("casualties", "lang", "expected"),
     [
         (Casualties(killed=12, wounded=30), "en", "12 killed, 30 wounded"),
-        (Casualties(killed=12, approximate=True), "fr", "au moins 12 tués"),
-        (Casualties(killed=735, group="civils"), "fr", "735 tués (civils)"),
+        (Casualties(killed=12, approximate=True), "fr", "au moins 12 morts"),
+        (Casualties(killed=735, group="civils"), "fr", "735 morts (civils)"),
         (Casualties(), "en", ""),
     ],
 )

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import feedparser
 import pytest
 
-from ingest.items import MAX_SUMMARY_CHARS, WireItem, parse_time, stable_item_id
+from ingest.items import MAX_SUMMARY_CHARS, WireItem, stable_item_id
 from ingest.normalize import content_hash, entry_to_item, strip_html
+from kernel.clock import parse_time
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Wire</title><language>fr</language>

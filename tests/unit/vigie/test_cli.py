@@ -32,3 +32,9 @@ def test_up_refuses_a_missing_feeds_file(tmp_path, capsys) -> None:  # type: ign
     code = main(["--data-dir", str(tmp_path), "up", "--feeds", str(tmp_path / "none.yaml")])
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_subcommand_help_lists_the_data_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["up", "--help"])
+    assert "--data-dir" in capsys.readouterr().out

@@ -35,7 +35,7 @@ def exported_names() -> set[str]:
     """Every sample name the Vigie processes can export, Faust's sensor included."""
     import faust
 
-    from vigie.ops import install_faust_sensor
+    from kernel.ops import install_faust_sensor
 
     for module in ("ingest.metrics", "streams.metrics", "alerts.metrics"):
         importlib.import_module(module)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from vigie.ops import LagReading, partition_lag
+from kernel.ops import LagReading, partition_lag
 from vigie.web.status import (
     dead_row,
     feed_items_stat,

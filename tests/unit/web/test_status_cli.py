@@ -112,3 +112,21 @@ def test_status_without_a_stack_says_how_to_start_one(
     captured = capsys.readouterr()
     assert "vigie up" in captured.err
     assert captured.out == ""
+
+
+def test_narrow_terminals_wrap_headlines_instead_of_cutting_them() -> None:
+    import copy
+
+    status = copy.deepcopy(STATUS)
+    long = "Mosul: at least 12 killed and 30 wounded in a car bomb near the old market"
+    status["alerts"][0]["headline"]["en"] = long
+    console = Console(width=80, record=True, color_system=None)
+    console.print(render(status))
+    assert "old market" in console.export_text()  # wrapped onto its own line, not cut
+
+
+def test_the_width_is_the_terminal_one_even_when_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vigie.cli.status import terminal_width
+
+    monkeypatch.setenv("COLUMNS", "213")
+    assert terminal_width() == 213

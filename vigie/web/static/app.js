@@ -1,10 +1,19 @@
 // Vigie status page: polls api/status and redraws. No framework, nothing from a CDN.
 // Feed and alert text comes from the outside world: it is only ever set as textContent.
+// Vigie console: polls api/status and api/alerts and redraws; manages subscriptions and
+// silences through the API. No framework, nothing loaded from outside the page's origin.
+// Feed and alert text comes from the outside world: it is only ever set as text.
 "use strict";
 
+import { AlertSource, renderDetail } from "./alerts.js";
+import { KINDS, TOKEN_KEY, absolute, authHeaders, el, relative, svg, time, toll } from "./dom.js";
+import { WorldMap } from "./map.js";
+import { Silences } from "./silences.js";
+import { Subscriptions } from "./subscriptions.js";
+
 const REFRESH_MS = 5000;
-// The API token, when the stack has one: asked once, kept for this browser tab's session only.
-const TOKEN_KEY = "vigie.api_token";
+// Subscriptions and silences change only when someone changes them: read less often.
+const CONFIG_REFRESH_MS = 30000;
 const STATS = [
   ["items", "items"],
   ["detections", "detections"],
@@ -12,65 +21,29 @@ const STATS = [
   ["deliveries", "deliveries"],
   ["dead", "dead letters"],
 ];
-const KINDS = { city_capture: "capture", casualty_report: "casualties" };
-const SVG_NS = "http://www.w3.org/2000/svg";
+// What the footer calls each URL of the stack (`metrics_<process>` for the rest).
+const URL_LABELS = { status: "this page", demo_feeds: "demo feeds", metrics_broker: "broker metrics" };
 
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value !== null && value !== undefined) node.setAttribute(name, String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === undefined) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-function absolute(seconds) {
-  return seconds ? new Date(seconds * 1000).toISOString().replace(".000", "") : "";
-}
-
-function toSeconds(value) {
-  if (value === null || value === undefined || value === "") return null;
-  if (typeof value === "number") return value;
-  const parsed = Date.parse(value);
-  return Number.isNaN(parsed) ? null : parsed / 1000;
-}
-
-function relative(value, now) {
-  const seconds = toSeconds(value);
-  if (seconds === null) return "—";
-  const delta = Math.round(seconds - now);
-  const size = Math.abs(delta);
-  if (size < 1) return "just now";
-  const text =
-    size < 60 ? `${size} s` : size < 3600 ? `${Math.round(size / 60)} min` : `${(size / 3600).toFixed(1)} h`;
-  return delta >= 0 ? `in ${text}` : `${text} ago`;
-}
-
-function time(value, now) {
-  return el("time", { datetime: absolute(toSeconds(value)), title: absolute(toSeconds(value)) }, relative(value, now));
-}
-
-function sparkline(counts) {
+// Per-minute counts as bars on a square-root scale: one burst (a feed's first poll) no longer
+// flattens every other minute to nothing; any non-zero minute stays visible.
+export function sparkline(counts) {
   const width = 180;
   const height = 36;
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("class", "spark");
-  svg.setAttribute("role", "img");
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "spark", role: "img" });
   const peak = Math.max(1, ...counts);
-  const step = counts.length > 1 ? width / (counts.length - 1) : width;
-  const points = counts.map((count, i) => `${(i * step).toFixed(1)},${(height - 2 - (count / peak) * (height - 4)).toFixed(1)}`);
-  const area = document.createElementNS(SVG_NS, "polygon");
-  area.setAttribute("points", `0,${height} ${points.join(" ")} ${width},${height}`);
-  area.setAttribute("class", "area");
-  const line = document.createElementNS(SVG_NS, "polyline");
-  line.setAttribute("points", points.join(" "));
-  line.setAttribute("class", "line");
-  svg.append(area, line);
-  return svg;
+  const step = width / Math.max(1, counts.length);
+  counts.forEach((count, i) => {
+    if (!count) return;
+    const tall = Math.max(2, Math.sqrt(count / peak) * (height - 2));
+    chart.append(
+      svg("rect", { x: (i * step).toFixed(1), y: (height - tall).toFixed(1), width: Math.max(1, step - 0.6).toFixed(1), height: tall.toFixed(1), class: "bar" }),
+    );
+  });
+  chart.append(svg("line", { x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5, class: "base" }));
+  const title = svg("title");
+  title.textContent = `per minute, last ${counts.length} min; peak ${peak} (square-root scale)`;
+  chart.append(title);
+  return chart;
 }
 
 function replaceRows(tableId, rows, emptyText, columns) {
@@ -88,6 +61,7 @@ function renderThroughput(throughput) {
       el("div", { class: "label" }, label),
       el("div", { class: "value" }, total.toLocaleString("en")),
       sparkline(counts),
+      el("div", { class: "axis" }, el("span", {}, "−60 min"), el("span", {}, total ? `peak ${Math.max(...counts)}/min` : ""), el("span", {}, "now")),
     );
   });
   document.getElementById("throughput-cards").replaceChildren(...cards);
@@ -116,23 +90,15 @@ function renderFeeds(feeds, now) {
   replaceRows("feeds", rows, "no feed polled yet", 9);
 }
 
-function toll(alert) {
-  const parts = [];
-  const about = alert.approximate ? "~" : "";
-  if (alert.killed !== null && alert.killed !== undefined) parts.push(`${about}${alert.killed} killed`);
-  if (alert.wounded !== null && alert.wounded !== undefined) parts.push(`${about}${alert.wounded} wounded`);
-  return parts.join(", ") || "—";
-}
-
 function renderAlerts(alerts, now) {
   const rows = alerts.map((alert) => {
     const place = alert.country ? `${alert.place} (${alert.country})` : alert.place;
     const sources = alert.sources.map((source) =>
       el("li", {}, source.url ? el("a", { href: source.url, rel: "noreferrer" }, source.source) : source.source, ` ${source.lang}`),
     );
-    return el(
+    const row = el(
       "tr",
-      { "data-alert-id": alert.id, "data-revision": alert.revision },
+      { "data-alert-id": alert.id, "data-revision": alert.revision, class: "clickable", title: "show the detail" },
       el("td", {}, time(alert.first_seen, now)),
       el(
         "td",
@@ -151,6 +117,10 @@ function renderAlerts(alerts, now) {
       ),
       el("td", {}, el("ul", { class: "sources" }, ...sources)),
     );
+    row.addEventListener("click", (event) => {
+      if (!event.target.closest("a")) openDetail(alert.id);
+    });
+    return row;
   });
   replaceRows("alerts", rows, "no alert yet", 6);
 }
@@ -191,10 +161,16 @@ function renderDead(dead, now) {
   replaceRows("dead", rows, "none", 5);
 }
 
+export function urlLabel(name) {
+  if (URL_LABELS[name]) return URL_LABELS[name];
+  if (name.startsWith("metrics_")) return `${name.slice("metrics_".length)} metrics`;
+  return name.replaceAll("_", " ");
+}
+
 function renderEndpoints(urls) {
   const links = Object.entries(urls)
     .sort()
-    .map(([name, url]) => el("a", { href: url }, name.replace("metrics_", "metrics: ")));
+    .map(([name, url]) => el("a", { href: url, title: url, "data-url": name }, urlLabel(name)));
   document.getElementById("endpoints").replaceChildren(...links);
 }
 
@@ -202,11 +178,6 @@ function setConnection(state, text) {
   const node = document.getElementById("connection");
   node.dataset.state = state;
   node.textContent = text;
-}
-
-function authHeaders() {
-  const token = window.sessionStorage.getItem(TOKEN_KEY);
-  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 function askForToken(wrong) {
@@ -226,6 +197,7 @@ function onTokenSubmitted(event) {
   window.sessionStorage.setItem(TOKEN_KEY, token);
   input.value = "";
   document.getElementById("token-form").hidden = true;
+  configReadAt = 0;
   setConnection("connecting", "connecting…");
   refresh();
 }
@@ -252,6 +224,12 @@ async function refresh() {
     renderLag(data.lag, now);
     renderDead(data.dead, now);
     renderEndpoints(data.urls);
+    await refreshAlerts(now);
+    if (Date.now() - configReadAt >= CONFIG_REFRESH_MS) {
+      configReadAt = Date.now();
+      subscriptions.refresh();
+      silences.refresh(now);
+    }
     document.getElementById("updated").textContent = `updated ${absolute(now)}`;
     setConnection("live", "live");
     document.body.dataset.loaded = "true";
@@ -262,5 +240,51 @@ async function refresh() {
   }
 }
 
+// ---- the console: map, detail, subscriptions, silences ----
+
+const source = new AlertSource();
+let consoleAlerts = [];
+let configReadAt = 0;
+const map = new WorldMap(document.getElementById("map-section"), (id) => openDetail(id));
+const subscriptions = new Subscriptions(document.getElementById("subscriptions-section"));
+const silences = new Silences(document.getElementById("silences-section"));
+const dialog = document.getElementById("alert-detail");
+
+async function refreshAlerts(now) {
+  try {
+    const { from, alerts } = await source.list(now);
+    consoleAlerts = alerts;
+    map.update(alerts, now);
+    document.getElementById("map-section").dataset.from = from;
+  } catch (error) {
+    document.querySelector("#map-section .map-note").textContent = `cannot read the alerts: ${error.message}`;
+  }
+}
+
+async function openDetail(id) {
+  const row = consoleAlerts.find((alert) => alert.id === id);
+  if (!row) return;
+  const alert = await source.detail(row);
+  renderDetail(dialog.querySelector(".detail-body"), alert, Date.now() / 1000, (like) => {
+    dialog.close();
+    silences.prefill(like);
+  });
+  dialog.dataset.alertId = id;
+  if (!dialog.open) dialog.showModal();
+}
+
+dialog.querySelector(".close").addEventListener("click", () => dialog.close());
+dialog.addEventListener("click", (event) => {
+  if (event.target === dialog) dialog.close();
+});
+document.addEventListener("vigie:token-refused", () => {
+  if (document.getElementById("token-form").hidden) askForToken(window.sessionStorage.getItem(TOKEN_KEY) !== null);
+});
 document.getElementById("token-form").addEventListener("submit", onTokenSubmitted);
+map
+  .load()
+  .catch((error) => {
+    document.querySelector("#map-section .map-note").textContent = `cannot draw the map: ${error.message}`;
+  })
+  .finally(() => map.draw());
 refresh();

@@ -16,7 +16,7 @@ import json
 import time
 from typing import Any
 
-from vigie.contracts import redis_key
+from kernel.contracts import redis_key
 
 STATS_TTL_S = 2 * 3600
 RECENT_KEEP = 50

@@ -1,0 +1,379 @@
+"""The console in a real browser (Debian's Chromium, headless) during `vigie up --demo` with a
+token: the map puts the demo's alerts where they happened, a point opens the alert's detail,
+a subscription is created, edited, paused and test-sent to a local receiver, a message template
+is previewed, refused when misspelt and test-sent, and a silence made in the page stops an alert. The README's screenshots
+are these tests' artifacts (test-artifacts/console-*.png)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+import redis
+
+from alerts.silence_store import silenced_key
+from alerts.testing import produce_alerts, sample_alert
+from tests.integration.stack import RunningStack, start_stack, vigie_env, wait_until
+from tests.integration.test_status_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, answers
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+TOKEN = "console-page-test-token-0123456789"
+SHOWN_WITHIN_MS = 90_000
+
+
+class Receiver(ThreadingHTTPServer):
+    """A webhook target on 127.0.0.1 that keeps every JSON body it gets."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                receiver.bodies.append(json.loads(self.rfile.read(length)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    def url(self) -> str:
+        return f"webhook+http://127.0.0.1:{self.server_address[1]}/hook"
+
+    def alert_ids(self) -> list[str]:
+        return [body["alert"]["id"] for body in self.bodies]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    data_dir = tmp_path_factory.mktemp("console") / "stack"
+    env = vigie_env(data_dir, VIGIE_API_TOKEN=TOKEN)
+    running = start_stack(data_dir, "--demo", "--no-console", "--run-for", "900", env=env)
+    try:
+        wait_until(lambda: answers(running.state()["urls"]["status"] + "healthz"), 60)
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def page(stack: RunningStack) -> Iterator[Any]:
+    """One page of the console, the token given once in its form."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium (`make browser`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        outside: list[str] = []
+        status_url = stack.state()["urls"]["status"]
+        page.on(
+            "request",
+            lambda request: (
+                None if request.url.startswith(status_url) else outside.append(request.url)
+            ),
+        )
+        page.goto(status_url)
+        page.wait_for_selector("#token-form:not([hidden])", timeout=30_000)
+        page.fill("#token-input", TOKEN)
+        page.click("#token-form button[type=submit]")
+        page.wait_for_selector("#map .point", timeout=SHOWN_WITHIN_MS)
+        yield page
+        # The page loads nothing from outside its own origin.
+        assert [url for url in outside if not url.startswith(("data:", "about:"))] == []
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_open(page: Any) -> Iterator[None]:
+    """A test that fails with the detail open must not block the clicks of the next one."""
+    yield
+    page.evaluate("() => document.getElementById('alert-detail').close()")
+
+
+def test_the_map_shows_the_demo_alerts_where_they_happened(page: Any) -> None:
+    assert int(page.locator("#map-section").get_attribute("data-outlines")) > 150
+    # Aleppo's point lies inside Syria's outline, Mogadishu's inside Somalia's.
+    page.wait_for_function(
+        """() => ['Aleppo', 'Mogadishu'].every(place => [...document.querySelectorAll(
+               '#alerts tr[data-alert-id] .place')].some(cell => cell.textContent.startsWith(place))
+             && document.querySelector(`#map .point[data-alert-id="${
+               [...document.querySelectorAll('#alerts tr[data-alert-id]')].find(row =>
+                 row.querySelector('.place').textContent.startsWith(place)).dataset.alertId}"]`))""",
+        timeout=SHOWN_WITHIN_MS,
+    )
+    inside = page.evaluate(
+        """() => {
+          const alerts = [...document.querySelectorAll('#alerts tr[data-alert-id]')];
+          const result = {};
+          for (const [place, country] of [['Aleppo', 'Syria'], ['Mogadishu', 'Somalia']]) {
+            const row = alerts.find(r => r.querySelector('.place').textContent.startsWith(place));
+            const point = document.querySelector(`#map .point[data-alert-id="${row.dataset.alertId}"]`);
+            const p = point.getBoundingClientRect();
+            const c = document.querySelector(`#map path[data-country="${country}"]`).getBoundingClientRect();
+            const x = p.x + p.width / 2, y = p.y + p.height / 2;
+            result[place] = x >= c.left && x <= c.right && y >= c.top && y <= c.bottom;
+          }
+          return result;
+        }"""
+    )
+    assert inside == {"Aleppo": True, "Mogadishu": True}
+    assert page.locator("#map .point.casualty_report").count() >= 1
+    assert page.locator("#map .point.status-disputed").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#map-section").screenshot(path=str(ARTIFACTS / "console-map.png"))
+
+
+def test_a_point_opens_the_alert_detail(page: Any) -> None:
+    row = page.locator("#alerts tr[data-alert-id]", has_text="Mogadishu").first
+    alert_id = row.get_attribute("data-alert-id")
+    # The English wire reports it after the French one: wait until both are behind the alert.
+    page.wait_for_function(
+        "id => document.querySelectorAll(`#alerts tr[data-alert-id='${id}'] ul.sources li`).length"
+        " === 2",
+        arg=alert_id,
+        timeout=SHOWN_WITHIN_MS,
+    )
+    page.locator(f'#map .point[data-alert-id="{alert_id}"]').click()
+    detail = page.locator("#alert-detail[open]")
+    detail.wait_for(timeout=30_000)
+    assert "Mogadishu" in detail.locator(".headline-en").inner_text()
+    assert "Mogadiscio" in detail.locator(".headline-fr").inner_text()
+    assert "9 killed" in detail.locator(".facts").inner_text()
+    languages = detail.locator(".detail-sources .lang").all_text_contents()
+    assert sorted(languages) == ["en", "fr"]
+    assert detail.locator(".detail-sources time").count() == 2
+    assert detail.locator(".evidence blockquote").first.inner_text().strip()
+    page.screenshot(path=str(ARTIFACTS / "console-detail.png"))
+    detail.locator(".close").click()
+
+
+def test_a_subscription_is_created_edited_paused_and_test_sent(
+    page: Any, receiver: Receiver
+) -> None:
+    form = page.locator("#subscription-form")
+    form.locator("[name=channel]").fill(receiver.url())
+    form.locator("[name=name]").fill("ops desk")
+    form.locator("[name=countries]").fill("Syria")
+    form.locator("button[type=submit]").click()
+    # The API's 422 is shown next to the field it is about.
+    error = form.locator('[data-error-for="countries"]')
+    error.wait_for(timeout=30_000)
+    assert "ISO 3166" in error.inner_text()
+
+    form.locator("[name=countries]").fill("SY, IQ")
+    form.locator("button[type=submit]").click()
+    row = page.locator("#subscriptions tr[data-subscription-id]", has_text="ops desk")
+    row.wait_for(timeout=30_000)
+    assert "SY IQ" in row.inner_text()
+
+    row.locator("button.edit").click()
+    form.locator("[name=name]").fill("ops desk (night)")
+    form.locator("input[name=kinds][value=city_capture]").check()
+    form.locator("button[type=submit]").click()
+    row = page.locator("#subscriptions tr[data-subscription-id]", has_text="ops desk (night)")
+    row.wait_for(timeout=30_000)
+    assert "capture" in row.inner_text()
+
+    row.locator("button.pause").click()
+    page.wait_for_selector("#subscriptions tr[data-paused=true]", timeout=30_000)
+    row.locator("button.test").click()
+    page.wait_for_selector("#test-result[data-state=ok]", timeout=20_000)
+    assert "Palmyr" in page.locator("#test-result pre").inner_text()
+    assert receiver.alert_ids() == ["vigie-test"]
+    row.locator("button.pause").click()
+    page.wait_for_selector("#subscriptions tr[data-paused=false]", timeout=30_000)
+    page.locator("#subscriptions-section").screenshot(
+        path=str(ARTIFACTS / "console-subscriptions.png")
+    )
+
+
+def test_a_template_is_previewed_refused_saved_and_test_sent(page: Any, receiver: Receiver) -> None:
+    form = page.locator("#subscription-form")
+    form.locator("button.cancel").click()
+    form.locator("[name=channel]").fill(receiver.url())
+    form.locator("[name=name]").fill("chat line")
+    # A misspelt name: the live preview says so, and so does the API's 422 on save.
+    form.locator("[name=template_body]").fill("{{ alert.plase.name }}")
+    preview = page.locator("#template-preview")
+    page.wait_for_selector("#template-preview[data-state=invalid]", timeout=30_000)
+    assert "template.body: unknown variable" in preview.inner_text()
+    form.locator("button[type=submit]").click()
+    error = form.locator('[data-error-for="template.body"]')
+    error.wait_for(timeout=30_000)
+    assert "plase" in error.inner_text()
+
+    form.locator("[name=template_title]").fill("{{ alert.place.name }}: {{ alert.kind_label }}")
+    form.locator("[name=template_body]").fill(
+        "{{ alert.title }} via {{ alert.sources | map(attribute='name') | join(', ') }}"
+    )
+    form.locator("button.preview").click()
+    page.wait_for_selector("#template-preview[data-state=ready]", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#template-preview').innerText.includes('via vigie-test')",
+        timeout=30_000,
+    )
+    assert preview.locator(".preview-title").inner_text() == "Tadmur: City captured"
+    form.locator("[name=lang]").select_option("fr")
+    page.wait_for_function(
+        "() => document.querySelector('#template-preview .preview-title')"
+        "?.innerText === 'Tadmur: Prise de ville'",
+        timeout=30_000,
+    )
+    assert "Palmyre" in preview.locator("pre").inner_text()
+    form.locator("#template-fields").screenshot(path=str(ARTIFACTS / "console-template.png"))
+
+    form.locator("button[type=submit]").click()
+    row = page.locator("#subscriptions tr[data-subscription-id]", has_text="chat line")
+    row.wait_for(timeout=30_000)
+    assert "own template" in row.inner_text()
+    sent = len(receiver.bodies)
+    row.locator("button.test").click()
+    wait_until(lambda: len(receiver.bodies) > sent, 30)
+    body = receiver.bodies[-1]
+    assert body["title"] == "Tadmur: Prise de ville"
+    assert (
+        body["text"].startswith("TEST de Vigie : Palmyre reprise")
+        and "via vigie-test" in body["text"]
+    )
+    assert body["alert"]["id"] == "vigie-test"
+
+    # Editing shows the saved template; clearing both fields removes it.
+    row.locator("button.edit").click()
+    assert form.locator("[name=template_title]").input_value().startswith("{{ alert.place.name }}")
+    form.locator("[name=template_title]").fill("")
+    form.locator("[name=template_body]").fill("")
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#subscriptions tr')]"
+        ".some((row) => row.innerText.includes('chat line') && !row.innerText.includes('own template'))",
+        timeout=30_000,
+    )
+
+
+def test_a_silence_made_in_the_page_stops_an_alert(
+    page: Any, stack: RunningStack, receiver: Receiver
+) -> None:
+    form = page.locator("#silence-form")
+    matcher = form.locator(".matcher").first
+    matcher.locator("[name=matcher-name]").select_option("place")
+    matcher.locator("[name=matcher-value]").fill("Raqqa")
+    form.locator("button[type=submit]").click()  # no comment: refused next to the field
+    form.locator('[data-error-for="comment"]').wait_for(timeout=30_000)
+    form.locator("[name=comment]").fill("drill: Raqqa reports are exercises today")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#silences tr[data-state=active]", timeout=30_000)
+
+    state = stack.state()
+    alerts = (
+        sample_alert("silenced-raqqa", place="Raqqa", country="SY"),
+        sample_alert("delivered-idlib", place="Idlib", country="SY"),
+    )
+    # Playwright's loop runs in this thread: the producer gets its own.
+    producer = threading.Thread(
+        target=lambda: asyncio.run(produce_alerts(state["kafka_bootstrap"], *alerts))
+    )
+    producer.start()
+    producer.join(60)
+    wait_until(lambda: "delivered-idlib" in receiver.alert_ids(), 60)
+    client = redis.Redis.from_url(state["redis_url"])
+    try:
+        silence_id = page.locator("#silences tr[data-state=active]").get_attribute(
+            "data-silence-id"
+        )
+        assert client.get(silenced_key("silenced-raqqa", 0)) == silence_id.encode()
+    finally:
+        client.close()
+    assert "silenced-raqqa" not in receiver.alert_ids()
+
+    page.locator("#silences tr[data-state=active] button.expire").click()
+    page.wait_for_selector("#silences tr[data-state=expired]", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
+
+
+HISTORY_RECORD = {
+    "id": "hist-1",
+    "revision": 1,
+    "kind": "casualty_report",
+    "status": "reported",
+    "reason": "toll_update",
+    "place": {"name": "Alep", "canonical": "Aleppo", "country": "SY", "lat": 36.2, "lon": 37.16},
+    "killed": 12,
+    "wounded": None,
+    "approximate": False,
+    "headline": {"fr": "Alep (SY) : 12 morts", "en": "Aleppo (SY): 12 killed"},
+    "first_seen": None,  # set to now by the test
+    "updated": None,
+}
+
+
+def test_the_history_api_is_used_when_the_stack_has_one(page: Any) -> None:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).isoformat()
+    summary = {**HISTORY_RECORD, "first_seen": now, "updated": now}
+    detail = {
+        **summary,
+        "revisions": [
+            {
+                "revision": 0,
+                "reason": "new",
+                "killed": 5,
+                "updated": now,
+                "evidence": {"text": "Five were killed in Aleppo."},
+            },
+            {
+                "revision": 1,
+                "reason": "toll_update",
+                "killed": 12,
+                "updated": now,
+                "evidence": {"text": "The toll in Aleppo rose to 12."},
+            },
+        ],
+        "sources": [
+            {"feed": "fil-monde-fr", "lang": "fr", "url": "", "title": "", "published_at": now}
+        ],
+    }
+
+    def answer(body: object) -> Any:
+        return lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(body)
+        )
+
+    page.route("**/api/v1/alerts?*", answer({"alerts": [summary], "next_cursor": None}))
+    page.route("**/api/v1/alerts/hist-1", answer(detail))
+    try:
+        page.reload()
+        page.wait_for_selector("#map-section[data-from=history]", timeout=30_000)
+        page.locator('#map .point[data-alert-id="hist-1"]').click()
+        shown = page.locator("#alert-detail[open]")
+        shown.wait_for(timeout=30_000)
+        assert shown.locator(".evidence blockquote").all_inner_texts() == [
+            "Five were killed in Aleppo.",
+            "The toll in Aleppo rose to 12.",
+        ]
+        assert shown.locator(".revisions tbody tr").count() == 2
+        shown.locator(".close").click()
+    finally:
+        page.unroute("**/api/v1/alerts?*")
+        page.unroute("**/api/v1/alerts/hist-1")
