@@ -42,6 +42,8 @@ bench: $(STAMP)
 	$(PY) bench/bench_dedup.py
 	$(PY) bench/bench_delivery.py
 	$(PY) bench/pipeline.py
+	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_latency.py
 
 clean:
 	rm -rf $(VENV) .vigie .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+
+from ingest.freshness import parse_retry_after
+
+__all__ = ["backoff_delay", "parse_retry_after"]
 
 
 def backoff_delay(
@@ -27,22 +29,3 @@ def backoff_delay(
     if retry_after_s is not None:
         delay = max(delay, retry_after_s)
     return max(0.0, min(delay, max_s))
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """A ``Retry-After`` header (delta seconds or HTTP date) as seconds from ``now``; ``None`` if unreadable."""
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    moment = now or datetime.now(UTC)
-    return max(0.0, (when - moment).total_seconds())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -123,14 +124,21 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         *,
         resolver: Resolver = system_resolver,
         limits: httpx.Limits | None = None,
-        verify: bool = True,
+        verify: bool | ssl.SSLContext = True,
     ) -> None:
         limits = limits or httpx.Limits()
+        # One TLS context for both layers (and for many transports when the caller shares it):
+        # loading the CA bundle is the costly part of a transport.
+        context = (
+            verify
+            if isinstance(verify, ssl.SSLContext)
+            else httpx.create_ssl_context(verify=verify, trust_env=False)
+        )
         # No proxy from the environment: a proxy would make the connection, not the guard.
-        super().__init__(verify=verify, limits=limits, trust_env=False)
+        super().__init__(verify=context, limits=limits, trust_env=False)
         # httpx has no argument for the network backend: give its pool one that checks.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            ssl_context=context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

@@ -54,12 +54,52 @@ class ItemPublisher:
         """Wait until every queued record is acknowledged."""
         self._producer.flush(timeout)
 
-    async def publish(self, items: list[WireItem]) -> int:
-        """``publish_sync`` off the event loop."""
+    async def publish(self, items: list[WireItem], timeout: float = 30.0) -> int:
+        """Send items and return once the broker acknowledged every one; raise when one failed.
+
+        The records are queued from a worker thread (a first send may wait for metadata) and
+        the acknowledgements arrive as callbacks: many polls publish at once, and no thread
+        sits in ``flush`` waiting for other polls' records.
+        """
         if not items:
             return 0
-        return await asyncio.to_thread(self.publish_sync, items)
+        loop = asyncio.get_running_loop()
+        futures = await asyncio.to_thread(self._send_all, items)
+        acks = []
+        for future in futures:
+            ack: asyncio.Future[None] = loop.create_future()
+            future.add_callback(_settle, loop, ack)
+            future.add_errback(_settle_error, loop, ack)
+            acks.append(ack)
+        async with asyncio.timeout(timeout):
+            await asyncio.gather(*acks)
+        return len(acks)
+
+    def _send_all(self, items: list[WireItem]) -> list[Any]:
+        return [
+            self._producer.send(self.topic, key=item.id.encode("utf-8"), value=encode_item(item))
+            for item in items
+        ]
 
     def close(self) -> None:
         """Flush and close the producer."""
         self._producer.close(timeout=10)
+
+
+def _settle(loop: asyncio.AbstractEventLoop, ack: asyncio.Future[None], _metadata: Any) -> None:
+    loop.call_soon_threadsafe(_resolve, ack, None)
+
+
+def _settle_error(
+    loop: asyncio.AbstractEventLoop, ack: asyncio.Future[None], error: BaseException
+) -> None:
+    loop.call_soon_threadsafe(_resolve, ack, error)
+
+
+def _resolve(ack: asyncio.Future[None], error: BaseException | None) -> None:
+    if ack.done():
+        return
+    if error is None:
+        ack.set_result(None)
+    else:
+        ack.set_exception(error)

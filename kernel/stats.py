@@ -62,11 +62,16 @@ def recent_key(name: str) -> str:
 
 async def bump(redis: Any, name: str, amount: int = 1, now: float | None = None) -> None:
     """Add ``amount`` to the counter ``name`` for the current minute."""
-    key = stat_key(name, minute_of(now))
     pipe = redis.pipeline(transaction=False)
+    queue_bump(pipe, name, amount, now)
+    await pipe.execute()
+
+
+def queue_bump(pipe: Any, name: str, amount: int = 1, now: float | None = None) -> None:
+    """``bump`` as commands queued on ``pipe``, for a caller with more to send."""
+    key = stat_key(name, minute_of(now))
     pipe.incrby(key, amount)
     pipe.expire(key, STATS_TTL_S)
-    await pipe.execute()
 
 
 async def push_recent(

@@ -1,8 +1,9 @@
 """The Faust application of the stream workers: ``vigie.items`` -> detect -> dedup -> alerts.
 
 Every detection goes to ``vigie.events`` (audit and replay); what dedup lets through goes to
-``vigie.alerts`` keyed by alert id. Each send waits for the broker's acknowledgement before
-the item's offset can be committed, so a crash re-processes the item (at-least-once) and
+``vigie.alerts`` keyed by alert id. An item's sends are acknowledged by the broker (waited
+for together, not one after the other) before the agent takes the next item and its offset
+can be committed, so a crash re-processes the item (at-least-once) and
 the dedup store answers the same alert again (idempotent), never a new one.
 """
 
@@ -74,13 +75,18 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
     alerts = app.topic(TOPIC_ALERTS, key_serializer="raw", value_serializer="raw")
     state: dict[str, Any] = {"ready": False}
 
-    async def send_event(event: DetectedEvent) -> None:
-        pending = await events.send(key=event.id.encode(), value=_encode(event.to_dict()))
-        await pending
-
-    async def send_alert(alert: Alert) -> None:
-        pending = await alerts.send(key=alert.id.encode(), value=_encode(alert.to_dict()))
-        await pending
+    async def send_all(outcome_events: list[DetectedEvent], outcome_alerts: list[Alert]) -> None:
+        """Send an item's events and alerts, then wait for all their acknowledgements at once."""
+        pending = [
+            await events.send(key=event.id.encode(), value=_encode(event.to_dict()))
+            for event in outcome_events
+        ]
+        pending += [
+            await alerts.send(key=alert.id.encode(), value=_encode(alert.to_dict()))
+            for alert in outcome_alerts
+        ]
+        if pending:
+            await asyncio.gather(*pending)
 
     @app.agent(items, name="detect")
     async def detect_agent(stream: Any) -> None:
@@ -91,10 +97,9 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
         try:
             async for raw in stream:
                 outcome = await with_retries(processor.process, raw)
-                for event in outcome.events:
-                    await send_event(event)
+                # The item's offset is committed only after this returns: acknowledged sends.
+                await send_all(outcome.events, outcome.alerts)
                 for alert in outcome.alerts:
-                    await send_alert(alert)
                     await with_retries(processor.record_alert, alert)
         finally:
             await client.aclose()

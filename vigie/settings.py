@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     user_agent: str = "Vigie/0.1 (+https://github.com/vigie-alerts/vigie)"
     seen_ttl_days: int = Field(default=30, ge=1)
+    # Polls running at once in one ingest process, and at most this many per host (host:port).
+    poll_in_flight: int = Field(default=256, ge=1)
+    poll_per_host: int = Field(default=4, ge=1)
 
     # Streams / dedup
     capture_window_hours: float = Field(default=72.0, gt=0)

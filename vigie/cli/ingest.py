@@ -10,6 +10,9 @@ from typing import Any
 
 from vigie.settings import Settings
 
+#: Redis connections one ingest process keeps; each poll holds one for a round trip at a time.
+REDIS_CONNECTIONS = 64
+
 
 def register(subparsers: Any) -> None:
     """Add the ``ingest`` subcommand."""
@@ -60,13 +63,18 @@ async def _main(
 ) -> int:
     import redis.asyncio as aioredis
 
-    from ingest.poller import FeedError, FeedPoller, FetchLimits
+    from ingest.poller import FeedError, FeedPoller, FetchLimits, PollPool
     from ingest.publisher import ItemPublisher
     from kernel.ops import serve_ops
     from vigie.cli._common import stop_event_on_signals
 
     stop = stop_event_on_signals()
-    client = aioredis.from_url(redis_url)
+    # Polls wait their turn for a connection rather than fail when hundreds run at once.
+    client = aioredis.Redis(
+        connection_pool=aioredis.BlockingConnectionPool.from_url(
+            redis_url, max_connections=REDIS_CONNECTIONS, timeout=30
+        )
+    )
     publisher = ItemPublisher(bootstrap)
     limits = FetchLimits(
         connect_timeout_s=settings.connect_timeout_s,
@@ -76,7 +84,13 @@ async def _main(
         user_agent=settings.user_agent,
         seen_ttl_s=settings.seen_ttl_days * 86400,
     )
-    poller = FeedPoller(feeds, redis=client, publisher=publisher, limits=limits, egress=egress)
+    pool = PollPool(
+        max_in_flight=settings.poll_in_flight,
+        per_host=settings.poll_per_host,
+    )
+    poller = FeedPoller(
+        feeds, redis=client, publisher=publisher, limits=limits, egress=egress, pool=pool
+    )
     try:
         async with serve_ops(settings.ingest_metrics_port, process="ingest", host=settings.bind):
             if once:
