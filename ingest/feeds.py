@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from ingest.items import LANGUAGES
+from ingest.sources import DEFAULT_FORMAT, formats
 from kernel.errors import InputError
 
 DEFAULT_INTERVAL_S = 300.0
@@ -23,12 +24,14 @@ class FeedConfigError(InputError):
 
 @dataclass(frozen=True, slots=True)
 class FeedSpec:
-    """One feed to poll: its name (used in metrics and ids), URL, language and interval."""
+    """One feed to poll: its name (used in metrics and ids), URL, language, interval and
+    format (the kind of source that reads it: ``rss`` for RSS and Atom, the default)."""
 
     name: str
     url: str
     lang: str | None = None
     interval_s: float = DEFAULT_INTERVAL_S
+    format: str = DEFAULT_FORMAT
 
     @classmethod
     def from_dict(
@@ -38,7 +41,7 @@ class FeedSpec:
         where = f"feeds[{position}]"
         if not isinstance(data, dict):
             raise FeedConfigError(f"{where}: expected a mapping with 'name' and 'url'")
-        unknown = set(data) - {"name", "url", "lang", "interval"}
+        unknown = set(data) - {"name", "url", "lang", "interval", "format"}
         if unknown:
             raise FeedConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
         name = str(data.get("name") or "")
@@ -60,7 +63,10 @@ class FeedSpec:
             raise FeedConfigError(
                 f"{where} ({name}): 'interval' must be at least {MIN_INTERVAL_S}s"
             )
-        return cls(name=name, url=url, lang=lang, interval_s=interval)
+        format_ = str(data.get("format") or DEFAULT_FORMAT)
+        if format_ not in formats():
+            raise FeedConfigError(f"{where} ({name}): 'format' must be one of {formats()}")
+        return cls(name=name, url=url, lang=lang, interval_s=interval, format=format_)
 
 
 def parse_feeds(document: Any, default_interval: float = DEFAULT_INTERVAL_S) -> list[FeedSpec]:

@@ -15,8 +15,9 @@ from kafka import KafkaConsumer
 
 from ingest.egress import EgressPolicy
 from ingest.feeds import FeedSpec
-from ingest.poller import FeedError, FeedPoller, FetchLimits
+from ingest.poller import FeedPoller
 from ingest.publisher import ItemPublisher
+from ingest.sources.base import FeedError, FetchLimits
 from kernel.contracts import TOPIC_ITEMS
 from kernel.stats import feed_items_stat, feed_key, read_series
 from vigie.embedded.ports import free_port

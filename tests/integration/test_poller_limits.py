@@ -14,8 +14,9 @@ from aiohttp import web
 from ingest import metrics
 from ingest.egress import EgressPolicy
 from ingest.feeds import FeedSpec
-from ingest.poller import FeedError, FeedPoller, FetchLimits
+from ingest.poller import FeedPoller
 from ingest.publisher import ItemPublisher
+from ingest.sources.base import FeedError, FetchLimits
 from kernel.stats import feed_key
 
 #: The local test server is reached through the egress guard's allow-list, never around it.

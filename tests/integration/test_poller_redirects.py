@@ -14,8 +14,10 @@ from prometheus_client import REGISTRY
 
 from ingest.egress import EgressPolicy
 from ingest.feeds import FeedSpec
-from ingest.poller import MAX_REDIRECTS, FeedError, FeedPoller
+from ingest.poller import FeedPoller
 from ingest.publisher import ItemPublisher
+from ingest.sources.base import FeedError
+from ingest.sources.http import MAX_REDIRECTS
 from kernel.stats import feed_key
 
 pytestmark = pytest.mark.integration

@@ -63,8 +63,9 @@ async def _main(
 ) -> int:
     import redis.asyncio as aioredis
 
-    from ingest.poller import FeedError, FeedPoller, FetchLimits, PollPool
+    from ingest.poller import FeedPoller, PollPool
     from ingest.publisher import ItemPublisher
+    from ingest.sources.base import FeedError, FetchLimits
     from kernel.ops import serve_ops
     from vigie.cli._common import stop_event_on_signals
 

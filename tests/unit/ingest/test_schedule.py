@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from ingest.freshness import parse_max_age, parse_retry_after
-from ingest.poller import JITTER, MAX_BACKOFF_S, first_delay, host_of, next_delay
+from ingest.schedule import JITTER, MAX_BACKOFF_S, first_delay, next_delay
+from ingest.sources.http import host_of
 
 
 @pytest.mark.parametrize(

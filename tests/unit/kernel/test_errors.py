@@ -9,7 +9,7 @@ from alerts.silences import SilenceInvalid
 from alerts.subscriptions import SubscriptionInvalid
 from ingest.egress import EgressRefused
 from ingest.feeds import FeedConfigError
-from ingest.poller import FeedError
+from ingest.sources.base import FeedError
 from kernel.errors import InputError, StackError, VigieError
 from streams.processor import BadItem
 from streams.store import DedupConflict
