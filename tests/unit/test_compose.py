@@ -283,3 +283,9 @@ def test_image_copies_every_package_the_project_installs() -> None:
     }
     copied = {line.split()[1] for line in _dockerfile() if line.startswith("COPY ")}
     assert packages <= copied
+
+
+def test_git_ignores_the_virtual_environment_as_a_directory_or_a_link() -> None:
+    # ".venv/" matches only a directory: a worktree's link to a shared environment got committed.
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".venv" in ignored
