@@ -300,6 +300,43 @@ _POSSESSION = re.compile(
     r"|rétabli\w*\s+l'autorité\s+de\s+l'(?:é|e)tat\s+(?:à|dans|sur))",
     _I,
 )
+#: A flag raised over a town told as its capture: "hoisted the national flag in Knin", "the
+#: flag now flies over the town hall of X", "ont hissé le drapeau sur la citadelle de X", "le
+#: drapeau ... flotte depuis samedi sur la mairie de X". A building of the town's power may
+#: stand before the name; ceremonies, sport, embassies and flags at half-mast are not captures.
+_FLAG_BUILDING = (
+    r"(?:(?:the|la|le|l')\s*(?:[\w-]+\s+){0,2}?(?:town\s+hall|city\s+hall|citadel|fortress|"
+    r"castle|main\s+square|central\s+square|main\s+mosque|administration\s+building|"
+    r"government\s+building|governor'?s\s+(?:office|compound|residence)|police\s+station|"
+    r"district\s+headquarters|mairie|hôtel\s+de\s+ville|citadelle|forteresse|place\s+centrale|"
+    r"grande\s+place|grand-place|préfecture|gouvernorat|sous-préfecture|commissariat|"
+    r"bâtiment\s+administratif)\s+(?:of|in|de|d'|du)\s*)?"
+)
+_FLAG = re.compile(
+    r"\b(?P<verb>(?:(?:hoist(?:ed|s|ing)?|rais(?:ed|es|ing)|raise|planted|plants?|planting|"
+    r"unfurled|unfurls?|hiss\w*|plant(?:é|ée|és|ées|ent|ait|aient)|déploy\w*)\s+"
+    r"(?:(?:the|their|its|his|a|an|le|leur|leurs|son|les|un)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:flags?|banners?|drapeaux?|étendards?)(?:\s+[\w-]+){0,2}?"
+    r"|(?:flags?|drapeaux?)(?:\s+[\w-]+){0,4}?\s+(?:(?:now|again|once\s+again|once\s+more|finally|"
+    r"has\s+been|have\s+been|was|were|is|are|had\s+been|a\s+été|ont\s+été|avait\s+été|est|"
+    r"de\s+nouveau|à\s+nouveau|désormais|enfin)\s+)*"
+    r"(?:flies|flew|flying|fly|raised|hoisted|planted|unfurled|went\s+up|goes\s+up|flutters|"
+    r"fluttered|flott(?:e|ent|ait|aient)|hissée?s?|plantée?s?|déployée?s?))"
+    rf"\s+(?:(?:{_WHEN}|now|again|once\s+again|désormais|à\s+nouveau|de\s+nouveau|"
+    r"depuis\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier)(?:\s+(?:soir|matin))?)"
+    r"\s*,?\s*)*(?:over|in|at|above|atop|on\s+top\s+of|on|sur|dans|à|au-dessus\s+d[e'u]|au\s+cœur\s+d[e'u])"
+    rf"\s*{_FLAG_BUILDING})",
+    _I,
+)
+#: A flag that marks no capture: a ceremony, a match, an embassy, mourning, a protest.
+_FLAG_BLOCK = re.compile(
+    r"\b(?:ceremon\w+|cérémonie\w*|half-mast|half\s+staff|en\s+berne|embass\w+|ambassade\w*|"
+    r"consulat\w*|consulate\w*|stadium|stade|olympi\w+|match|tournament|tournoi|world\s+cup|"
+    r"coupe\s+du\s+monde|national\s+day|fête\s+nationale|independence\s+day|anniversar\w+|"
+    r"anniversaire|commemorat\w+|commémor\w+|parade|défilé|protest\w*|manifest\w+|supporters|"
+    r"fans|pride|rainbow|arc-en-ciel|summit|sommet|visit\w*|visite)\b",
+    _I,
+)
 _TROOPS_NAMED = re.compile(
     r"\b(?:troops|forces|soldiers|units|soldats|troupes|hommes|unités)\b", _I
 )
@@ -537,6 +574,7 @@ _TRIGGERS = {
     "capture.state_since": _STATE_SINCE,
     "capture.back_in": _BACK_IN,
     "capture.possession": _POSSESSION,
+    "capture.flag": _FLAG,
 }
 
 
@@ -694,6 +732,23 @@ def find_captures(
             capture = _active(sentence, place, None, loser, start, aux)
             if capture is not None:
                 found.setdefault(place.start, replace(capture, conceded=True))
+    for match in triggers["capture.flag"]:
+        if (
+            _in_spans(match.start(), titled)
+            or _FLAG_BLOCK.search(sentence)
+            or not (_ARMED.search(sentence) or _STATE_OK.search(match.group(0)))
+        ):
+            continue
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux):
+            continue
+        city = _city_after(sentence, match.end(), cities)
+        if city is None:
+            continue
+        actor = _subject(sentence, start)
+        capture = _active(sentence, city, actor, None, start, aux)
+        if capture is not None:
+            found.setdefault(city.start, capture)
     for match in triggers["capture.possessive"]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None

@@ -1,0 +1,87 @@
+"""Families the fifth blind batch exposed, one table each, with sentences written for these
+tests (none from the batch): flags over a town, states held since a day, entries told as a
+taking, appositions before "fell to", the French conditional, and their false alarms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from ingest.items import WireItem
+from streams.detectors import Detector
+from streams.events import DetectedEvent
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _events(detector: Detector, title: str, summary: str, lang: str) -> list[DetectedEvent]:
+    item = WireItem(id="blind5-family", source="test", title=title, summary=summary, lang=lang)
+    return detector.detect(item, now=NOW)
+
+
+def _captured(detector: Detector, title: str, summary: str, lang: str) -> list[str]:
+    return sorted(
+        event.place.name if event.place else ""
+        for event in _events(detector, title, summary, lang)
+        if event.kind == "city_capture"
+    )
+
+
+CAPTURES = [
+    # A flag raised over the town, or over the building of its power.
+    (
+        "Flag over Izium",
+        "The Ukrainian flag now flies over the town hall of Izium after Russian troops fled, "
+        "witnesses said.",
+        "en",
+        ["Izium"],
+    ),
+    (
+        "Mali",
+        "Government soldiers raised their flag over Kidal on Tuesday, the army said.",
+        "en",
+        ["Kidal"],
+    ),
+    ("Flag raised again over Bakhmut", "", "en", ["Bakhmut"]),
+    (
+        "Mali",
+        "Les soldats maliens ont hissé le drapeau national sur la mairie de Kidal mardi, selon "
+        "l'armée.",
+        "fr",
+        ["Kidal"],
+    ),
+    (
+        "Syrie",
+        "Le drapeau syrien flotte de nouveau sur la citadelle d'Alep, ont constaté des "
+        "journalistes de l'AFP.",
+        "fr",
+        ["Alep"],
+    ),
+]
+
+NOT_CAPTURES = [
+    # Flags at ceremonies, matches, embassies, in mourning.
+    ("Paris", "Soldiers raised the flag in Paris at a ceremony for Bastille Day.", "en"),
+    ("Kyiv", "Flags flew at half-mast in Kyiv on Sunday after the strike.", "en"),
+    ("Mali", "Le drapeau français a été hissé sur l'ambassade à Bamako.", "fr"),
+    ("Fans", "Fans raised the flag in Madrid after the match.", "en"),
+    (
+        "Fête nationale",
+        "Les militaires ont hissé le drapeau sur la place centrale de Dakar pour la fête "
+        "nationale.",
+        "fr",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "lang", "towns"), CAPTURES)
+def test_capture_families(
+    detector: Detector, title: str, summary: str, lang: str, towns: list[str]
+) -> None:
+    assert _captured(detector, title, summary, lang) == towns
+
+
+@pytest.mark.parametrize(("title", "summary", "lang"), NOT_CAPTURES)
+def test_capture_false_alarms(detector: Detector, title: str, summary: str, lang: str) -> None:
+    assert _captured(detector, title, summary, lang) == []
