@@ -216,6 +216,28 @@ _DENIED_OR_RUMOURED = re.compile(
     r"(?:a|ont)\s+nié|rumou?rs?|rumeurs?)\b",
     _I,
 )
+#: An entry into a town still fought over: "entered X, battle rages", "combats font rage".
+_ONGOING = re.compile(
+    r"\b(?:(?:fighting|battles?|clashes|street\s+fighting|gunfire|combats?|affrontements|"
+    r"échanges\s+de\s+tirs)\s+(?:[\w-]+\s+){0,3}?(?:rag(?:es|ed|ing|e)|continu\w+|"
+    r"went\s+on|goes\s+on|under\s+way|underway|font\s+rage|faisaient\s+rage|faisait\s+rage|"
+    r"se\s+poursuiv\w+)|(?:battle|fighting)\s+for\s+(?:the\s+)?(?:city|town|control)|"
+    r"(?:still|toujours)\s+(?:fighting|resisting|en\s+cours))\b",
+    _I,
+)
+#: A report told as false after it: "Reports that X had fallen were untrue".
+_HEARSAY_HEAD = re.compile(
+    r"\b(?:reports?|claims?|stories|allegations?|informations?|affirmations?|allégations?|"
+    r"bruits?)\s+(?:that|selon\s+lesquel\w+|d'après\s+lesquel\w+)",
+    _I,
+)
+_RUMOUR = re.compile(r"\b(?:rumou?rs?|rumeurs?)\b", _I)
+_FALSE_AFTER = re.compile(
+    r"\b(?:were|was|are|is|proved|proven|sont|était|étaient|est|se\s+sont\s+révélée?s?)\s+"
+    r"(?:\w+\s+)?(?:false|untrue|unfounded|baseless|wrong|incorrect|fausses?|faux|infondée?s?|"
+    r"sans\s+fondement|erronée?s?)\b",
+    _I,
+)
 _DENIAL_WORDS = ("den", "dismiss", "reject", "dément", "démenti", "nie", "nié", "rumo", "rumeur")
 #: An opening that dates the whole sentence in a past year: "En 2012, ...", "In 2014, ...".
 _OPENING_YEAR = re.compile(r"\s*(?:in|en|back\s+in|dès)\s+(?:\w+\s+)?(?:19|20)\d\d\s*$", _I)
@@ -442,6 +464,17 @@ _CITY_WORD_AFTER = re.compile(
 _EVENT_AFTER = re.compile(
     r"\s+(?-i:Marathon|Half\s+Marathon|Open|Masters|Grand\s+Prix|Classic|Derby|Cup|Trophy|"
     r"Festival|Film\s+Festival|Biennale|Tour|Rally|Sevens)\b"
+)
+#: A name set before "town of": "the Haitian town of X" names X, the word before is a modifier.
+_MODIFIES_CITY_NOUN = re.compile(r"\s+(?:town|city|village|ville|localité)\s+(?:of|de|d')", _I)
+#: A name that heads a person's title: "captured an Abu Sayyaf commander", "a capturé un chef
+#: Boko Haram" is a person taken, not a town.
+_PERSON_AFTER = re.compile(
+    r"(?:\s+(?-i:[A-Z][\w'-]+)){0,2}\s+(?:senior\s+|top\s+|local\s+)?(?:commanders?|leaders?|"
+    r"chiefs?|sub-leaders?|members?|militants?|suspects?|spokes(?:man|woman|person)|emirs?|"
+    r"bomb-?makers?|financiers?|operatives?|kidnappers?|ringleaders?|lieutenants?|"
+    r"commandants?|dirigeants?|responsables?|membres?|émirs?|lieutenants?)\b",
+    _I,
 )
 _PARTICIPLE_ING = re.compile(r"\w+(?:ing|ant)$")
 _IDIOM_AFTER = re.compile(r"\s+by\s+(?:storm|surprise)|\s+apart\b", _I)
@@ -688,6 +721,7 @@ def find_captures(
             or _STILL_BEFORE.search(sentence, max(0, start - 20), start)
             or _in_spans(match.start(), titled)
             or not _armed_subject(sentence, start)
+            or _ONGOING.search(sentence, match.end())
         ):
             continue
         city = _city_after(sentence, match.end(), cities) or _antecedent(
@@ -891,8 +925,7 @@ def _active(
 ) -> CaptureMatch | None:
     if _recalled(_clause(sentence, start, max(city.end, start))):
         return None
-    head = sentence[:start].lower()
-    if any(word in head for word in _DENIAL_WORDS) and _DENIED_OR_RUMOURED.search(head):
+    if _denied(sentence, start):
         # "denied reports that militants had seized Tillia": the capture told is the one denied.
         return None
     reported = bool(_REPORTED_SPEECH.search(sentence, 0, start))
@@ -908,6 +941,25 @@ def _active(
         return None
     from_actor = from_actor or _np_after(sentence, city.end, _FROM)
     return CaptureMatch(city, actor, from_actor, False, reported)
+
+
+def _denied(sentence: str, start: int) -> bool:
+    """Whether the capture told from ``start`` on is the one a denial or a rumour holds
+    ("denied reports that ...", "Rumours that X had fallen ..."), or one a report called false."""
+    head = sentence[:start].lower()
+    if any(word in head for word in _DENIAL_WORDS) and _DENIED_OR_RUMOURED.search(head):
+        return True
+    return _rumoured(sentence, start)
+
+
+def _rumoured(sentence: str, start: int) -> bool:
+    """Whether the capture told from ``start`` on is a rumour's ("Rumours that X had fallen")
+    or a report called false ("Reports that X had fallen were untrue", "les informations selon
+    lesquelles ... sont fausses")."""
+    head = sentence[:start].lower()
+    if ("rumo" in head or "rumeur" in head) and _RUMOUR.search(head):
+        return True
+    return bool(_HEARSAY_HEAD.search(head)) and bool(_FALSE_AFTER.search(sentence, start))
 
 
 def _auxiliary(pattern: re.Pattern[str], sentence: str, start: int) -> tuple[int, str]:
@@ -942,6 +994,10 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
             # "denied the city had fallen": the capture told here is the one denied.
             return None
         city_end = lead = taken_up.start()
+    if _rumoured(sentence, max(lead, 0)):
+        # "Rumours that X had fallen were false": nobody claims the capture told. (A party's
+        # denial of the other side's claim, "Kyiv denies X has fallen", stays a dispute.)
+        return None
     declared = bool(_DECLARED_BEFORE.search(sentence, max(0, lead - 30), lead))
     before_aux = sentence[city_end:start]
     if _STATE_STILL.search(before_aux + aux):
@@ -1035,8 +1091,14 @@ def _speaks(sentence: str, city: Mention) -> bool:
 
 def _object_city(sentence: str, city: Mention) -> bool:
     """A city as the object of a verb or noun, not as a modifier: "the takeover of Paris firm"
-    and "took Wembley by storm" are about a firm and a crowd."""
-    if _IDIOM_AFTER.match(sentence, city.end) or _EVENT_AFTER.match(sentence, city.end):
+    and "took Wembley by storm" are about a firm and a crowd, "captured an Abu Sayyaf leader"
+    about a person."""
+    if (
+        _IDIOM_AFTER.match(sentence, city.end)
+        or _EVENT_AFTER.match(sentence, city.end)
+        or _PERSON_AFTER.match(sentence, city.end)
+        or _MODIFIES_CITY_NOUN.match(sentence, city.end)
+    ):
         return False
     if _CITY_WORD_AFTER.match(sentence, city.end):
         # "regained control of Ramadi city (Ramadi, Anbar)": the town itself.

@@ -138,7 +138,11 @@ _ELECTION = re.compile(
     r"\b(?:municipales|élections?\s+(?:municipales|locales)|(?:local|municipal|mayoral)\s+"
     r"elections?|mayoral|mayor's\s+office|second\s+tour|premier\s+tour|des\s+voix|"
     r"des\s+suffrages|of\s+the\s+vote|city\s+council|conseil\s+municipal|ballots?|"
-    r"scrutin|\d+\s+(?:of\s+the\s+\d+\s+)?seats|\d+\s+sièges)\b",
+    r"scrutin|\d+\s+(?:of\s+the\s+\d+\s+)?seats|\d+\s+sièges|by-elections?|bye-elections?|"
+    r"(?:élection|législatives?)\s+partielles?|constituenc(?:y|ies)|circonscriptions?|voters|"
+    r"électeurs|overturn\w*\s+(?:a|the|an|its|their)\s+(?:[\w-]+\s+){0,2}majority|"
+    r"(?:won|wins?|winning|retain\w*|held|holds?|gain\w*|lost|loses?|kept|keeps?|flipped|flips?)"
+    r"\s+the\s+(?:[\w-]+\s+)?seat|rempor\w+\s+(?:le|la)\s+(?:siège|circonscription))\b",
     _I,
 )
 

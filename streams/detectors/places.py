@@ -60,6 +60,8 @@ _APPOSED = re.compile(
 #: "Boulkessi village", "X town" (not "X City", a name of its own).
 _AFTER_NAME = re.compile(
     rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|commune|[Dd]istrict\s+[Cc]ent(?:re|er))\b"
+    # "the Haitian town of X": the word before "town of" is a modifier, X the name.
+    r"(?!\s+(?:of|de|d')\s)"
 )
 #: An event note's place and its administrative units in brackets: "Mantumbi (Beni-Mbau, Beni,
 #: North Kivu)", "Ramadi city (Ramadi, Anbar)". The name before the bracket is the settlement.

@@ -29,6 +29,14 @@ def _captured(detector: Detector, title: str, summary: str, lang: str) -> list[s
 
 
 CAPTURES = [
+    # "the Haitian town of X": the modifier before "town of" is no place.
+    ("Gangs overrun Honduran town of Danlí", "", "en", ["Danlí"]),
+    (
+        "",
+        "Seleka fighters entered Bangui without a fight on Sunday, residents said.",
+        "en",
+        ["Bangui"],
+    ),
     # A flag raised over the town, or over the building of its power.
     (
         "Flag over Izium",
@@ -61,6 +69,35 @@ CAPTURES = [
 ]
 
 NOT_CAPTURES = [
+    # Elections: a seat won, a by-election, a majority overturned.
+    (
+        "Conservatives take Wakefield",
+        "The Conservatives took Wakefield in Thursday's by-election, winning the seat.",
+        "en",
+    ),
+    ("Greens capture Brighton", "The Greens captured Brighton, overturning a slim majority.", "en"),
+    ("Partielle", "Le RN s'empare de Perpignan lors d'une législative partielle.", "fr"),
+    # A person captured, not a town.
+    (
+        "Marines capture Abu Sayyaf leader",
+        "Marines captured an Abu Sayyaf sub-leader in Sulu on Monday, the military said.",
+        "en",
+    ),
+    # A capture told only as a report called false, or a rumour denied.
+    ("Denial", "Reports that Bamenda had fallen to separatists were untrue, residents said.", "en"),
+    (
+        "Rumeur",
+        "La rumeur selon laquelle Bakhmout serait tombée aux mains des Russes a été démentie.",
+        "fr",
+    ),
+    # An entry still fought over.
+    ("Rebels enter Bangui, fighting continues", "", "en"),
+    (
+        "",
+        "Les rebelles sont entrés dans Bangui à l'aube, mais les combats font rage près du "
+        "palais, selon des témoins.",
+        "fr",
+    ),
     # Flags at ceremonies, matches, embassies, in mourning.
     ("Paris", "Soldiers raised the flag in Paris at a ceremony for Bastille Day.", "en"),
     ("Kyiv", "Flags flew at half-mast in Kyiv on Sunday after the strike.", "en"),
@@ -85,3 +122,12 @@ def test_capture_families(
 @pytest.mark.parametrize(("title", "summary", "lang"), NOT_CAPTURES)
 def test_capture_false_alarms(detector: Detector, title: str, summary: str, lang: str) -> None:
     assert _captured(detector, title, summary, lang) == []
+
+
+def test_state_named_before_is_a_region(detector: Detector) -> None:
+    """"la capitale de l'État Kachin": the state's name is no town; the city before it is."""
+    summary = (
+        "Myitkyina, capitale de l'État Kachin, est passée sous le contrôle de la KIA, selon des "
+        "habitants."
+    )
+    assert _captured(detector, "Birmanie", summary, "fr") == ["Myitkyina"]
