@@ -92,7 +92,7 @@ _PASSIVE_AUX = re.compile(
     r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|étant|désormais|maintenant|finally|"
     r"officially|fully|completely|entirely|reportedly|finalement|officiellement|entièrement|"
     r"totalement|complètement|définitivement|back|bel\s+et\s+bien|again|de\s+nouveau|"
-    r"à\s+nouveau|totally|once\s+again)\s+|"
+    r"à\s+nouveau|totally|once\s+again|reste|restent|remains?|remained|demeure|demeurent)\s+|"
     rf"{_WHEN}\s+|[«\"“'’]\s*)+$",
     _I,
 )
@@ -167,6 +167,20 @@ _ENTRY = re.compile(
 _STATE_SINCE = re.compile(
     r"\b(?P<verb>(?:h[oe]ld|controlled|tenue?s?|contrôlée?s?)\s+(?:since|depuis)\s+"
     r"[^,;.()]{1,40}?\s+(?:by|par))\b",
+    _I,
+)
+#: "have held the port of X since Wednesday", "tiennent X depuis mardi": a hold that began
+#: this week is a capture; "has held X since 2014" is background (no day word).
+_SINCE_DAY = re.compile(
+    r"[^.;]{0,60}?\b(?:since|depuis)\s+(?:(?:early|late|le|la|l')\s*)?"
+    rf"(?:{_DAY}|weekend|week-end|dawn|aube|veille|nuit\s+dernière|last\s+night|"
+    r"(?:the\s+)?(?:previous|last)\s+(?:day|night|week)|(?:la\s+)?semaine\s+dernière)\b",
+    _I,
+)
+_HELD_SINCE = re.compile(
+    r"\b(?P<verb>(?:have|has|had)\s+(?:now\s+)?(?:held|controlled|occupied)|holds?|controls?|"
+    r"occup(?:y|ies)|(?:tienn|contrôl|occup)ent|(?:ont|a)\s+(?:tenu|contrôlé|occupé))\s"
+    r"[^,;.()]{1,60}?\b(?:since|depuis)\s",
     _I,
 )
 _BACK_IN = re.compile(
@@ -445,6 +459,13 @@ _STATE_OK = re.compile(
     _I,
 )
 #: A verbless headline: "Kombolcha aux mains des rebelles", "Syrie : Raqqa sous contrôle des FDS".
+_RETAKEN = re.compile(r"^(?:reprise?s?|reconquise?s?|retaken|recaptured)$", _I)
+_ARMED_AGENT = re.compile(
+    r"\s+(?:par|by)\s+(?:l'|la|le|les|the|des)?\s*(?:[\w-]+\s+){0,2}?(?:armée|army|troops|"
+    r"troupes|forces|soldats|soldiers|militaires|military|rebelles|rebels|insurgés|insurgents|"
+    r"jihadistes|djihadistes|jihadists|militants|combattants|fighters)\b",
+    _I,
+)
 _HEADLINE_STATE = re.compile(r"\s*(?:[^:]{1,40}\s*:\s*)?", _I)
 _STATE_STILL = re.compile(
     r"\b(?:toujours|still|encore|remains?|remained|reste|restent|demeure\w*)\b", _I
@@ -608,6 +629,7 @@ _TRIGGERS = {
     "capture.back_in": _BACK_IN,
     "capture.possession": _POSSESSION,
     "capture.flag": _FLAG,
+    "capture.held_since": _HELD_SINCE,
 }
 
 
@@ -766,6 +788,17 @@ def find_captures(
             capture = _active(sentence, place, None, loser, start, aux)
             if capture is not None:
                 found.setdefault(place.start, replace(capture, conceded=True))
+    for match in triggers["capture.held_since"]:
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux) or not _armed_subject(sentence, start):
+            continue
+        city = _city_after(sentence, match.end("verb"), cities)
+        if city is None or not _SINCE_DAY.match(_CLAUSE_AFTER.match(sentence, city.end).group(0)):
+            continue
+        actor = _subject(sentence, start)
+        capture = _active(sentence, city, actor, None, start, aux)
+        if capture is not None:
+            found.setdefault(city.start, capture)
     for match in triggers["capture.flag"]:
         if (
             _in_spans(match.start(), titled)
@@ -972,6 +1005,20 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     start, aux = _auxiliary(_PASSIVE_AUX, sentence, match.start())
     verb = match.group("verb")
     city = _city_before(sentence, start, cities, state=bool(_STATE_OR_FALL.match(verb)))
+    if city is None and _RETAKEN.match(verb) and _ARMED_AGENT.match(sentence, match.end()):
+        # "Niger : Tassia reprise par l'armée": an unknown name that opens a headline, retaken
+        # by armed forces, is a town (a hostage is "libéré", not "repris").
+        city = next(
+            (
+                other
+                for other in cities
+                if other.weak
+                and other.start >= 0
+                and _HEADLINE_STATE.fullmatch(sentence, 0, other.start)
+                and _GAP_BEFORE.fullmatch(sentence, other.end, start)
+            ),
+            None,
+        )
     city_end = city.end if city is not None else start
     lead = city.start if city is not None else start
     if city is None:
@@ -1000,7 +1047,9 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
         return None
     declared = bool(_DECLARED_BEFORE.search(sentence, max(0, lead - 30), lead))
     before_aux = sentence[city_end:start]
-    if _STATE_STILL.search(before_aux + aux):
+    since_day = bool(_SINCE_DAY.match(_CLAUSE_AFTER.match(sentence, match.end()).group(0)))
+    if _STATE_STILL.search(before_aux + aux) and not since_day:
+        # "X remains in the hands of" is no news; "reste aux mains de ... depuis mercredi" is.
         return None
     if _STATE_VERB.match(verb) and _DENIAL_ANYWHERE.search(sentence):
         # "said Sake was in the hands of the army and dismissed rumours": a denial, not news.
@@ -1009,6 +1058,7 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
         _STATE_VERB.match(verb)
         and not _STATE_OK.search(aux + before_aux)
         and not _STATE_OK.search(verb)
+        and not since_day
         and not _HEADLINE_STATE.fullmatch(sentence, 0, lead)
     ):
         return None
