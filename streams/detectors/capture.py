@@ -392,7 +392,8 @@ _GAP_AFTER = re.compile(
 )
 #: What may stand between a city and a passive verb: "Mosul, Iraq's second city, fell".
 _GAP_BEFORE = re.compile(
-    r"(?:\s+(?:city|town|village))?(?:\s*,[^,;]{1,150}?,|\s*\([^()]{1,80}\)|\s*,)?\s*", _I
+    r"(?:\s+(?:city|town|village))?(?:\s*,(?:[^,;]|,(?=\d{3}\b)){1,150}?,|\s*\([^()]{1,80}\)|\s*,)?\s*",
+    _I,
 )
 _AFTER_CITY_BLOCK = re.compile(rf"(?:'s?\b|'|\s+(?:{PARTIAL_NOUNS})\b)", _I)
 _PREPOSITION_BEFORE = re.compile(
@@ -510,6 +511,7 @@ _MAY_FOLLOW_CITY = (
     outright quickly swiftly easily itself lundi mardi mercredi jeudi vendredi samedi
     dimanche hier aujourd'hui ce cette après avant malgré alors puis désormais mi-
     entièrement totalement complètement sans ni aux du des au en où dont y
+    less barely just only nearly almost moins peine seulement quelques
     """
     )
 )

@@ -240,7 +240,10 @@ _TITLES = words(
 )
 #: "Ahmed Ali, a senior commander", "X, porte-parole de": an apposition that names a person.
 _PERSON_AFTER = re.compile(
-    r"\s*,\s*(?:(?:a|an|the|un|une|le|la)\s+)?(?:[\w-]+\s+){0,2}?(?:commander|leader|chief|"
+    # "Kidal, selon le président": a source after the comma, not an apposition.
+    r"\s*,\s*(?:(?:a|an|the|un|une|le|la)\s+)?"
+    r"(?:(?!(?:selon|according|said|says|told|citing|d'après|affirme|indique|déclare)\b)[\w-]+\s+)"
+    r"{0,2}?(?:commander|leader|chief|"
     r"spokes\w+|official|member|head|emir|militant|fighter|officer|general|minister|"
     r"journalist|reporter|commandant|chef(?!-lieu)|responsable|membre|porte-parole|dirigeant|"
     r"ministre|journaliste|président)\b",

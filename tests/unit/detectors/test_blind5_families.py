@@ -29,6 +29,28 @@ def _captured(detector: Detector, title: str, summary: str, lang: str) -> list[s
 
 
 CAPTURES = [
+    # A town, an apposition holding a figure, then "fell to".
+    (
+        "",
+        "Kandahar, a trading city of some 600,000 people near the border, fell to the Taliban "
+        "on Friday without a fight, a provincial official said.",
+        "en",
+        ["Kandahar"],
+    ),
+    (
+        "",
+        "Government forces have recaptured the northern town of Dessie less than two weeks "
+        "after losing it, residents said.",
+        "en",
+        ["Dessie"],
+    ),
+    # The French conditional with a source that names a president (no person's apposition).
+    (
+        "",
+        "L'armée azerbaïdjanaise aurait pris le contrôle de Choucha, selon le président Aliev.",
+        "fr",
+        ["Choucha"],
+    ),
     # A hold that began on a recent day is a capture; one since a year is background.
     (
         "Jihadists hold Palma",
@@ -151,3 +173,8 @@ def test_state_named_before_is_a_region(detector: Detector) -> None:
         "habitants."
     )
     assert _captured(detector, "Birmanie", summary, "fr") == ["Myitkyina"]
+
+
+def test_french_conditional_is_claimed(detector: Detector) -> None:
+    events = _events(detector, "", "L'armée aurait repris Kidal, selon le président.", "fr")
+    assert [(e.place.name if e.place else "", e.status) for e in events] == [("Kidal", "claimed")]
