@@ -145,6 +145,9 @@ _ENTRY = re.compile(
     r"|(?:(?:were|are|is|was)\s+(?:now\s+)?)?in\s+(?:(?:full|complete|total)\s+)?control\s+of"
     rf"|(?:sont|être|étaient|est|sont\s+désormais)\s+(?:re)?entrée?s?\s+(?:{_WHEN}\s+)?dans"
     rf"|(?:fait|font|faire)\s+(?:leur|son)\s+entrée\s+(?:{_WHEN}\s+)?dans"
+    # "les premiers soldats entrés dans la ville": a participle, counted only when the text
+    # tells the town was taken (``_TAKEN_CUE``).
+    rf"|(?P<participle>(?<!\w)(?:re)?entrée?s\s+(?:{_WHEN}\s+)?dans)"
     r"|(?:ré)?investi(?:t|ssent|ssaient)?"
     r"|(?:contrôl|occup|tienn?)(?:e|ent|aient|ait|eraient|erait)\s+(?:(?:désormais|maintenant|dorénavant|"
     rf"de\s+nouveau|entièrement|totalement|complètement)\s+|{_WHEN}\s+)+"
@@ -230,13 +233,30 @@ _DENIED_OR_RUMOURED = re.compile(
     r"(?:a|ont)\s+nié|rumou?rs?|rumeurs?)\b",
     _I,
 )
+#: What tells that an entry took the town: no fight, a welcome, the defenders gone.
+_TAKEN_CUE = re.compile(
+    r"\b(?:without\s+(?:a\s+fight|resistance|firing\s+a\s+shot|meeting\s+resistance)|"
+    r"sans\s+(?:combat|combattre|résistance|rencontrer\s+de\s+résistance)|welcom\w+|greeted|"
+    r"cheer\w*|waved|accueilli\w*|acclam\w+|liesse|pullback|pull-?out|withdrawal|retrait|"
+    r"repli|(?:withdr[ae]w|withdrawn|pulled\s+(?:out|back)|retreated|fled|abandoned|had\s+fled)|"
+    r"(?:ont|avaient|a|avait)\s+(?:fui|abandonné|quitté)|garrison\s+(?:fled|surrendered))\b",
+    _I,
+)
+#: "into the city centre", "dans le centre-ville": the heart of a town named before.
+_CENTRE = re.compile(
+    r"\s*(?:the\s+)?(?:(?:city|town)\s+(?:centre|center)|(?:centre|center|heart)\s+of\s+"
+    r"(?:the\s+)?(?:city|town))\b|\s*(?:le\s+)?(?:centre-ville|centre\s+de\s+la\s+"
+    r"(?:ville|localité))\b",
+    _I,
+)
 #: An entry into a town still fought over: "entered X, battle rages", "combats font rage".
 _ONGOING = re.compile(
     r"\b(?:(?:fighting|battles?|clashes|street\s+fighting|gunfire|combats?|affrontements|"
     r"échanges\s+de\s+tirs)\s+(?:[\w-]+\s+){0,3}?(?:rag(?:es|ed|ing|e)|continu\w+|"
     r"went\s+on|goes\s+on|under\s+way|underway|font\s+rage|faisaient\s+rage|faisait\s+rage|"
     r"se\s+poursuiv\w+)|(?:battle|fighting)\s+for\s+(?:the\s+)?(?:city|town|control)|"
-    r"(?:still|toujours)\s+(?:fighting|resisting|en\s+cours))\b",
+    r"(?:still|toujours)\s+(?:fighting|resisting|en\s+cours)|street[\s-]+by[\s-]+street|"
+    r"rue\s+par\s+rue|maison\s+par\s+maison|house[\s-]+to[\s-]+house)\b",
     _I,
 )
 #: A report told as false after it: "Reports that X had fallen were untrue".
@@ -748,9 +768,27 @@ def find_captures(
             or _ONGOING.search(sentence, match.end())
         ):
             continue
+        taken = bool(_TAKEN_CUE.search(sentence))
+        if "participle" in match.re.groupindex and match.group("participle") and not taken:
+            continue
         city = _city_after(sentence, match.end(), cities) or _antecedent(
             sentence, match.end(), start, cities
         )
+        if city is None and taken and _CENTRE.match(sentence, match.end()):
+            # "soldiers drove into the city centre" as residents welcomed them: the town
+            # named before is entered and taken.
+            city = next(
+                (
+                    other
+                    for other in reversed(cities)
+                    if other.end <= start
+                    and not other.weak
+                    and not _bracketed(sentence, other)
+                    and not _speaks(sentence, other)
+                    and _usable_city(sentence, other)
+                ),
+                None,
+            )
         if city is None:
             continue
         actor = _subject(sentence, start)

@@ -29,6 +29,21 @@ def _captured(detector: Detector, title: str, summary: str, lang: str) -> list[s
 
 
 CAPTURES = [
+    # Troops seen entering a town, told as a taking (a welcome, the defenders gone).
+    (
+        "Izium",
+        "Crowds cheered in Izium as Ukrainian troops drove into the city centre on Saturday "
+        "after Russian units withdrew, witnesses said.",
+        "en",
+        ["Izium"],
+    ),
+    (
+        "Izioum",
+        "Des habitants d'Izioum ont acclamé samedi les soldats ukrainiens entrés dans la ville "
+        "après le repli russe, selon des journalistes.",
+        "fr",
+        ["Izioum"],
+    ),
     # A town, an apposition holding a figure, then "fell to".
     (
         "",
@@ -107,6 +122,10 @@ CAPTURES = [
 ]
 
 NOT_CAPTURES = [
+    ("Izium", "Ukrainian troops entered the outskirts of Izium on Saturday, witnesses said.", "en"),
+    ("Izioum", "Des soldats ukrainiens entrés dans la ville combattent toujours dans Izioum.", "fr"),
+    ("", "Heavy fighting raged inside Izium as Ukrainian troops drove into the city centre.", "en"),
+    ("Izium", "Ukrainian troops drove into the city centre of Izium to fight street by street.", "en"),
     ("Hold", "Al-Shabaab has held Jilib since 2014, according to analysts.", "en"),
     ("Mali", "Léré reste aux mains des jihadistes depuis 2012.", "fr"),
     ("", "Gao remains in the hands of the rebels, residents said.", "en"),
