@@ -204,6 +204,11 @@ class Detector:
                         place, precision = toll_place(
                             self.gazetteer, sentence.text, towns, part, countries
                         )
+                if precision == 0 and place is None and captures and captures[-1].place is not None:
+                    # "X fell ... Nine fighters were killed.": a toll that names no place
+                    # follows the capture told before it, in the town taken.
+                    place = captures[-1].place
+                    precision = placement_precision(place, label=True)
                 if precision == 0:
                     # "the Kenya Red Cross said": a country named by the source; the city
                     # the item names in that country places the toll better.

@@ -73,7 +73,12 @@ CAPTURES = [
         "en",
         ["Palma"],
     ),
-    ("Mali", "Léré reste aux mains des jihadistes depuis mardi, a reconnu l'armée.", "fr", ["Léré"]),
+    (
+        "Mali",
+        "Léré reste aux mains des jihadistes depuis mardi, a reconnu l'armée.",
+        "fr",
+        ["Léré"],
+    ),
     ("", "Gao remains in the hands of the rebels since Sunday, residents said.", "en", ["Gao"]),
     # An unknown name opening a headline, retaken by the army, then "la localité".
     (
@@ -123,9 +128,17 @@ CAPTURES = [
 
 NOT_CAPTURES = [
     ("Izium", "Ukrainian troops entered the outskirts of Izium on Saturday, witnesses said.", "en"),
-    ("Izioum", "Des soldats ukrainiens entrés dans la ville combattent toujours dans Izioum.", "fr"),
+    (
+        "Izioum",
+        "Des soldats ukrainiens entrés dans la ville combattent toujours dans Izioum.",
+        "fr",
+    ),
     ("", "Heavy fighting raged inside Izium as Ukrainian troops drove into the city centre.", "en"),
-    ("Izium", "Ukrainian troops drove into the city centre of Izium to fight street by street.", "en"),
+    (
+        "Izium",
+        "Ukrainian troops drove into the city centre of Izium to fight street by street.",
+        "en",
+    ),
     ("Hold", "Al-Shabaab has held Jilib since 2014, according to analysts.", "en"),
     ("Mali", "Léré reste aux mains des jihadistes depuis 2012.", "fr"),
     ("", "Gao remains in the hands of the rebels, residents said.", "en"),
@@ -186,7 +199,7 @@ def test_capture_false_alarms(detector: Detector, title: str, summary: str, lang
 
 
 def test_state_named_before_is_a_region(detector: Detector) -> None:
-    """"la capitale de l'État Kachin": the state's name is no town; the city before it is."""
+    """ "la capitale de l'État Kachin": the state's name is no town; the city before it is."""
     summary = (
         "Myitkyina, capitale de l'État Kachin, est passée sous le contrôle de la KIA, selon des "
         "habitants."
@@ -197,3 +210,71 @@ def test_state_named_before_is_a_region(detector: Detector) -> None:
 def test_french_conditional_is_claimed(detector: Detector) -> None:
     events = _events(detector, "", "L'armée aurait repris Kidal, selon le président.", "fr")
     assert [(e.place.name if e.place else "", e.status) for e in events] == [("Kidal", "claimed")]
+
+
+def _tolls(detector: Detector, title: str, summary: str, lang: str) -> list[tuple[str, int | None]]:
+    return sorted(
+        (
+            event.place.name if event.place else "",
+            event.casualties.killed if event.casualties else None,
+        )
+        for event in _events(detector, title, summary, lang)
+        if event.kind == "casualty_report"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang", "tolls"),
+    [
+        # A toll after the capture sentence, in the town taken.
+        (
+            "Rebels seize Marib",
+            "Houthi fighters seized the town of Harib on Sunday, a tribal source said. Seven "
+            "fighters from both sides were killed.",
+            "en",
+            [("Harib", 7)],
+        ),
+        # Soldiers' deaths told as a fall in combat.
+        (
+            "Mali",
+            "Quatorze soldats sont tombés en héros lors de l'attaque de Boni, a annoncé l'armée.",
+            "fr",
+            [("Boni", 14)],
+        ),
+        (
+            "Mali",
+            "Sept militaires sont tombés au combat à Boni, selon l'armée.",
+            "fr",
+            [("Boni", 7)],
+        ),
+        ("Mali", "Nine soldiers fell in combat near Boni, the army said.", "en", [("Boni", 9)]),
+    ],
+)
+def test_casualty_families(
+    detector: Detector, title: str, summary: str, lang: str, tolls: list[tuple[str, int]]
+) -> None:
+    assert _tolls(detector, title, summary, lang) == tolls
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "lang"),
+    [
+        # Counts of a quarter or a half-year, and a war's toll in the simple past.
+        ("Mexique : 2 300 homicides au premier semestre, selon le gouvernement", "", "fr"),
+        ("Gang violence killed 1,100 people in Haiti in the first quarter, the UN said", "", "en"),
+        (
+            "Sri Lanka's civil war claimed some 100,000 lives",
+            "Sri Lanka's civil war, which ended in 2009, claimed some 100,000 lives, a UN panel "
+            "said.",
+            "en",
+        ),
+        ("Guerre", "La guerre civile au Liban avait fait 150 000 morts.", "fr"),
+    ],
+)
+def test_casualty_false_alarms(detector: Detector, title: str, summary: str, lang: str) -> None:
+    assert _tolls(detector, title, summary, lang) == []
+
+
+def test_fighting_on_the_day_is_an_events_toll(detector: Detector) -> None:
+    summary = "Fighting killed 12 people in Tripoli on Sunday, medics said."
+    assert _tolls(detector, "Clashes kill 12 in Tripoli", summary, "en") == [("Tripoli", 12)]
