@@ -125,6 +125,12 @@ _SPORT = re.compile(
     r"\d-\d)\b",
     _I,
 )
+_STRIKE = re.compile(
+    r"\b(?:rockets?|missiles?|drones?|shelling|shells?|air\s*strikes?|airstrikes?|struck|"
+    r"bomb(?:s|ing|ed|ardment)?|blast|explosions?|gunmen|suicide\s+bomber|roquettes?|obus|"
+    r"frappes?|bombardements?|attentat|kamikaze|explosifs?)\b",
+    _I,
+)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 #: A date that puts a toll in the past: "in October 2019", "en juillet 1995", "en 1994".
 _DATED = re.compile(
@@ -255,8 +261,9 @@ def is_business(text: str) -> bool:
 
 
 def is_sport(sentence: str) -> bool:
-    """Whether a sentence reads like the sports pages."""
-    return bool(_find(_SPORT, sentence))
+    """Whether a sentence reads like the sports pages; a strike on a football pitch or a
+    stadium ("a rocket struck a football pitch, killing 12") is war news."""
+    return bool(_find(_SPORT, sentence)) and not _find(_STRIKE, sentence)
 
 
 def has_year(text: str) -> bool:

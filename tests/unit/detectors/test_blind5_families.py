@@ -248,6 +248,14 @@ def _tolls(detector: Detector, title: str, summary: str, lang: str) -> list[tupl
             [("Boni", 7)],
         ),
         ("Mali", "Nine soldiers fell in combat near Boni, the army said.", "en", [("Boni", 9)]),
+        # A strike on a football pitch is war news, not the sports pages.
+        (
+            "Drone hits football pitch in Kharkiv",
+            "A drone struck a football pitch in Kharkiv on Sunday, killing 7 children and "
+            "teenagers, medics said.",
+            "en",
+            [("Kharkiv", 7)],
+        ),
     ],
 )
 def test_casualty_families(
@@ -269,6 +277,11 @@ def test_casualty_families(
             "en",
         ),
         ("Guerre", "La guerre civile au Liban avait fait 150 000 morts.", "fr"),
+        (
+            "Derby",
+            "Real beat Atletico 3-1 in the derby; two fans were injured after the match.",
+            "en",
+        ),
     ],
 )
 def test_casualty_false_alarms(detector: Detector, title: str, summary: str, lang: str) -> None:
