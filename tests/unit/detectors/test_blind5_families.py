@@ -248,6 +248,28 @@ def _tolls(detector: Detector, title: str, summary: str, lang: str) -> list[tupl
             [("Boni", 7)],
         ),
         ("Mali", "Nine soldiers fell in combat near Boni, the army said.", "en", [("Boni", 9)]),
+        # An unknown village where the toll happened, not the country or the dateline city.
+        (
+            "Burkina : 12 soldats tués",
+            "Douze soldats ont été tués dans l'attaque du poste militaire de Tawori, a indiqué "
+            "l'armée burkinabè.",
+            "fr",
+            [("Tawori", 12)],
+        ),
+        (
+            "Nigeria raid",
+            "ABUJA (Reuters) - Gunmen raided Ukum-Tiv in Nigeria overnight, killing 17 villagers, "
+            "police said.",
+            "en",
+            [("Ukum-Tiv", 17)],
+        ),
+        (
+            "Eleven soldiers killed near Beledweyne",
+            "Eleven soldiers and four militants were killed when Shabaab fighters attacked the "
+            "army post at Qodqod, officials said.",
+            "en",
+            [("Qodqod", 15)],
+        ),
         # A strike on a football pitch is war news, not the sports pages.
         (
             "Drone hits football pitch in Kharkiv",
