@@ -77,7 +77,9 @@ _WITNESS = re.compile(
     r"sources?\s+locales?|médias?\s+locaux|journalistes?|correspondants?|chefs?\s+coutumiers?|"
     r"rescapés|déplacés|(?:a|an|un|une)\s+(?:doctor|médecin)|sources?\s+administratives?|"
     r"société\s+civile|civil\s+society|maire|mayor|(?:a|one|two)\s+(?:security|military)\s+sources?|"
-    r"police|policiers|senators?|sénateurs?|(?:council|assembly)\s+members?)\b",
+    r"police|policiers|senators?|sénateurs?|(?:council|assembly)\s+members?|"
+    # Peacekeepers and news agencies watch the war; they are no side of it.
+    r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées)\b",
     _I,
 )
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")

@@ -313,3 +313,17 @@ def test_casualty_false_alarms(detector: Detector, title: str, summary: str, lan
 def test_fighting_on_the_day_is_an_events_toll(detector: Detector) -> None:
     summary = "Fighting killed 12 people in Tripoli on Sunday, medics said."
     assert _tolls(detector, "Clashes kill 12 in Tripoli", summary, "en") == [("Tripoli", 12)]
+
+
+@pytest.mark.parametrize(
+    ("summary", "lang"),
+    [
+        ("Rebel fighters overran Goma on Sunday, UN peacekeepers in the city said.", "en"),
+        ("Goma est tombée dimanche aux mains des rebelles, ont indiqué les Casques bleus.", "fr"),
+        ("Russian troops entered Bakhmut on Sunday, Interfax reported.", "en"),
+    ],
+)
+def test_onlookers_report_captures(detector: Detector, summary: str, lang: str) -> None:
+    """Peacekeepers and news agencies are no side of the war: what they tell is reported."""
+    events = [e for e in _events(detector, "", summary, lang) if e.kind == "city_capture"]
+    assert [e.status for e in events] == ["reported"]
