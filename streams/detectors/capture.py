@@ -186,6 +186,16 @@ _HELD_SINCE = re.compile(
     r"[^,;.()]{1,60}?\b(?:since|depuis)\s",
     _I,
 )
+#: A town told as cleared of its armed holders: "X has been cleared of militants", "X a été
+#: « nettoyée des bandes armées »", "débarrassée des jihadistes".
+_CLEARED = re.compile(
+    r"\b(?P<verb>(?:cleared|purged|rid|nettoyée?s?|débarrassée?s?|purgée?s?|libérée?s?)\s+"
+    r"(?:of|de|des|d'|du)\s*[«\"“]?\s*(?:the\s+|les\s+|la\s+|all\s+|toute?s?\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:militants|rebels|jihadists|insurgents|fighters|gunmen|terrorists|"
+    r"armed\s+(?:groups|gangs|men)|gangs|bandes\s+armées|groupes\s+armés|rebelles|djihadistes|"
+    r"jihadistes|insurgés|terroristes|combattants|islamistes|assaillants|hommes\s+armés))\b",
+    _I,
+)
 _BACK_IN = re.compile(
     rf"\b(?P<verb>(?:sont|est|étaient|était)\s+(?:{_WHEN}\s+)?de\s+retour\s+(?:à|dans))\b", _I
 )
@@ -652,6 +662,7 @@ _TRIGGERS = {
     "capture.possession": _POSSESSION,
     "capture.flag": _FLAG,
     "capture.held_since": _HELD_SINCE,
+    "capture.cleared": _CLEARED,
 }
 
 
@@ -828,6 +839,21 @@ def find_captures(
             capture = _active(sentence, place, None, loser, start, aux)
             if capture is not None:
                 found.setdefault(place.start, replace(capture, conceded=True))
+    for match in triggers["capture.cleared"]:
+        start, aux = _auxiliary(_PASSIVE_AUX, sentence, match.start())
+        # A place is cleared of militants, a person never: an unknown name may be the town.
+        city = _city_before(sentence, start, cities, state=True)
+        if (
+            city is None
+            or _blocked(sentence, city.start, "")
+            or _recalled(_clause(sentence, city.start, match.end()))
+            or _rumoured(sentence, city.start)
+        ):
+            continue
+        reported = bool(_REPORTED_SPEECH.search(sentence, 0, city.start))
+        if _PLUPERFECT.search(aux) and not reported:
+            continue
+        found.setdefault(city.start, CaptureMatch(city, None, None, False, reported))
     for match in triggers["capture.held_since"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if _blocked(sentence, start, aux) or not _armed_subject(sentence, start):

@@ -96,6 +96,8 @@ _HOLDOUT = re.compile(
     r"\b(?:(?:beaten|driven|fought|pushed)\s+back|repelled|repulsed|repoussée?s?|"
     r"still\s+(?:holds?|held|controls?|controlled|in\s+(?:the\s+)?(?:city|town))|"
     r"(?:tien(?:nent|t)|contrôle(?:nt)?|control(?:s)?)\s+toujours|"
+    # "assurent toujours tenir la ville".
+    r"toujours\s+(?:tenir|contrôler)|(?:tenir|contrôler)\s+toujours|"
     r"toujours\s+(?:présente?s?\s+)?dans\s+la\s+ville|remained\s+in\s+place)\b",
     _I,
 )

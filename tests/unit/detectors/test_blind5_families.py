@@ -29,6 +29,9 @@ def _captured(detector: Detector, title: str, summary: str, lang: str) -> list[s
 
 
 CAPTURES = [
+    # A town told as cleared of its armed holders.
+    ("", "The army said Marawi had been cleared of militants on Monday.", "en", ["Marawi"]),
+    ("", "Palma has been cleared of insurgents, the army said.", "en", ["Palma"]),
     # Troops seen entering a town, told as a taking (a welcome, the defenders gone).
     (
         "Izium",
@@ -127,6 +130,8 @@ CAPTURES = [
 ]
 
 NOT_CAPTURES = [
+    ("", "The army vowed that Palma would be cleared of insurgents.", "en"),
+    ("", "Streets in Palma were cleared of debris on Monday.", "en"),
     ("Izium", "Ukrainian troops entered the outskirts of Izium on Saturday, witnesses said.", "en"),
     (
         "Izioum",
@@ -327,3 +332,12 @@ def test_onlookers_report_captures(detector: Detector, summary: str, lang: str) 
     """Peacekeepers and news agencies are no side of the war: what they tell is reported."""
     events = [e for e in _events(detector, "", summary, lang) if e.kind == "city_capture"]
     assert [e.status for e in events] == ["reported"]
+
+
+def test_cleared_town_held_out_is_disputed(detector: Detector) -> None:
+    summary = (
+        "La télévision d'État a affirmé lundi que Syrte avait été « nettoyée des bandes "
+        "armées », mais les rebelles assurent tenir toujours la ville."
+    )
+    events = [e for e in _events(detector, "Libye", summary, "fr") if e.kind == "city_capture"]
+    assert [(e.place.name if e.place else "", e.status) for e in events] == [("Syrte", "disputed")]
