@@ -859,7 +859,7 @@ def find_captures(
         if _blocked(sentence, start, aux) or not _armed_subject(sentence, start):
             continue
         city = _city_after(sentence, match.end("verb"), cities)
-        if city is None or not _SINCE_DAY.match(_CLAUSE_AFTER.match(sentence, city.end).group(0)):
+        if city is None or not _since_day(sentence, city.end):
             continue
         actor = _subject(sentence, start)
         capture = _active(sentence, city, actor, None, start, aux)
@@ -1113,7 +1113,7 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
         return None
     declared = bool(_DECLARED_BEFORE.search(sentence, max(0, lead - 30), lead))
     before_aux = sentence[city_end:start]
-    since_day = bool(_SINCE_DAY.match(_CLAUSE_AFTER.match(sentence, match.end()).group(0)))
+    since_day = _since_day(sentence, match.end())
     if _STATE_STILL.search(before_aux + aux) and not since_day:
         # "X remains in the hands of" is no news; "reste aux mains de ... depuis mercredi" is.
         return None
@@ -1146,6 +1146,12 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     if _PLUPERFECT.search(aux) and not reported:
         return None
     return CaptureMatch(city, agent, None, False, reported)
+
+
+def _since_day(sentence: str, position: int) -> bool:
+    """Whether the clause from ``position`` dates a state from a recent day ("since Sunday")."""
+    clause = _CLAUSE_AFTER.match(sentence, position)
+    return clause is not None and bool(_SINCE_DAY.match(clause.group(0)))
 
 
 def _blocked(sentence: str, start: int, aux: str) -> bool:
