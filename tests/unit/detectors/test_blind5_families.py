@@ -275,6 +275,22 @@ def _tolls(detector: Detector, title: str, summary: str, lang: str) -> list[tupl
             "en",
             [("Qodqod", 15)],
         ),
+        # A state named like its capital in the headline; the body's municipality places it.
+        (
+            "Four police killed in Durango ambush",
+            "Gunmen ambushed a patrol in the municipality of Tamazula, killing four police "
+            "officers, the state governor said.",
+            "en",
+            [("Tamazula", 4)],
+        ),
+        # The village, not the dateline city.
+        (
+            "Raid on village",
+            "MAROUA, Cameroon (Reuters) - Islamist fighters raided the village of Kolofata "
+            "overnight, leaving six dead, the prefect said.",
+            "en",
+            [("Kolofata", 6)],
+        ),
         # A strike on a football pitch is war news, not the sports pages.
         (
             "Drone hits football pitch in Kharkiv",
