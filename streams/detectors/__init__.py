@@ -48,7 +48,7 @@ from streams.detectors.placement import (
     placement_precision,
     toll_place,
 )
-from streams.detectors.places import name_mentions, settlement_mentions
+from streams.detectors.places import name_mentions, settlement_mentions, toll_site_mentions
 from streams.detectors.text import Sentence, item_sentences, normalise
 from streams.detectors.towns import TownIndex
 from streams.detectors.triggers import CAPTURE, CASUALTY, TriggerIndex
@@ -204,6 +204,42 @@ class Detector:
                         place, precision = toll_place(
                             self.gazetteer, sentence.text, towns, part, countries
                         )
+                dateline = _DATELINE.match(sentence.text)
+                body = near
+                if (
+                    dateline is not None
+                    and place is not None
+                    and fold(place.name) in fold(dateline.group(0))
+                ):
+                    # "ABUJA (Reuters) - Gunmen raided X": the dateline is where the wire
+                    # wrote from; a place the toll's own words name is where it happened.
+                    body = [m for m in near if m.start >= dateline.end()]
+                    if any(m.is_city and not m.region for m in body):
+                        place, precision = toll_place(
+                            self.gazetteer, sentence.text, body, part, countries
+                        )
+                    elif conflict and lookup_countries:
+                        precision = 0
+                if precision == 0 and conflict and lookup_countries:
+                    # "l'attaque du camp d'Inates": an unknown name where the toll happened
+                    # places it better than the country or a dateline city.
+                    sites = toll_site_mentions(sentence.text, near, lookup_countries)
+                    if sites:
+                        place, precision = toll_place(
+                            self.gazetteer,
+                            sentence.text,
+                            sorted([m for m in body if m.is_city] + sites, key=_start),
+                            part,
+                            countries,
+                        )
+                        if place is not None and any(place.name == m.written for m in sites):
+                            # Named where the toll is told, though no coordinates locate it.
+                            precision = 2
+                if precision == 0 and place is None and captures and captures[-1].place is not None:
+                    # "X fell ... Nine fighters were killed.": a toll that names no place
+                    # follows the capture told before it, in the town taken.
+                    place = captures[-1].place
+                    precision = placement_precision(place, label=True)
                 if precision == 0:
                     # "the Kenya Red Cross said": a country named by the source; the city
                     # the item names in that country places the toll better.
@@ -366,6 +402,16 @@ _LOCATIVE_NAME = re.compile(
     r"\b(?:carrefour|village|localité|ville|commune|marché|camp|quartier)\s+d(?:e\s+|'))"
     r"(?=[A-ZÀ-Þ])"
 )
+
+
+#: A wire's dateline: "ABUJA (Reuters) -", "DOUALA, 12 févr (Reuters) -", "KABUL, Aug 6 -".
+_DATELINE = re.compile(
+    r"^\s*[A-ZÀ-Þ][A-ZÀ-Þ'’ .-]{1,30}(?:,[^-–—()]{0,40})?\s*(?:\([^()]{1,30}\))?\s*[-–—]\s"
+)
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
 
 
 def _unplaced_name(sentence: str, mentions: list[Mention]) -> bool:

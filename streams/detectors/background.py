@@ -56,7 +56,11 @@ _PERIOD = re.compile(
     r"l'(?:an|année)\s+(?:dernière?|passée?|précédente?)|in\s+recent\s+years|"
     r"ces\s+dernières\s+années|(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
     r"(?:years?|decades?|months)|au\s+cours\s+des\s+(?:\w+\s+)?(?:dernières\s+années|derniers\s+"
-    r"mois|dernières\s+décennies)|(?:for|in|pour|en)\s+" + _YEAR + r"\s+alone)\b",
+    r"mois|dernières\s+décennies)|(?:for|in|pour|en)\s+" + _YEAR + r"\s+alone|"
+    # A quarter's or a half-year's count: "au premier trimestre", "in the first quarter".
+    r"(?:au|du|le|en)\s+(?:premier|deuxième|second|troisième|quatrième|dernier)\s+"
+    r"(?:trimestre|semestre)|(?:in|during|over|for)\s+the\s+(?:first|second|third|fourth|last)\s+"
+    r"(?:quarter|half)|quarterly|trimestriel\w*|semestriel\w*)\b",
 )
 #: "since 2014", "depuis le début de l'année", "since the start of its intervention"; the start
 #: of clashes or of an offensive is this event's own.
@@ -91,6 +95,10 @@ _WAR_TOLL = re.compile(
     r"crisis|crise|fighting)\b[^.;!?]{0,70}?\b(?:has|have|had|a|ont|avait|avaient)\s+"
     r"(?:already\s+|déjà\s+|so\s+far\s+)?(?:killed|claimed|caused|left|fait|coûté|tué|causé)\b"
     r"[^.;!?]{0,50}$"
+    # "the war claimed 17,000 lives", "a decade-long insurgency ... cost 13,000 lives": a war's
+    # toll in the simple past ("fighting killed 12" stays an event's toll).
+    r"|\b(?:war|guerre|conflict|conflit|insurgency|insurrection|rébellion|rebellion)\b"
+    r"[^.;!?]{0,70}?\b(?:claimed|cost|coûta|coûté)\b[^.;!?]{0,50}$"
 )
 #: A figure in a clause about an earlier, dated event: "the 2015 blast that killed 40",
 #: "l'attentat de 2016, qui avait fait 86 morts", "since 2009, when a crash killed 50".
@@ -148,7 +156,8 @@ _PERIOD_WORDS = (
     "a week", "a month", "a day", "an year", "annual", "yearly", "annuellement", "tous les",
     "toutes les", "average", "moyenne", "this year", "cette année", "last year", "past year",
     "previous year", "l'an ", "l'année", "recent years", "dernières années", "the past",
-    "the last", "au cours des", "alone",
+    "the last", "au cours des", "alone", "trimestre", "semestre", "quarter", "first half",
+    "second half", "last half", "trimestriel", "semestriel",
 )  # fmt: skip
 _COURT_CUE, _MEMORY_CUE, _COMPARED_CUE, _SUPERSEDED_CUE, _PERIOD_CUE, _SINCE_CUE, _YEAR_CUE = (
     1,
@@ -163,7 +172,8 @@ _WAR_CUE, _MONTH_CUE = 128, 256
 #: The verbs of a war's toll rather than its nouns: rarer in copy, so a sharper cheap test.
 _WAR_WORDS = (
     "has killed", "have killed", "had killed", "has claimed", "has caused", "has left",
-    "a fait", "ont fait", "avait fait", "a coûté", "a tué", "ont tué", "a causé",
+    "a fait", "ont fait", "avait fait", "a coûté", "a tué", "ont tué", "a causé", "claimed",
+    "cost", "coûta",
 )  # fmt: skip
 _WAR_NOUNS = (
     "war", "guerre", "conflict", "conflit", "insurg", "rébellion", "rebellion", "violence",

@@ -92,7 +92,7 @@ _PASSIVE_AUX = re.compile(
     r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|étant|désormais|maintenant|finally|"
     r"officially|fully|completely|entirely|reportedly|finalement|officiellement|entièrement|"
     r"totalement|complètement|définitivement|back|bel\s+et\s+bien|again|de\s+nouveau|"
-    r"à\s+nouveau|totally|once\s+again)\s+|"
+    r"à\s+nouveau|totally|once\s+again|reste|restent|remains?|remained|demeure|demeurent)\s+|"
     rf"{_WHEN}\s+|[«\"“'’]\s*)+$",
     _I,
 )
@@ -145,6 +145,9 @@ _ENTRY = re.compile(
     r"|(?:(?:were|are|is|was)\s+(?:now\s+)?)?in\s+(?:(?:full|complete|total)\s+)?control\s+of"
     rf"|(?:sont|être|étaient|est|sont\s+désormais)\s+(?:re)?entrée?s?\s+(?:{_WHEN}\s+)?dans"
     rf"|(?:fait|font|faire)\s+(?:leur|son)\s+entrée\s+(?:{_WHEN}\s+)?dans"
+    # "les premiers soldats entrés dans la ville": a participle, counted only when the text
+    # tells the town was taken (``_TAKEN_CUE``).
+    rf"|(?P<participle>(?<!\w)(?:re)?entrée?s\s+(?:{_WHEN}\s+)?dans)"
     r"|(?:ré)?investi(?:t|ssent|ssaient)?"
     r"|(?:contrôl|occup|tienn?)(?:e|ent|aient|ait|eraient|erait)\s+(?:(?:désormais|maintenant|dorénavant|"
     rf"de\s+nouveau|entièrement|totalement|complètement)\s+|{_WHEN}\s+)+"
@@ -167,6 +170,30 @@ _ENTRY = re.compile(
 _STATE_SINCE = re.compile(
     r"\b(?P<verb>(?:h[oe]ld|controlled|tenue?s?|contrôlée?s?)\s+(?:since|depuis)\s+"
     r"[^,;.()]{1,40}?\s+(?:by|par))\b",
+    _I,
+)
+#: "have held the port of X since Wednesday", "tiennent X depuis mardi": a hold that began
+#: this week is a capture; "has held X since 2014" is background (no day word).
+_SINCE_DAY = re.compile(
+    r"[^.;]{0,60}?\b(?:since|depuis)\s+(?:(?:early|late|le|la|l')\s*)?"
+    rf"(?:{_DAY}|weekend|week-end|dawn|aube|veille|nuit\s+dernière|last\s+night|"
+    r"(?:the\s+)?(?:previous|last)\s+(?:day|night|week)|(?:la\s+)?semaine\s+dernière)\b",
+    _I,
+)
+_HELD_SINCE = re.compile(
+    r"\b(?P<verb>(?:have|has|had)\s+(?:now\s+)?(?:held|controlled|occupied)|holds?|controls?|"
+    r"occup(?:y|ies)|(?:tienn|contrôl|occup)ent|(?:ont|a)\s+(?:tenu|contrôlé|occupé))\s"
+    r"[^,;.()]{1,60}?\b(?:since|depuis)\s",
+    _I,
+)
+#: A town told as cleared of its armed holders: "X has been cleared of militants", "X a été
+#: « nettoyée des bandes armées »", "débarrassée des jihadistes".
+_CLEARED = re.compile(
+    r"\b(?P<verb>(?:cleared|purged|rid|nettoyée?s?|débarrassée?s?|purgée?s?|libérée?s?)\s+"
+    r"(?:of|de|des|d'|du)\s*[«\"“]?\s*(?:the\s+|les\s+|la\s+|all\s+|toute?s?\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:militants|rebels|jihadists|insurgents|fighters|gunmen|terrorists|"
+    r"armed\s+(?:groups|gangs|men)|gangs|bandes\s+armées|groupes\s+armés|rebelles|djihadistes|"
+    r"jihadistes|insurgés|terroristes|combattants|islamistes|assaillants|hommes\s+armés))\b",
     _I,
 )
 _BACK_IN = re.compile(
@@ -214,6 +241,45 @@ _RECENT_DAY = re.compile(
 _DENIED_OR_RUMOURED = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:ed|es|ing)?|rejected|rejects|rejecting|niant|dément\w*|démenti|nie(?:nt)?|"
     r"(?:a|ont)\s+nié|rumou?rs?|rumeurs?)\b",
+    _I,
+)
+#: What tells that an entry took the town: no fight, a welcome, the defenders gone.
+_TAKEN_CUE = re.compile(
+    r"\b(?:without\s+(?:a\s+fight|resistance|firing\s+a\s+shot|meeting\s+resistance)|"
+    r"sans\s+(?:combat|combattre|résistance|rencontrer\s+de\s+résistance)|welcom\w+|greeted|"
+    r"cheer\w*|waved|accueilli\w*|acclam\w+|liesse|pullback|pull-?out|withdrawal|retrait|"
+    r"repli|(?:withdr[ae]w|withdrawn|pulled\s+(?:out|back)|retreated|fled|abandoned|had\s+fled)|"
+    r"(?:ont|avaient|a|avait)\s+(?:fui|abandonné|quitté)|garrison\s+(?:fled|surrendered))\b",
+    _I,
+)
+#: "into the city centre", "dans le centre-ville": the heart of a town named before.
+_CENTRE = re.compile(
+    r"\s*(?:the\s+)?(?:(?:city|town)\s+(?:centre|center)|(?:centre|center|heart)\s+of\s+"
+    r"(?:the\s+)?(?:city|town))\b|\s*(?:le\s+)?(?:centre-ville|centre\s+de\s+la\s+"
+    r"(?:ville|localité))\b",
+    _I,
+)
+#: An entry into a town still fought over: "entered X, battle rages", "combats font rage".
+_ONGOING = re.compile(
+    r"\b(?:(?:fighting|battles?|clashes|street\s+fighting|gunfire|combats?|affrontements|"
+    r"échanges\s+de\s+tirs)\s+(?:[\w-]+\s+){0,3}?(?:rag(?:es|ed|ing|e)|continu\w+|"
+    r"went\s+on|goes\s+on|under\s+way|underway|font\s+rage|faisaient\s+rage|faisait\s+rage|"
+    r"se\s+poursuiv\w+)|(?:battle|fighting)\s+for\s+(?:the\s+)?(?:city|town|control)|"
+    r"(?:still|toujours)\s+(?:fighting|resisting|en\s+cours)|street[\s-]+by[\s-]+street|"
+    r"rue\s+par\s+rue|maison\s+par\s+maison|house[\s-]+to[\s-]+house)\b",
+    _I,
+)
+#: A report told as false after it: "Reports that X had fallen were untrue".
+_HEARSAY_HEAD = re.compile(
+    r"\b(?:reports?|claims?|stories|allegations?|informations?|affirmations?|allégations?|"
+    r"bruits?)\s+(?:that|selon\s+lesquel\w+|d'après\s+lesquel\w+)",
+    _I,
+)
+_RUMOUR = re.compile(r"\b(?:rumou?rs?|rumeurs?)\b", _I)
+_FALSE_AFTER = re.compile(
+    r"\b(?:were|was|are|is|proved|proven|sont|était|étaient|est|se\s+sont\s+révélée?s?)\s+"
+    r"(?:\w+\s+)?(?:false|untrue|unfounded|baseless|wrong|incorrect|fausses?|faux|infondée?s?|"
+    r"sans\s+fondement|erronée?s?)\b",
     _I,
 )
 _DENIAL_WORDS = ("den", "dismiss", "reject", "dément", "démenti", "nie", "nié", "rumo", "rumeur")
@@ -300,6 +366,43 @@ _POSSESSION = re.compile(
     r"|rétabli\w*\s+l'autorité\s+de\s+l'(?:é|e)tat\s+(?:à|dans|sur))",
     _I,
 )
+#: A flag raised over a town told as its capture: "hoisted the national flag in Knin", "the
+#: flag now flies over the town hall of X", "ont hissé le drapeau sur la citadelle de X", "le
+#: drapeau ... flotte depuis samedi sur la mairie de X". A building of the town's power may
+#: stand before the name; ceremonies, sport, embassies and flags at half-mast are not captures.
+_FLAG_BUILDING = (
+    r"(?:(?:the|la|le|l')\s*(?:[\w-]+\s+){0,2}?(?:town\s+hall|city\s+hall|citadel|fortress|"
+    r"castle|main\s+square|central\s+square|main\s+mosque|administration\s+building|"
+    r"government\s+building|governor'?s\s+(?:office|compound|residence)|police\s+station|"
+    r"district\s+headquarters|mairie|hôtel\s+de\s+ville|citadelle|forteresse|place\s+centrale|"
+    r"grande\s+place|grand-place|préfecture|gouvernorat|sous-préfecture|commissariat|"
+    r"bâtiment\s+administratif)\s+(?:of|in|de|d'|du)\s*)?"
+)
+_FLAG = re.compile(
+    r"\b(?P<verb>(?:(?:hoist(?:ed|s|ing)?|rais(?:ed|es|ing)|raise|planted|plants?|planting|"
+    r"unfurled|unfurls?|hiss\w*|plant(?:é|ée|és|ées|ent|ait|aient)|déploy\w*)\s+"
+    r"(?:(?:the|their|its|his|a|an|le|leur|leurs|son|les|un)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:flags?|banners?|drapeaux?|étendards?)(?:\s+[\w-]+){0,2}?"
+    r"|(?:flags?|drapeaux?)(?:\s+[\w-]+){0,4}?\s+(?:(?:now|again|once\s+again|once\s+more|finally|"
+    r"has\s+been|have\s+been|was|were|is|are|had\s+been|a\s+été|ont\s+été|avait\s+été|est|"
+    r"de\s+nouveau|à\s+nouveau|désormais|enfin)\s+)*"
+    r"(?:flies|flew|flying|fly|raised|hoisted|planted|unfurled|went\s+up|goes\s+up|flutters|"
+    r"fluttered|flott(?:e|ent|ait|aient)|hissée?s?|plantée?s?|déployée?s?))"
+    rf"\s+(?:(?:{_WHEN}|now|again|once\s+again|désormais|à\s+nouveau|de\s+nouveau|"
+    r"depuis\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier)(?:\s+(?:soir|matin))?)"
+    r"\s*,?\s*)*(?:over|in|at|above|atop|on\s+top\s+of|on|sur|dans|à|au-dessus\s+d[e'u]|au\s+cœur\s+d[e'u])"
+    rf"\s*{_FLAG_BUILDING})",
+    _I,
+)
+#: A flag that marks no capture: a ceremony, a match, an embassy, mourning, a protest.
+_FLAG_BLOCK = re.compile(
+    r"\b(?:ceremon\w+|cérémonie\w*|half-mast|half\s+staff|en\s+berne|embass\w+|ambassade\w*|"
+    r"consulat\w*|consulate\w*|stadium|stade|olympi\w+|match|tournament|tournoi|world\s+cup|"
+    r"coupe\s+du\s+monde|national\s+day|fête\s+nationale|independence\s+day|anniversar\w+|"
+    r"anniversaire|commemorat\w+|commémor\w+|parade|défilé|protest\w*|manifest\w+|supporters|"
+    r"fans|pride|rainbow|arc-en-ciel|summit|sommet|visit\w*|visite)\b",
+    _I,
+)
 _TROOPS_NAMED = re.compile(
     r"\b(?:troops|forces|soldiers|units|soldats|troupes|hommes|unités)\b", _I
 )
@@ -319,7 +422,8 @@ _GAP_AFTER = re.compile(
 )
 #: What may stand between a city and a passive verb: "Mosul, Iraq's second city, fell".
 _GAP_BEFORE = re.compile(
-    r"(?:\s+(?:city|town|village))?(?:\s*,[^,;]{1,150}?,|\s*\([^()]{1,80}\)|\s*,)?\s*", _I
+    r"(?:\s+(?:city|town|village))?(?:\s*,(?:[^,;]|,(?=\d{3}\b)){1,150}?,|\s*\([^()]{1,80}\)|\s*,)?\s*",
+    _I,
 )
 _AFTER_CITY_BLOCK = re.compile(rf"(?:'s?\b|'|\s+(?:{PARTIAL_NOUNS})\b)", _I)
 _PREPOSITION_BEFORE = re.compile(
@@ -386,6 +490,13 @@ _STATE_OK = re.compile(
     _I,
 )
 #: A verbless headline: "Kombolcha aux mains des rebelles", "Syrie : Raqqa sous contrôle des FDS".
+_RETAKEN = re.compile(r"^(?:reprise?s?|reconquise?s?|retaken|recaptured)$", _I)
+_ARMED_AGENT = re.compile(
+    r"\s+(?:par|by)\s+(?:l'|la|le|les|the|des)?\s*(?:[\w-]+\s+){0,2}?(?:armée|army|troops|"
+    r"troupes|forces|soldats|soldiers|militaires|military|rebelles|rebels|insurgés|insurgents|"
+    r"jihadistes|djihadistes|jihadists|militants|combattants|fighters)\b",
+    _I,
+)
 _HEADLINE_STATE = re.compile(r"\s*(?:[^:]{1,40}\s*:\s*)?", _I)
 _STATE_STILL = re.compile(
     r"\b(?:toujours|still|encore|remains?|remained|reste|restent|demeure\w*)\b", _I
@@ -406,6 +517,17 @@ _EVENT_AFTER = re.compile(
     r"\s+(?-i:Marathon|Half\s+Marathon|Open|Masters|Grand\s+Prix|Classic|Derby|Cup|Trophy|"
     r"Festival|Film\s+Festival|Biennale|Tour|Rally|Sevens)\b"
 )
+#: A name set before "town of": "the Haitian town of X" names X, the word before is a modifier.
+_MODIFIES_CITY_NOUN = re.compile(r"\s+(?:town|city|village|ville|localité)\s+(?:of|de|d')", _I)
+#: A name that heads a person's title: "captured an Abu Sayyaf commander", "a capturé un chef
+#: Boko Haram" is a person taken, not a town.
+_PERSON_AFTER = re.compile(
+    r"(?:\s+(?-i:[A-Z][\w'-]+)){0,2}\s+(?:senior\s+|top\s+|local\s+)?(?:commanders?|leaders?|"
+    r"chiefs?|sub-leaders?|members?|militants?|suspects?|spokes(?:man|woman|person)|emirs?|"
+    r"bomb-?makers?|financiers?|operatives?|kidnappers?|ringleaders?|lieutenants?|"
+    r"commandants?|dirigeants?|responsables?|membres?|émirs?|lieutenants?)\b",
+    _I,
+)
 _PARTICIPLE_ING = re.compile(r"\w+(?:ing|ant)$")
 _IDIOM_AFTER = re.compile(r"\s+by\s+(?:storm|surprise)|\s+apart\b", _I)
 _MAY_FOLLOW_CITY = (
@@ -419,6 +541,7 @@ _MAY_FOLLOW_CITY = (
     outright quickly swiftly easily itself lundi mardi mercredi jeudi vendredi samedi
     dimanche hier aujourd'hui ce cette après avant malgré alors puis désormais mi-
     entièrement totalement complètement sans ni aux du des au en où dont y
+    less barely just only nearly almost moins peine seulement quelques
     """
     )
 )
@@ -537,6 +660,9 @@ _TRIGGERS = {
     "capture.state_since": _STATE_SINCE,
     "capture.back_in": _BACK_IN,
     "capture.possession": _POSSESSION,
+    "capture.flag": _FLAG,
+    "capture.held_since": _HELD_SINCE,
+    "capture.cleared": _CLEARED,
 }
 
 
@@ -650,11 +776,30 @@ def find_captures(
             or _STILL_BEFORE.search(sentence, max(0, start - 20), start)
             or _in_spans(match.start(), titled)
             or not _armed_subject(sentence, start)
+            or _ONGOING.search(sentence, match.end())
         ):
+            continue
+        taken = bool(_TAKEN_CUE.search(sentence))
+        if "participle" in match.re.groupindex and match.group("participle") and not taken:
             continue
         city = _city_after(sentence, match.end(), cities) or _antecedent(
             sentence, match.end(), start, cities
         )
+        if city is None and taken and _CENTRE.match(sentence, match.end()):
+            # "soldiers drove into the city centre" as residents welcomed them: the town
+            # named before is entered and taken.
+            city = next(
+                (
+                    other
+                    for other in reversed(cities)
+                    if other.end <= start
+                    and not other.weak
+                    and not _bracketed(sentence, other)
+                    and not _speaks(sentence, other)
+                    and _usable_city(sentence, other)
+                ),
+                None,
+            )
         if city is None:
             continue
         actor = _subject(sentence, start)
@@ -694,6 +839,49 @@ def find_captures(
             capture = _active(sentence, place, None, loser, start, aux)
             if capture is not None:
                 found.setdefault(place.start, replace(capture, conceded=True))
+    for match in triggers["capture.cleared"]:
+        start, aux = _auxiliary(_PASSIVE_AUX, sentence, match.start())
+        # A place is cleared of militants, a person never: an unknown name may be the town.
+        city = _city_before(sentence, start, cities, state=True)
+        if (
+            city is None
+            or _blocked(sentence, city.start, "")
+            or _recalled(_clause(sentence, city.start, match.end()))
+            or _rumoured(sentence, city.start)
+        ):
+            continue
+        reported = bool(_REPORTED_SPEECH.search(sentence, 0, city.start))
+        if _PLUPERFECT.search(aux) and not reported:
+            continue
+        found.setdefault(city.start, CaptureMatch(city, None, None, False, reported))
+    for match in triggers["capture.held_since"]:
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux) or not _armed_subject(sentence, start):
+            continue
+        city = _city_after(sentence, match.end("verb"), cities)
+        if city is None or not _since_day(sentence, city.end):
+            continue
+        actor = _subject(sentence, start)
+        capture = _active(sentence, city, actor, None, start, aux)
+        if capture is not None:
+            found.setdefault(city.start, capture)
+    for match in triggers["capture.flag"]:
+        if (
+            _in_spans(match.start(), titled)
+            or _FLAG_BLOCK.search(sentence)
+            or not (_ARMED.search(sentence) or _STATE_OK.search(match.group(0)))
+        ):
+            continue
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux):
+            continue
+        city = _city_after(sentence, match.end(), cities)
+        if city is None:
+            continue
+        actor = _subject(sentence, start)
+        capture = _active(sentence, city, actor, None, start, aux)
+        if capture is not None:
+            found.setdefault(city.start, capture)
     for match in triggers["capture.possessive"]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
@@ -836,8 +1024,7 @@ def _active(
 ) -> CaptureMatch | None:
     if _recalled(_clause(sentence, start, max(city.end, start))):
         return None
-    head = sentence[:start].lower()
-    if any(word in head for word in _DENIAL_WORDS) and _DENIED_OR_RUMOURED.search(head):
+    if _denied(sentence, start):
         # "denied reports that militants had seized Tillia": the capture told is the one denied.
         return None
     reported = bool(_REPORTED_SPEECH.search(sentence, 0, start))
@@ -855,6 +1042,25 @@ def _active(
     return CaptureMatch(city, actor, from_actor, False, reported)
 
 
+def _denied(sentence: str, start: int) -> bool:
+    """Whether the capture told from ``start`` on is the one a denial or a rumour holds
+    ("denied reports that ...", "Rumours that X had fallen ..."), or one a report called false."""
+    head = sentence[:start].lower()
+    if any(word in head for word in _DENIAL_WORDS) and _DENIED_OR_RUMOURED.search(head):
+        return True
+    return _rumoured(sentence, start)
+
+
+def _rumoured(sentence: str, start: int) -> bool:
+    """Whether the capture told from ``start`` on is a rumour's ("Rumours that X had fallen")
+    or a report called false ("Reports that X had fallen were untrue", "les informations selon
+    lesquelles ... sont fausses")."""
+    head = sentence[:start].lower()
+    if ("rumo" in head or "rumeur" in head) and _RUMOUR.search(head):
+        return True
+    return bool(_HEARSAY_HEAD.search(head)) and bool(_FALSE_AFTER.search(sentence, start))
+
+
 def _auxiliary(pattern: re.Pattern[str], sentence: str, start: int) -> tuple[int, str]:
     """Where a verb group starts and its auxiliaries: "ont" in "ont repris", "" if none."""
     found = _search(pattern, sentence, max(0, start - 60), start)
@@ -865,6 +1071,20 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     start, aux = _auxiliary(_PASSIVE_AUX, sentence, match.start())
     verb = match.group("verb")
     city = _city_before(sentence, start, cities, state=bool(_STATE_OR_FALL.match(verb)))
+    if city is None and _RETAKEN.match(verb) and _ARMED_AGENT.match(sentence, match.end()):
+        # "Niger : Tassia reprise par l'armée": an unknown name that opens a headline, retaken
+        # by armed forces, is a town (a hostage is "libéré", not "repris").
+        city = next(
+            (
+                other
+                for other in cities
+                if other.weak
+                and other.start >= 0
+                and _HEADLINE_STATE.fullmatch(sentence, 0, other.start)
+                and _GAP_BEFORE.fullmatch(sentence, other.end, start)
+            ),
+            None,
+        )
     city_end = city.end if city is not None else start
     lead = city.start if city is not None else start
     if city is None:
@@ -887,9 +1107,15 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
             # "denied the city had fallen": the capture told here is the one denied.
             return None
         city_end = lead = taken_up.start()
+    if _rumoured(sentence, max(lead, 0)):
+        # "Rumours that X had fallen were false": nobody claims the capture told. (A party's
+        # denial of the other side's claim, "Kyiv denies X has fallen", stays a dispute.)
+        return None
     declared = bool(_DECLARED_BEFORE.search(sentence, max(0, lead - 30), lead))
     before_aux = sentence[city_end:start]
-    if _STATE_STILL.search(before_aux + aux):
+    since_day = _since_day(sentence, match.end())
+    if _STATE_STILL.search(before_aux + aux) and not since_day:
+        # "X remains in the hands of" is no news; "reste aux mains de ... depuis mercredi" is.
         return None
     if _STATE_VERB.match(verb) and _DENIAL_ANYWHERE.search(sentence):
         # "said Sake was in the hands of the army and dismissed rumours": a denial, not news.
@@ -898,6 +1124,7 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
         _STATE_VERB.match(verb)
         and not _STATE_OK.search(aux + before_aux)
         and not _STATE_OK.search(verb)
+        and not since_day
         and not _HEADLINE_STATE.fullmatch(sentence, 0, lead)
     ):
         return None
@@ -919,6 +1146,12 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
     if _PLUPERFECT.search(aux) and not reported:
         return None
     return CaptureMatch(city, agent, None, False, reported)
+
+
+def _since_day(sentence: str, position: int) -> bool:
+    """Whether the clause from ``position`` dates a state from a recent day ("since Sunday")."""
+    clause = _CLAUSE_AFTER.match(sentence, position)
+    return clause is not None and bool(_SINCE_DAY.match(clause.group(0)))
 
 
 def _blocked(sentence: str, start: int, aux: str) -> bool:
@@ -980,8 +1213,14 @@ def _speaks(sentence: str, city: Mention) -> bool:
 
 def _object_city(sentence: str, city: Mention) -> bool:
     """A city as the object of a verb or noun, not as a modifier: "the takeover of Paris firm"
-    and "took Wembley by storm" are about a firm and a crowd."""
-    if _IDIOM_AFTER.match(sentence, city.end) or _EVENT_AFTER.match(sentence, city.end):
+    and "took Wembley by storm" are about a firm and a crowd, "captured an Abu Sayyaf leader"
+    about a person."""
+    if (
+        _IDIOM_AFTER.match(sentence, city.end)
+        or _EVENT_AFTER.match(sentence, city.end)
+        or _PERSON_AFTER.match(sentence, city.end)
+        or _MODIFIES_CITY_NOUN.match(sentence, city.end)
+    ):
         return False
     if _CITY_WORD_AFTER.match(sentence, city.end):
         # "regained control of Ramadi city (Ramadi, Anbar)": the town itself.

@@ -52,7 +52,10 @@ _WOUNDED = r"wounded|injured|hurt|blessée?s?"
 _RARE_ROLE = (
     r"(?P<killed>fatally\s+(?:shot|injured|wounded|stabbed|hurt|struck)|mortally\s+wounded|"
     r"mortellement\s+(?:blessée?s?|touchée?s?)|succumbed|(?:ont|a|avaient|avait)\s+succombé|"
-    r"succombé|succombent)|"
+    r"succombé|succombent|"
+    # "sont tombés en héros", "tombés au combat", "fell in combat": soldiers' deaths.
+    r"tombée?s?\s+(?:en\s+héros|au\s+combat|au\s+champ\s+d'honneur|les\s+armes\s+à\s+la\s+main)|"
+    r"fell\s+in\s+(?:combat|battle|action))|"
     r"(?P<wounded>hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries|"
     r"(?:taken|rushed|admitted|airlifted|transported|sent|evacuated)\s+to\s+(?:the\s+|a\s+|"
     r"local\s+|area\s+|nearby\s+)?hospitals?(?:\s+with\s+(?:\w+\s+)?injuries)?|"
@@ -60,7 +63,10 @@ _RARE_ROLE = (
     r"(?:suffered|sustained)\s+(?:\w+\s+)?injuries|hospitalisée?s\s+(?:pour\s+|avec\s+)?"
     r"(?:des\s+)?blessures)|(?P<missing>(?!))"
 )
-_RARE_ROLE_WORDS = ("fatal", "mortal", "mortel", "succomb", "hospital", "injuries", "blessures")
+_RARE_ROLE_WORDS = (
+    "fatal", "mortal", "mortel", "succomb", "hospital", "injuries", "blessures", "en héros",
+    "au combat", "champ d'honneur", "armes à la main", "fell in",
+)  # fmt: skip
 _MISSING = r"missing|unaccounted\s+for|disparue?s?|portée?s?\s+disparue?s?"
 _ROLE = rf"(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED})|(?P<missing>{_MISSING})"
 #: Words that never sit between a count and its victims: units, money, time, places.
@@ -106,6 +112,9 @@ _NO_SECOND_COUNT = (
 _VICTIMS_TAIL = (
     r"(?:\s+(?:and|et)\s+(?:(?:the|les|des)\s+)?(?:crew(?:\s+members)?|membres\s+d'équipage|"
     r"équipage|staff|personnel))?(?:\s*\([^()]{0,40}\))?"
+    # "fighters from both sides", "combattants des deux camps".
+    r"(?:\s+(?:from|on|of)\s+(?:both|either|each|the\s+two)\s+sides?|\s+on\s+both\s+sides|"
+    r"\s+des\s+deux\s+(?:camps|côtés|bords)|\s+de\s+part\s+et\s+d'autre)?"
 )
 _COUNT_FIRST = re.compile(
     rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_VICTIMS_TAIL}{_AUX}"

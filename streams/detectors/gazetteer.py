@@ -55,7 +55,10 @@ _LOCATIVE_BEFORE = re.compile(
 )
 _REGION_AFTER = re.compile(rf"\s+(?:{REGION_NOUNS})\b", re.IGNORECASE)
 _REGION_BEFORE = re.compile(
-    rf"(?<!islamic\s)\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$", re.IGNORECASE
+    rf"(?<!islamic\s)\b(?:{REGION_NOUNS})\s+(?:[\w-]+\s+)?(?:of|de|d'|du)\s*$"
+    # "l'État Shan", "l'État Kachin": the French name of a state set before it, no "de".
+    r"|\bl'(?-i:État|Etat)\s+$",
+    re.IGNORECASE,
 )
 _WORD_AFTER = re.compile(r"\s+([\w-]+)")
 _DOUBLED = re.compile(r"(.)\1+")

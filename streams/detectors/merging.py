@@ -116,7 +116,10 @@ def _same_place(kept: Finding, new: Finding) -> bool:
         # A headline and its body give one toll, the body at the finer place.
         return True
     if kept.place.geoname_id is None or new.place.geoname_id is None:
-        # A settlement no gazetteer lists is known by its name.
+        # A settlement no gazetteer lists is known by its name; a headline's city and the
+        # body's unlisted village ("base near Mogadishu" / "the base at X") are one event.
+        if kept.sentence.is_title != new.sentence.is_title:
+            return True
         return fold(kept.place.name) == fold(new.place.name)
     return kept.place.geoname_id == new.place.geoname_id
 

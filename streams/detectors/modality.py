@@ -77,7 +77,9 @@ _WITNESS = re.compile(
     r"sources?\s+locales?|médias?\s+locaux|journalistes?|correspondants?|chefs?\s+coutumiers?|"
     r"rescapés|déplacés|(?:a|an|un|une)\s+(?:doctor|médecin)|sources?\s+administratives?|"
     r"société\s+civile|civil\s+society|maire|mayor|(?:a|one|two)\s+(?:security|military)\s+sources?|"
-    r"police|policiers|senators?|sénateurs?|(?:council|assembly)\s+members?)\b",
+    r"police|policiers|senators?|sénateurs?|(?:council|assembly)\s+members?|"
+    # Peacekeepers and news agencies watch the war; they are no side of it.
+    r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées)\b",
     _I,
 )
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")
@@ -94,6 +96,8 @@ _HOLDOUT = re.compile(
     r"\b(?:(?:beaten|driven|fought|pushed)\s+back|repelled|repulsed|repoussée?s?|"
     r"still\s+(?:holds?|held|controls?|controlled|in\s+(?:the\s+)?(?:city|town))|"
     r"(?:tien(?:nent|t)|contrôle(?:nt)?|control(?:s)?)\s+toujours|"
+    # "assurent toujours tenir la ville".
+    r"toujours\s+(?:tenir|contrôler)|(?:tenir|contrôler)\s+toujours|"
     r"toujours\s+(?:présente?s?\s+)?dans\s+la\s+ville|remained\s+in\s+place)\b",
     _I,
 )
@@ -125,6 +129,12 @@ _SPORT = re.compile(
     r"\d-\d)\b",
     _I,
 )
+_STRIKE = re.compile(
+    r"\b(?:rockets?|missiles?|drones?|shelling|shells?|air\s*strikes?|airstrikes?|struck|"
+    r"bomb(?:s|ing|ed|ardment)?|blast|explosions?|gunmen|suicide\s+bomber|roquettes?|obus|"
+    r"frappes?|bombardements?|attentat|kamikaze|explosifs?)\b",
+    _I,
+)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 #: A date that puts a toll in the past: "in October 2019", "en juillet 1995", "en 1994".
 _DATED = re.compile(
@@ -138,7 +148,11 @@ _ELECTION = re.compile(
     r"\b(?:municipales|élections?\s+(?:municipales|locales)|(?:local|municipal|mayoral)\s+"
     r"elections?|mayoral|mayor's\s+office|second\s+tour|premier\s+tour|des\s+voix|"
     r"des\s+suffrages|of\s+the\s+vote|city\s+council|conseil\s+municipal|ballots?|"
-    r"scrutin|\d+\s+(?:of\s+the\s+\d+\s+)?seats|\d+\s+sièges)\b",
+    r"scrutin|\d+\s+(?:of\s+the\s+\d+\s+)?seats|\d+\s+sièges|by-elections?|bye-elections?|"
+    r"(?:élection|législatives?)\s+partielles?|constituenc(?:y|ies)|circonscriptions?|voters|"
+    r"électeurs|overturn\w*\s+(?:a|the|an|its|their)\s+(?:[\w-]+\s+){0,2}majority|"
+    r"(?:won|wins?|winning|retain\w*|held|holds?|gain\w*|lost|loses?|kept|keeps?|flipped|flips?)"
+    r"\s+the\s+(?:[\w-]+\s+)?seat|rempor\w+\s+(?:le|la)\s+(?:siège|circonscription))\b",
     _I,
 )
 
@@ -251,8 +265,9 @@ def is_business(text: str) -> bool:
 
 
 def is_sport(sentence: str) -> bool:
-    """Whether a sentence reads like the sports pages."""
-    return bool(_find(_SPORT, sentence))
+    """Whether a sentence reads like the sports pages; a strike on a football pitch or a
+    stadium ("a rocket struck a football pitch, killing 12") is war news."""
+    return bool(_find(_SPORT, sentence)) and not _find(_STRIKE, sentence)
 
 
 def has_year(text: str) -> bool:

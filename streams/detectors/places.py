@@ -60,6 +60,8 @@ _APPOSED = re.compile(
 #: "Boulkessi village", "X town" (not "X City", a name of its own).
 _AFTER_NAME = re.compile(
     rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|commune|[Dd]istrict\s+[Cc]ent(?:re|er))\b"
+    # "the Haitian town of X": the word before "town of" is a modifier, X the name.
+    r"(?!\s+(?:of|de|d')\s)"
 )
 #: An event note's place and its administrative units in brackets: "Mantumbi (Beni-Mbau, Beni,
 #: North Kivu)", "Ramadi city (Ramadi, Anbar)". The name before the bracket is the settlement.
@@ -238,7 +240,10 @@ _TITLES = words(
 )
 #: "Ahmed Ali, a senior commander", "X, porte-parole de": an apposition that names a person.
 _PERSON_AFTER = re.compile(
-    r"\s*,\s*(?:(?:a|an|the|un|une|le|la)\s+)?(?:[\w-]+\s+){0,2}?(?:commander|leader|chief|"
+    # "Kidal, selon le président": a source after the comma, not an apposition.
+    r"\s*,\s*(?:(?:a|an|the|un|une|le|la)\s+)?"
+    r"(?:(?!(?:selon|according|said|says|told|citing|d'après|affirme|indique|déclare)\b)[\w-]+\s+)"
+    r"{0,2}?(?:commander|leader|chief|"
     r"spokes\w+|official|member|head|emir|militant|fighter|officer|general|minister|"
     r"journalist|reporter|commandant|chef(?!-lieu)|responsable|membre|porte-parole|dirigeant|"
     r"ministre|journaliste|président)\b",
@@ -304,3 +309,37 @@ def _trim(written: str) -> str:
         if written.endswith(suffix):
             written = written[: -len(suffix)]
     return written.strip(" '’-")
+
+
+#: Where a toll happened, told by a preposition or a verb of attack before an unknown name:
+#: "à Kolofata", "the army camp at Inates", "l'attaque du poste de X", "raided Yelwata".
+_TOLL_SITE = re.compile(
+    r"(?:\b(?:in|at|near|à|près\s+d[e']|on|contre|(?:attack|raid|assault|ambush)\s+on|"
+    r"(?:attacked|stormed|raided|overran)\s+(?:the\s+(?:village|town)\s+of\s+)?|"
+    r"(?:camp|poste|base|marché|market|quartier|village|localité)\s+(?:[\w-]+\s+){0,2}?d[eu']?|"
+    r"attaque\s+(?:[\w-]+\s+){0,3}?(?:de|d'|du|contre))\s*)"
+    rf"(?P<name>{_NAME})"
+)
+
+
+def toll_site_mentions(text: str, known: list[Mention], countries: set[str]) -> list[Mention]:
+    """Unknown names a toll's sentence sets after "à", "at", "attack on", "raided" in an item
+    about armed forces: the village or town where the toll happened, with no coordinates."""
+    found: list[Mention] = []
+    for match in _TOLL_SITE.finditer(text):
+        start = match.start("name")
+        written = _trim(match.group("name"))
+        end = start + len(written)
+        if (
+            not written
+            or fold(written) in _NOT_NAMES
+            or fold(written.split()[0]) in _NOT_NAMES
+            or written.isupper()
+            or _FEATURE.search(written)
+            or _person(text, start, end)
+            or any(m.start < end and start < m.end for m in known)
+        ):
+            continue
+        city = _unlisted(written, countries)
+        found.append(Mention(start, end, written, ((city, True),), None))
+    return found

@@ -1,6 +1,6 @@
 """Sets written blind, before their authors read the rules: floors, not targets.
 
-The held-out FR/EN set and the third and fourth blind batches (real wire style: French, English,
+The held-out FR/EN set and the third, fourth and fifth blind batches (real wire style: French, English,
 and English conflict-event notes). Each was scored once before any fix; the figures are in
 docs/detection.md.
 """
@@ -23,6 +23,9 @@ NOW = datetime(2024, 1, 1, tzinfo=UTC)
 #: Per kind and set. The sets score higher today; the floor leaves room for rule changes
 #: that trade one item for a broader fix, and fails on a real regression.
 F1_FLOOR = 0.85
+#: Sets whose rules were fixed by family against them hold a higher floor, a little under
+#: their scores after the fixes.
+F1_FLOORS = {"blind5_fr": 0.95, "blind5_en": 0.95}
 #: Killed figure, place and status accuracy over matched events, per set. Event notes name
 #: villages no gazetteer lists as a casualty's place, so their place floor is lower.
 FIELD_FLOORS = {
@@ -34,6 +37,8 @@ FIELD_FLOORS = {
     "blind4_fr": (0.9, 0.72, 0.85),
     "blind4_en": (0.85, 0.8, 0.7),
     "blind4_notes": (0.9, 0.88, 0.85),
+    "blind5_fr": (0.95, 0.9, 0.8),
+    "blind5_en": (0.95, 0.9, 0.82),
 }
 SETS = list(FIELD_FLOORS)
 
@@ -66,7 +71,7 @@ def test_set_size_and_negatives(name: str) -> None:
 def test_f1_per_kind(detector: Detector, name: str) -> None:
     report = _report(detector, name)
     for kind in KINDS:
-        assert report.kinds[kind].f1 >= F1_FLOOR, (kind, report.mistakes)
+        assert report.kinds[kind].f1 >= F1_FLOORS.get(name, F1_FLOOR), (kind, report.mistakes)
 
 
 @pytest.mark.parametrize("name", SETS)
