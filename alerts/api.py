@@ -23,6 +23,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
+from redis.asyncio import Redis
 
 from alerts.dead import RedisDeadLetterStore
 from alerts.errors import UnsafeTargetError
@@ -130,7 +131,7 @@ def _invalid(what: str, problems: list[str]) -> JSONResponse:
     )
 
 
-async def with_current_sources(redis: Any, alerts: list[dict[str, Any]]) -> None:
+async def with_current_sources(redis: Redis, alerts: list[dict[str, Any]]) -> None:
     """Add the sources that joined each event after its last revision (``revision``: null).
 
     A report that only confirms an event adds a source without a new alert, so the history
@@ -171,7 +172,7 @@ def create_api(
     redis_url: str,
     token: str | None,
     *,
-    redis: Any = None,
+    redis: Redis | None = None,
     egress: EgressPolicy = PUBLIC_ONLY,
     resolver: Resolver = system_resolver,
     history: HistoryStore | None = None,

@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from redis.asyncio import Redis
+
 from kernel.contracts import redis_key
 from streams.events import Alert
 
@@ -135,7 +137,7 @@ class BacklogEntry:
 class RedisBacklog:
     """Backlogs, due times, breaker states and drain locks of every target."""
 
-    def __init__(self, redis: Any, *, key_ttl_s: int) -> None:
+    def __init__(self, redis: Redis, *, key_ttl_s: int) -> None:
         self.redis = redis
         self.key_ttl_s = key_ttl_s
         self._enqueue = redis.register_script(_ENQUEUE)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from redis.asyncio import Redis
+
 from kernel.clock import format_time, parse_time
 from kernel.contracts import SCHEMA_DEAD, redis_key
 from streams.events import Alert
@@ -90,7 +92,7 @@ class DeadLetter:
 class RedisDeadLetterStore:
     """Dead letters by id, ordered by failure time."""
 
-    def __init__(self, redis: Any) -> None:
+    def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
     async def add(self, letter: DeadLetter) -> None:
@@ -109,7 +111,7 @@ class RedisDeadLetterStore:
 
     async def newest(self, limit: int = 100) -> list[DeadLetter]:
         """The newest ``limit`` dead letters, newest first."""
-        ids = await self.redis.zrevrange(INDEX_KEY, 0, max(limit, 1) - 1)
+        ids: list[Any] = await self.redis.zrevrange(INDEX_KEY, 0, max(limit, 1) - 1)
         if not ids:
             return []
         raws = await self.redis.hmget(LETTERS_KEY, ids)

@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from redis.asyncio import Redis
+
 from alerts import metrics
 from alerts.backlog import BacklogEntry, RedisBacklog, target_id
 from alerts.breaker import CircuitBreaker, CircuitState
@@ -78,7 +80,7 @@ class Deliverer:
 
     def __init__(
         self,
-        redis: Any,
+        redis: Redis,
         channels: ChannelRegistry,
         idempotency: IdempotencyStore,
         policy: DeliveryPolicy,

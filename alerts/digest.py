@@ -16,6 +16,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from redis.asyncio import Redis
+
 from alerts.subscriptions import Subscription
 from kernel.contracts import redis_key
 from streams.events import Alert
@@ -75,7 +77,7 @@ class RedisHoldBuffer:
     """Decides when to hold an alert, keeps held alerts, and hands out due batches."""
 
     def __init__(
-        self, redis: Any, *, threshold: int, window_s: float, merge_window_s: float
+        self, redis: Redis, *, threshold: int, window_s: float, merge_window_s: float
     ) -> None:
         self.redis = redis
         self.threshold = threshold
@@ -143,7 +145,8 @@ class RedisHoldBuffer:
 
     async def batch_ids(self) -> list[str]:
         """Batches waiting to be sent, oldest first."""
-        return [_text(value) for value in await self.redis.zrange(BATCHES_KEY, 0, -1)]
+        values: list[Any] = await self.redis.zrange(BATCHES_KEY, 0, -1)
+        return [_text(value) for value in values]
 
     async def read_batch(self, batch_id: str) -> HeldBatch | None:
         """A batch's alerts (oldest first) and keys; ``None`` once it is gone."""

@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import uuid
 from enum import StrEnum
-from typing import Any
+
+from redis.asyncio import Redis
 
 from kernel.contracts import redis_key
 
@@ -69,7 +70,7 @@ def delivery_id(key: str) -> str:
 class IdempotencyStore:
     """Claims, leases and final states of deliveries in Redis."""
 
-    def __init__(self, redis: Any, owner: str, *, ttl_s: int = DEFAULT_TTL_S) -> None:
+    def __init__(self, redis: Redis, owner: str, *, ttl_s: int = DEFAULT_TTL_S) -> None:
         self.redis = redis
         self.owner = owner
         self.ttl_s = ttl_s

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from redis.asyncio import Redis
+
 from alerts.channels.registry import ChannelRegistry
 from alerts.dead import RedisDeadLetterStore
 from alerts.delivery import Deliverer, Delivery, Outcome
@@ -16,7 +18,7 @@ from ingest.egress import EgressPolicy
 
 
 async def resend_dead_letters(
-    redis: Any,
+    redis: Redis,
     letter_ids: list[str] | None,
     *,
     policy: DeliveryPolicy,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+
+from redis.asyncio import Redis
 
 from alerts.silences import Silence
 from kernel.contracts import redis_key
@@ -32,7 +33,7 @@ def silenced_key(alert_id: str, revision: int) -> str:
 class RedisSilenceStore:
     """Create, read, list and expire silences; record the alerts they stop."""
 
-    def __init__(self, redis: Any) -> None:
+    def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
     async def put(self, silence: Silence) -> None:

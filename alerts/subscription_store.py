@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from redis.asyncio import Redis
+
 from alerts.subscriptions import (
     Subscription,
     SubscriptionInvalid,
@@ -22,7 +24,7 @@ VERSION_KEY = redis_key("subscriptions", "version")
 class RedisSubscriptionStore:
     """Create, read, list, upsert and remove subscriptions."""
 
-    def __init__(self, redis: Any) -> None:
+    def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
     async def add(self, data: dict[str, Any]) -> Subscription:

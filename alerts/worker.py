@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from redis.asyncio import Redis
+
 from alerts import metrics
 from alerts.backlog import RedisBacklog
 from alerts.channels.registry import ChannelRegistry
@@ -64,7 +66,7 @@ class AlertWorker:
 
     def __init__(
         self,
-        redis: Any,
+        redis: Redis,
         channels: ChannelRegistry,
         policy: DeliveryPolicy,
         *,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
+from redis.asyncio import Redis
 
 from ingest import metrics
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
@@ -84,7 +85,7 @@ class FeedPoller:
         self,
         feeds: list[FeedSpec],
         *,
-        redis: Any,
+        redis: Redis,
         publisher: Publisher,
         limits: FetchLimits | None = None,
         http: httpx.AsyncClient | None = None,
@@ -187,7 +188,14 @@ class FeedPoller:
                 metrics.ITEMS_PRODUCED.labels(feed.name, item.lang).inc()
             queue_bump(pipe, STAT_ITEMS, len(fresh))
             queue_bump(pipe, feed_items_stat(feed.name), len(fresh))
-        pipe.hset(key, mapping={"etag": "", "last_modified": "", **fetched.validators})
+        validators = fetched.validators
+        pipe.hset(
+            key,
+            mapping={
+                "etag": validators.get("etag", ""),
+                "last_modified": validators.get("last_modified", ""),
+            },
+        )
         await pipe.execute()
         metrics.FEED_POLLS.labels(feed.name, "ok").inc()
         return PollResult(

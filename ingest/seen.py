@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from redis import Redis as SyncRedis
+
 from kernel.contracts import redis_key
 from kernel.stats import FEEDS_KEY, feed_key
 
@@ -22,7 +24,7 @@ log = logging.getLogger(__name__)
 VALIDATOR_FIELDS = ("etag", "last_modified")
 
 
-def forget_published(redis: Any) -> int:
+def forget_published(redis: SyncRedis) -> int:
     """Drop the seen-set and the feeds' validators (synchronous client); return keys dropped."""
     dropped = 0
     batch: list[Any] = []

@@ -16,6 +16,8 @@ import json
 import time
 from typing import Any
 
+from redis.asyncio import Redis
+
 from kernel.contracts import redis_key
 
 STATS_TTL_S = 2 * 3600
@@ -60,7 +62,7 @@ def recent_key(name: str) -> str:
     return redis_key("recent", name)
 
 
-async def bump(redis: Any, name: str, amount: int = 1, now: float | None = None) -> None:
+async def bump(redis: Redis, name: str, amount: int = 1, now: float | None = None) -> None:
     """Add ``amount`` to the counter ``name`` for the current minute."""
     pipe = redis.pipeline(transaction=False)
     queue_bump(pipe, name, amount, now)
@@ -75,7 +77,7 @@ def queue_bump(pipe: Any, name: str, amount: int = 1, now: float | None = None) 
 
 
 async def push_recent(
-    redis: Any, name: str, payload: dict[str, Any], keep: int = RECENT_KEEP
+    redis: Redis, name: str, payload: dict[str, Any], keep: int = RECENT_KEEP
 ) -> None:
     """Put ``payload`` at the head of the recent list ``name``, keeping the newest ``keep``."""
     key = recent_key(name)
@@ -85,7 +87,7 @@ async def push_recent(
     await pipe.execute()
 
 
-async def read_recent(redis: Any, name: str, count: int = RECENT_KEEP) -> list[dict[str, Any]]:
+async def read_recent(redis: Redis, name: str, count: int = RECENT_KEEP) -> list[dict[str, Any]]:
     """The newest ``count`` entries of a recent list, skipping unreadable ones."""
     entries = []
     for raw in await redis.lrange(recent_key(name), 0, count - 1):
@@ -97,7 +99,7 @@ async def read_recent(redis: Any, name: str, count: int = RECENT_KEEP) -> list[d
 
 
 async def read_series(
-    redis: Any, name: str, minutes: int = 60, now: float | None = None
+    redis: Redis, name: str, minutes: int = 60, now: float | None = None
 ) -> list[tuple[int, int]]:
     """``(unix minute, count)`` for the last ``minutes`` minutes of counter ``name``, oldest first."""
     last = minute_of(now)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import faust
+from redis.asyncio import Redis
 
 from kernel.contracts import STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_EVENTS, TOPIC_ITEMS
 from streams.consumer_offsets import CHECK_INTERVAL_S, FaustOffsets, OffsetHealer
@@ -142,7 +143,7 @@ async def with_retries(step: Callable[[T], Awaitable[R]], value: T) -> R:
             delay = min(delay * 2, RETRY_MAX_S)
 
 
-def default_processor(redis: Any, policy: Any = None) -> ItemProcessor:
+def default_processor(redis: Redis, policy: Any = None) -> ItemProcessor:
     """The production processor: the rule detector and the Redis dedup store."""
     from streams.dedup import DedupPolicy
     from streams.detectors import detect

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from redis.asyncio import Redis
+
 from ingest.items import WireItem
 from kernel.errors import InputError
 from kernel.stats import RECENT_ALERTS, STAT_ALERTS, STAT_DETECTIONS, bump, push_recent
@@ -64,7 +66,7 @@ def decode_item(raw: bytes | str | dict[str, Any]) -> WireItem:
 class ItemProcessor:
     """Decides what one item means: skip it, or detections and the alerts they cause."""
 
-    def __init__(self, store: DedupStore, detector: Detector, redis: Any) -> None:
+    def __init__(self, store: DedupStore, detector: Detector, redis: Redis) -> None:
         self.store = store
         self.detector = detector
         self.redis = redis

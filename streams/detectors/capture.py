@@ -1298,9 +1298,22 @@ def _np_after(sentence: str, position: int, connector: re.Pattern[str]) -> str |
     return phrase.group(0).strip() or None
 
 
+# "Rebels say they have (taken)", "les rebelles affirment avoir (pris)": the speaker is the actor.
+_SPEAKER_OF_OWN_DEED = re.compile(
+    r"^(?P<who>.+?)\s+(?:say|says|said|claim|claims|claimed|announce|announces|announced|"
+    r"affirme|affirment|disent|dit|assure|assurent|revendique|revendiquent|annonce|annoncent|"
+    r"déclare|déclarent)(?:\s+(?:that\s+)?(?:(?:they|it|he|we)(?:\s+(?:have|has|had))?|"
+    r"to\s+have|to|avoir|qu'ils\s+ont|qu'elles\s+ont|qu'il\s+a|qu'elle\s+a))?$",
+    _I,
+)
+
+
 def _subject(sentence: str, position: int) -> str | None:
     """The subject of an active verb: the clause before it, appositions and openers dropped."""
     head = sentence[:position]
+    speaker = _SPEAKER_OF_OWN_DEED.match(head.strip())
+    if speaker is not None:
+        head = speaker.group("who")
     cuts = list(_SUBJECT_CUT.finditer(head))
     if cuts:
         head = head[cuts[-1].end() :]

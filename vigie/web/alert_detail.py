@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from redis.asyncio import Redis
+
 from kernel.stats import RECENT_ALERTS, RECENT_KEEP, read_recent
 from vigie.web.status import alert_row
 
@@ -105,7 +107,7 @@ def alert_details(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: str(row["first_seen"] or ""), reverse=True)
 
 
-async def gather_alerts(redis: Any, now: float) -> dict[str, Any]:
+async def gather_alerts(redis: Redis, now: float) -> dict[str, Any]:
     """The recent alerts with their current sources and, when a silence stopped them, its id."""
     from alerts.silence_store import RedisSilenceStore
     from streams.dedup import DedupPolicy

@@ -31,6 +31,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
 
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, parse_address
 from kernel.errors import InputError
@@ -129,7 +130,7 @@ class WebConfig:
 
 
 def create_app(
-    redis: Any,
+    redis: Redis,
     *,
     lag: ConsumerLagReporter | None = None,
     urls: Callable[[], Mapping[str, str]] = _no_urls,
@@ -197,7 +198,7 @@ def create_app(
 def subscriptions_api(
     redis_url: str,
     token: str | None,
-    redis: Any = None,
+    redis: Redis | None = None,
     egress: EgressPolicy = PUBLIC_ONLY,
     history: Any = None,
 ) -> Any:

@@ -10,6 +10,8 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from redis.asyncio import Redis
+
 from kernel.ops import LagReading, PartitionLag
 from kernel.stats import (
     FEEDS_KEY,
@@ -162,7 +164,7 @@ def source_rows(sources: Iterable[Any]) -> list[dict[str, str]]:
     return rows
 
 
-async def with_current_sources(redis: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def with_current_sources(redis: Redis, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each alert row with every source its event has now, not only those of the last revision.
 
     A report that only confirms an event adds a source without a new revision; the page shows
@@ -224,7 +226,7 @@ def sparkline(counts: Sequence[int]) -> str:
     return "".join(SPARK_BLOCKS[round(count / peak * top)] for count in counts)
 
 
-async def _items_last_hour(redis: Any, feed: str, now: float) -> int | None:
+async def _items_last_hour(redis: Redis, feed: str, now: float) -> int | None:
     """Items the feed produced in the last hour; ``None`` when the poller never counted any."""
     last = minute_of(now)
     keys = [stat_key(feed_items_stat(feed), m) for m in range(last - WINDOW_MINUTES + 1, last + 1)]
@@ -234,7 +236,7 @@ async def _items_last_hour(redis: Any, feed: str, now: float) -> int | None:
     return sum(int(value or 0) for value in values)
 
 
-async def read_feeds(redis: Any, now: float) -> list[dict[str, Any]]:
+async def read_feeds(redis: Redis, now: float) -> list[dict[str, Any]]:
     """Every known feed's health, by name."""
     names = sorted(_text(name) for name in await redis.smembers(FEEDS_KEY))
     rows = []
@@ -245,7 +247,7 @@ async def read_feeds(redis: Any, now: float) -> list[dict[str, Any]]:
 
 
 async def gather_status(
-    redis: Any,
+    redis: Redis,
     *,
     lag: LagReading | None = None,
     urls: Mapping[str, str] | None = None,

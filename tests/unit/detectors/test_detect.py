@@ -107,3 +107,21 @@ def test_hard_negatives(detector: Detector, title: str) -> None:
 def test_item_without_trigger_exits_early(detector: Detector) -> None:
     assert not detector.has_trigger("Le Parlement adopte le budget de la santé")
     assert detector.has_trigger("Douze morts à Alep")
+
+
+@pytest.mark.parametrize(
+    ("title", "actor"),
+    [
+        ("Insurgents say they have seized Ghazni", "Insurgents"),
+        ("The militia claims to have captured Kidal", "The militia"),
+        ("Les rebelles du M23 affirment avoir pris Bunagana", "Les rebelles du M23"),
+        ("Les jihadistes disent avoir conquis Djibo", "Les jihadistes"),
+        ("Islamic State said it had seized Ramadi", "Islamic State"),
+        ("Government troops have retaken Marawi", "Government troops"),
+    ],
+)
+def test_a_party_telling_its_own_capture_is_the_actor(
+    detector: Detector, title: str, actor: str
+) -> None:
+    (event,) = _detect(detector, title)
+    assert event.kind == "city_capture" and event.actor == actor
