@@ -1,21 +1,26 @@
-"""The subscriptions HTTP API: a FastAPI app meant to be mounted under ``/api/v1``.
+"""The HTTP API: subscriptions, dead letters and the history of alerts, mounted under ``/api/v1``.
 
 Every route needs ``Authorization: Bearer <VIGIE_API_TOKEN>``; without a configured token the
 API answers 503 rather than run open. OpenAPI is served at ``/openapi.json`` and ``/docs``
 of the mounted app, behind the same token. A subscription whose channel reaches an address the
 egress policy refuses (loopback, private, metadata …) is refused with 422 naming the rule.
+
+``/alerts`` searches the history (``alerts.history``) a page at a time, with a cursor; with
+``?format=csv|jsonl|geojson`` (or the matching ``Accept``) it exports every match instead,
+or one page when ``limit`` is given. ``/alerts/{id}`` is one alert with its revisions.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
@@ -36,6 +41,27 @@ from alerts.subscriptions import (
 from alerts.templating import MessageTemplate, render_with_template, sample_alert
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
+from kernel.clock import format_time
+from streams.events import KINDS, STATUSES
+
+if TYPE_CHECKING:
+    from alerts.history.store import HistoryStore
+
+#: Filters of ``GET /alerts``, as query parameters.
+HISTORY_FILTERS = (
+    "since",
+    "until",
+    "kind",
+    "status",
+    "country",
+    "place",
+    "q",
+    "min_killed",
+    "limit",
+    "cursor",
+)
+#: Rows per page read while exporting every match.
+EXPORT_PAGE = 1000
 
 #: The bearer credentials of a request, ``None`` when absent (checked by ``create_api``).
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))]
@@ -62,6 +88,7 @@ class SubscriptionOut(BaseModel):
     min_sources: int
     statuses: list[str]
     lang: str
+    include_backfill: bool = False
     secret: str | None
     paused: bool
     template: TemplateOut | None = None
@@ -103,6 +130,43 @@ def _invalid(what: str, problems: list[str]) -> JSONResponse:
     )
 
 
+async def with_current_sources(redis: Any, alerts: list[dict[str, Any]]) -> None:
+    """Add the sources that joined each event after its last revision (``revision``: null).
+
+    A report that only confirms an event adds a source without a new alert, so the history
+    (written from ``vigie.alerts``) does not have it; the dedup store does while the event is
+    kept. Without Redis the history's sources stand alone.
+    """
+    from streams.dedup import DedupPolicy
+    from streams.store import RedisDedupStore
+
+    try:
+        store = RedisDedupStore(redis, DedupPolicy())
+        states = await asyncio.gather(
+            *(store.event_state(alert["id"]) for alert in alerts), return_exceptions=True
+        )
+    except Exception:  # no usable Redis client: the history's sources are all there is
+        return
+    for alert, state in zip(alerts, states, strict=True):
+        if state is None or isinstance(state, BaseException):
+            continue
+        sources = alert.setdefault("sources", [])
+        known = {source["item_id"] for source in sources}
+        sources += [
+            {
+                "feed": source.source,
+                "item_id": source.item_id,
+                "url": source.url,
+                "lang": source.lang,
+                "title": source.title,
+                "published_at": format_time(source.seen_at),
+                "revision": None,
+            }
+            for source in state.sources
+            if source.item_id not in known
+        ]
+
+
 def create_api(
     redis_url: str,
     token: str | None,
@@ -110,8 +174,12 @@ def create_api(
     redis: Any = None,
     egress: EgressPolicy = PUBLIC_ONLY,
     resolver: Resolver = system_resolver,
+    history: HistoryStore | None = None,
 ) -> FastAPI:
-    """The API app (mount it under ``/api/v1``); ``redis`` may be an existing asyncio client."""
+    """The API app (mount it under ``/api/v1``); ``redis`` may be an existing asyncio client.
+
+    Without a ``history`` store the ``/alerts`` routes answer 503.
+    """
     if redis is None:
         import redis.asyncio as aioredis
 
@@ -139,7 +207,8 @@ def create_api(
     app = FastAPI(
         title="Vigie API",
         version="1",
-        description="Manage alert subscriptions and silences; inspect dead letters.",
+        description="Manage alert subscriptions and silences, inspect dead letters, search the "
+        "history.",
         dependencies=[Depends(authorised)],
         responses=errors,  # type: ignore[arg-type]
         # FastAPI's own docs routes skip the app's dependencies: served below, behind the token.
@@ -282,6 +351,78 @@ def create_api(
     @app.get("/dead", summary="Newest dead letters")
     async def list_dead(limit: int = 100) -> list[dict[str, Any]]:
         return [letter.summary() for letter in await dead_letters.newest(limit)]
+
+    def kept() -> HistoryStore:
+        if history is None:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "the history is not available: is VIGIE_HISTORY_URL reachable?",
+            )
+        return history
+
+    @app.get(
+        "/alerts",
+        summary="Search the history of alerts",
+        responses={422: {"model": Problem}, 503: {"model": Problem}},
+    )
+    async def search_alerts(
+        request: Request,
+        since: str | None = None,
+        until: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        country: str | None = None,
+        place: str | None = None,
+        q: str | None = None,
+        min_killed: str | None = None,
+        limit: str | None = None,
+        cursor: str | None = None,
+        format: str | None = None,
+    ) -> Any:
+        from alerts.history.export import MEDIA_TYPES, format_for, render
+        from alerts.history.store import HistoryQuery, HistoryQueryError
+
+        store = kept()
+        if kind and kind not in KINDS:
+            raise HTTPException(422, f"kind: one of {', '.join(KINDS)}")
+        if status and status not in STATUSES:
+            raise HTTPException(422, f"status: one of {', '.join(STATUSES)}")
+        chosen = format_for(format, request.headers.get("accept"))
+        if chosen is None:
+            raise HTTPException(422, f"format: one of {', '.join(MEDIA_TYPES)}")
+        values = dict(request.query_params)
+        filters = {name: values.get(name) for name in HISTORY_FILTERS}
+        everything = chosen != "json" and not limit
+        if everything:
+            filters["limit"] = str(EXPORT_PAGE)
+        try:
+            query = HistoryQuery.parse(**filters)
+        except HistoryQueryError as exc:
+            raise HTTPException(422, str(exc)) from None
+        if everything:
+            return StreamingResponse(
+                render(chosen, store.iterate(query)), media_type=MEDIA_TYPES[chosen]
+            )
+        page = await asyncio.to_thread(store.search, query)
+        if chosen == "json":
+            await with_current_sources(redis, page.alerts)
+            return {"alerts": page.alerts, "next_cursor": page.next_cursor}
+        headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}
+        return Response(
+            "".join(render(chosen, page.alerts)), media_type=MEDIA_TYPES[chosen], headers=headers
+        )
+
+    @app.get(
+        "/alerts/{alert_id}",
+        summary="One alert with its revision timeline, sources and evidence",
+        responses={404: {"model": Problem}, 503: {"model": Problem}},
+    )
+    async def get_alert(alert_id: str) -> dict[str, Any]:
+        detail = await asyncio.to_thread(kept().get, alert_id)
+        if detail is None:
+            raise HTTPException(404, f"no alert with id {alert_id!r} in the history")
+        await with_current_sources(redis, [detail])
+        return detail
 
     @app.post(
         "/silences",

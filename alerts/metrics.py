@@ -40,3 +40,14 @@ TEMPLATE_FAILURES = Counter(
     "Messages sent with the default text because the subscription's template failed",
     ["channel"],
 )
+
+HISTORY_WRITES = Counter(
+    "vigie_history_revisions_total",
+    "Alert revisions read by the history writer: new ones kept, repeats skipped",
+    ["outcome"],
+)
+HISTORY_BATCH_SECONDS = Histogram(
+    "vigie_history_batch_seconds",
+    "Time to write one batch of alerts to the history database",
+    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5),
+)

@@ -174,7 +174,7 @@ def console_record(alert: Alert, lang: str = "en") -> dict[str, Any]:
     event = alert.event
     place = event.place
     casualties = event.casualties
-    return {
+    record: dict[str, Any] = {
         "type": "alert",
         "id": alert.id,
         "revision": alert.revision,
@@ -199,3 +199,7 @@ def console_record(alert: Alert, lang: str = "en") -> dict[str, Any]:
         "reason": alert.reason,
         "supersedes": alert.supersedes,
     }
+    if alert.backfill:
+        # An old event of a replayed archive: said on the line, absent from live ones.
+        record["backfill"] = True
+    return record

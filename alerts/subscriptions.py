@@ -36,7 +36,10 @@ class SubscriptionInvalid(InputError):
 
 
 class SubscriptionSpec(BaseModel):
-    """A subscription as a user writes it: channel, filters, message language, secret."""
+    """A subscription as a user writes it: channel, filters, message language, secret.
+
+    Backfilled alerts (old events of a replayed archive) reach it only with ``include_backfill``.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -54,6 +57,10 @@ class SubscriptionSpec(BaseModel):
         default=(), description="accepted statuses (reported, claimed, disputed); empty: all"
     )
     lang: Language = Field(default="en", description="language of the messages")
+    include_backfill: bool = Field(
+        default=False,
+        description="also alerts of archives replayed with `vigie replay --backfill`",
+    )
     secret: str | None = Field(
         default=None, min_length=1, description="HMAC key for the webhook signature"
     )
@@ -175,8 +182,14 @@ def edit_subscription(existing: Subscription, changes: dict[str, Any]) -> Subscr
 
 
 def console_subscription(lang: str = "en") -> Subscription:
-    """The built-in subscription of the console channel: every alert, no filters."""
-    return Subscription(id=CONSOLE_ID, name="console", channel="console://", lang=lang)  # type: ignore[arg-type]
+    """The built-in subscription of the console channel: every alert (backfilled too), no filters."""
+    return Subscription(
+        id=CONSOLE_ID,
+        name="console",
+        channel="console://",
+        lang=lang,  # type: ignore[arg-type]
+        include_backfill=True,
+    )
 
 
 def matches(subscription: SubscriptionSpec, alert: Alert) -> bool:
@@ -185,6 +198,8 @@ def matches(subscription: SubscriptionSpec, alert: Alert) -> bool:
         return False
     event = alert.event
     place = event.place
+    if alert.backfill and not subscription.include_backfill:
+        return False
     if subscription.kinds and event.kind not in subscription.kinds:
         return False
     if subscription.statuses and event.status not in subscription.statuses:

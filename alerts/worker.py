@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from alerts import metrics
 from alerts.backlog import RedisBacklog
@@ -257,12 +257,22 @@ class AlertWorker:
         return stored
 
 
+class AlertHandler(Protocol):
+    """What the Kafka edge drives: ``AlertWorker``, or the history writer."""
+
+    async def handle(self, alert: Alert, produced_at: float | None = None) -> Any: ...
+
+    async def flush_due(self, now: float | None = None) -> list[asyncio.Task[None]]: ...
+
+    async def retry_due(self, now: float | None = None) -> list[asyncio.Task[None]]: ...
+
+
 class KafkaAlertConsumer:
-    """The Kafka edge: reads records, runs ``AlertWorker.handle`` per record, commits handled offsets."""
+    """The Kafka edge: reads records, runs ``handle`` of its worker per record, commits handled offsets."""
 
     def __init__(
         self,
-        worker: AlertWorker,
+        worker: AlertHandler,
         consumer: Any,
         policy: DeliveryPolicy,
         *,
@@ -395,9 +405,7 @@ async def run_alert_worker(
 ) -> None:
     """Run an alert worker until ``stop`` is set (or forever); every argument is a plain value."""
     import redis.asyncio as aioredis
-    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
-
-    from kernel.ops import serve_ops
+    from aiokafka import AIOKafkaProducer
 
     policy = policy or DeliveryPolicy()
     stop = stop or asyncio.Event()
@@ -430,17 +438,76 @@ async def run_alert_worker(
         console=console_subscription(console_lang) if console else None,
         publish=publish,
     )
+    try:
+        if subscriptions_file:
+            await worker.sync_declared(Path(subscriptions_file))
+        await producer.start()
+        await consume_alerts(
+            worker,
+            kafka_bootstrap,
+            stop,
+            group_id=group_id,
+            process="alerts",
+            policy=policy,
+            session_timeout_s=session_timeout_s,
+            ops=(metrics_port, bind),
+            ready=ready,
+        )
+    finally:
+        with contextlib.suppress(Exception):
+            await producer.stop()
+        await channels.aclose()
+        await redis.aclose()
+        await pool.disconnect()
+
+
+def alerts_consumer(
+    kafka_bootstrap: str, group_id: str, *, session_timeout_s: float, client_id: str
+) -> Any:
+    """An aiokafka consumer of ``vigie.alerts`` in ``group_id`` that commits only by hand."""
+    from aiokafka import AIOKafkaConsumer
+
     session_ms = int(session_timeout_s * 1000)
-    consumer = AIOKafkaConsumer(
+    return AIOKafkaConsumer(
         bootstrap_servers=kafka_bootstrap,
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         session_timeout_ms=session_ms,
         heartbeat_interval_ms=max(100, min(3000, session_ms // 3)),
-        client_id=f"vigie-alerts-{os.getpid()}",
+        client_id=client_id,
         # Alerts are few and urgent: do not let the broker sit on a fetch waiting for more.
         fetch_max_wait_ms=50,
+    )
+
+
+async def consume_alerts(
+    worker: AlertHandler,
+    kafka_bootstrap: str,
+    stop: asyncio.Event,
+    *,
+    group_id: str,
+    process: str,
+    policy: DeliveryPolicy,
+    session_timeout_s: float,
+    ops: tuple[int | None, str] = (None, "127.0.0.1"),
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Run ``worker`` on every record of ``vigie.alerts`` in ``group_id`` until ``stop`` is set.
+
+    Serves the operator endpoints on ``ops`` (metrics port, address; no port: none), heals
+    committed offsets past the log end, commits what is done on rebalances, and drains the
+    records still running (for up to the delivery timeout) before it stops the consumer.
+    """
+    from aiokafka import ConsumerRebalanceListener
+
+    from kernel.ops import serve_ops
+
+    consumer = alerts_consumer(
+        kafka_bootstrap,
+        group_id,
+        session_timeout_s=session_timeout_s,
+        client_id=f"vigie-{process}-{os.getpid()}",
     )
     edge = KafkaAlertConsumer(worker, consumer, policy)
     # A committed offset beyond the log end (a broker that lost its log) is rewound.
@@ -451,31 +518,24 @@ async def run_alert_worker(
             await edge.on_revoked(list(revoked))
 
         async def on_partitions_assigned(self, assigned: Any) -> None:
-            log.info("alert worker assigned %d partition(s)", len(assigned))
+            log.info("%s assigned %d partition(s)", process, len(assigned))
 
-    ops: contextlib.AbstractAsyncContextManager[Any] = (
-        serve_ops(metrics_port, process="alerts", ready=lambda: edge.assigned, host=bind)
+    metrics_port, bind = ops
+    served: contextlib.AbstractAsyncContextManager[Any] = (
+        serve_ops(metrics_port, process=process, ready=lambda: edge.assigned, host=bind)
         if metrics_port is not None
         else contextlib.nullcontext()
     )
-    async with ops:
-        try:
-            if subscriptions_file:
-                await worker.sync_declared(Path(subscriptions_file))
-            await producer.start()
+    try:
+        async with served:
             consumer.subscribe([TOPIC_ALERTS], listener=Rebalance())
             await consumer.start()
             if ready is not None:
                 ready.set()
-            log.info("alert worker consuming %s as group %s", TOPIC_ALERTS, group_id)
+            log.info("%s consuming %s as group %s", process, TOPIC_ALERTS, group_id)
             async with healing(healer):
                 await edge.run(stop)
             await edge.drain(policy.timeout_s)
-        finally:
-            with contextlib.suppress(Exception):
-                await consumer.stop()
-            with contextlib.suppress(Exception):
-                await producer.stop()
-            await channels.aclose()
-            await redis.aclose()
-            await pool.disconnect()
+    finally:
+        with contextlib.suppress(Exception):
+            await consumer.stop()

@@ -37,6 +37,9 @@ class WireItem:
     published_at: datetime | None = None
     fetched_at: datetime = field(default_factory=utcnow)
     schema: str = SCHEMA_ITEM
+    #: An archived item replayed with ``vigie replay --backfill``: processed in event time
+    #: however old, and its alerts marked ``backfill``. Absent from the JSON when false.
+    backfill: bool = False
 
     @property
     def text(self) -> str:
@@ -55,6 +58,8 @@ class WireItem:
         data = asdict(self)
         data["published_at"] = format_time(self.published_at)
         data["fetched_at"] = format_time(self.fetched_at)
+        if not self.backfill:
+            del data["backfill"]
         return data
 
     @classmethod
@@ -77,4 +82,5 @@ class WireItem:
             published_at=parse_time(data.get("published_at")),
             fetched_at=parse_time(data.get("fetched_at")) or utcnow(),
             schema=str(data.get("schema") or SCHEMA_ITEM),
+            backfill=data.get("backfill") is True,
         )

@@ -31,6 +31,8 @@ REDIS_PREFIX = "vigie:v1:"
 STREAMS_APP_ID = "vigie-streams"
 #: Consumer group of the alert workers.
 ALERTS_GROUP_ID = "vigie-alerts"
+#: Consumer group of the history writers (every alert, apart from the deliveries).
+HISTORY_GROUP_ID = "vigie-history"
 
 
 def redis_key(*parts: str | int) -> str:

@@ -223,7 +223,12 @@ def observation_key(item: WireItem, event: DetectedEvent, content_version: str) 
 
 
 def is_stale(item: WireItem, policy: DedupPolicy) -> bool:
-    """Whether the item tells of a time older than events are kept: it could only re-alert."""
+    """Whether the item tells of a time older than events are kept: it could only re-alert.
+
+    A backfilled item is never stale: it is processed in event time, with keys that live
+    ``event_ttl_days`` from now."""
+    if item.backfill:
+        return False
     return item.fetched_at - item.seen_at > timedelta(days=policy.event_ttl_days)
 
 

@@ -149,6 +149,9 @@ class Alert:
     #: A capture that reverses an earlier one (``reason`` has ``reversal``): the alert id of
     #: the capture of the same town by another holder. Optional: absent from the JSON if none.
     supersedes: str | None = None
+    #: Caused by an archived item replayed with ``vigie replay --backfill``: kept in the history
+    #: and shown on the console, sent only to subscriptions that opted in. Absent when false.
+    backfill: bool = False
 
     @property
     def kind(self) -> str:
@@ -179,6 +182,8 @@ class Alert:
         }
         if self.supersedes:
             data["supersedes"] = self.supersedes
+        if self.backfill:
+            data["backfill"] = True
         return data
 
     @classmethod
@@ -195,6 +200,7 @@ class Alert:
             reason=str(data.get("reason") or "new"),
             schema=str(data.get("schema") or SCHEMA_ALERT),
             supersedes=str(data["supersedes"]) if data.get("supersedes") else None,
+            backfill=data.get("backfill") is True,
         )
 
 

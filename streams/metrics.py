@@ -15,6 +15,11 @@ DETECTIONS = Counter("vigie_detections_total", "Events detected", ["kind", "lang
 DEDUP_HITS = Counter(
     "vigie_dedup_hits_total", "Detections merged into an event already alerted", ["kind"]
 )
+ITEMS_TOO_OLD = Counter(
+    "vigie_stream_items_too_old_total",
+    "Detections in items older than events are kept, not alerted (replay them with --backfill)",
+    ["kind"],
+)
 ALERTS_EMITTED = Counter("vigie_alerts_emitted_total", "New alerts emitted", ["kind"])
 REVISIONS_EMITTED = Counter(
     "vigie_alert_revisions_emitted_total", "Alert revisions emitted", ["kind"]

@@ -120,6 +120,7 @@ class ItemProcessor:
         return outcome
 
     async def record_alert(self, alert: Alert) -> None:
-        """Note an emitted alert for the status page."""
-        await push_recent(self.redis, RECENT_ALERTS, alert.to_dict())
+        """Note an emitted alert for the status page (a backfilled one is old news: counted only)."""
+        if not alert.backfill:
+            await push_recent(self.redis, RECENT_ALERTS, alert.to_dict())
         await bump(self.redis, STAT_ALERTS)

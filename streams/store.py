@@ -12,7 +12,8 @@ Keys (all under ``vigie:v1:``, all with a TTL):
 * ``dedup:item:<item id>``: content version -> verdict (``new``/``near_duplicate``), so a
   redelivered item gets the verdict it got the first time.
 * ``dedup:fp:<item id>`` and ``dedup:band:<n>:<token>``: the near-duplicate index (MinHash
-  values and numbers; LSH band -> first item id holding it).
+  values, numbers, event time and whether backfilled; LSH band -> first item id holding it).
+  A backfilled item is a copy only of an item of the same day in event time.
 * ``dedup:sig:<signature>``: set of the alert ids of events registered under a signature.
 * ``dedup:event:<alert id>``: hash of one event: its merged state, ``version`` (bumped on
   every write), ``obs:<observation>`` -> revision it caused (``-1`` for none) and
@@ -43,6 +44,7 @@ from kernel.clock import format_time, parse_time
 from kernel.contracts import redis_key
 from kernel.errors import VigieError
 from kernel.vocabulary import EventKind, EventStatus
+from streams import metrics
 from streams.dedup import (
     CAPTURE,
     REASON_REVERSAL,
@@ -106,6 +108,7 @@ _CHECK_ITEM = """
 local item_key, fp_key = KEYS[1], KEYS[2]
 local item_id, version, fp, numbers = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local threshold, item_ttl, fp_ttl, fp_prefix = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
+local seen, reach, backfill = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
 
 local known = redis.call('HGET', item_key, version)
 if known == 'near_duplicate' then return {known, redis.call('HGET', item_key, 'of') or ''} end
@@ -146,8 +149,13 @@ for i = 3, #KEYS do
   local other = redis.call('GET', KEYS[i])
   if other and other ~= item_id and not checked[other] then
     checked[other] = true
-    local stored = redis.call('HMGET', fp_prefix .. other, 'fp', 'numbers')
-    if stored[1] and copies(stored[1], stored[2] or '') then
+    local stored = redis.call('HMGET', fp_prefix .. other, 'fp', 'numbers', 'seen', 'backfill')
+    -- An archive replayed in event time: copies are of the same day, not of any day.
+    local apart = false
+    if (backfill == '1' or stored[4] == '1') and stored[3] then
+      apart = math.abs(tonumber(stored[3]) - seen) > reach
+    end
+    if stored[1] and not apart and copies(stored[1], stored[2] or '') then
       redis.call('HSET', item_key, version, 'near_duplicate', 'of', other)
       redis.call('EXPIRE', item_key, item_ttl)
       return {'near_duplicate', other}
@@ -159,7 +167,7 @@ local verdict = 'new'
 if redis.call('HEXISTS', item_key, 'accepted') == 1 then verdict = 'redelivered' end
 redis.call('HSET', item_key, version, 'new', 'accepted', '1')
 redis.call('EXPIRE', item_key, item_ttl)
-redis.call('HSET', fp_key, 'fp', fp, 'numbers', numbers)
+redis.call('HSET', fp_key, 'fp', fp, 'numbers', numbers, 'seen', seen, 'backfill', backfill)
 redis.call('EXPIRE', fp_key, fp_ttl)
 for i = 3, #KEYS do redis.call('SET', KEYS[i], item_id, 'NX', 'EX', fp_ttl) end
 return {verdict, ''}
@@ -496,6 +504,9 @@ class RedisDedupStore:
                 self.policy.event_ttl_seconds,
                 self.policy.near_duplicate_ttl_seconds,
                 redis_key("dedup", "fp", ""),
+                int(item.seen_at.timestamp()),
+                self.policy.near_duplicate_ttl_seconds,
+                "1" if item.backfill else "",
             ],
         )
         verdict, original = _text(verdict), _text(original)
@@ -522,8 +533,13 @@ class RedisDedupStore:
         self, item: WireItem, event: DetectedEvent
     ) -> tuple[Alert | None, list[Alert]]:
         if is_stale(item, self.policy):
+            metrics.ITEMS_TOO_OLD.labels(event.kind).inc()
             log.info(
-                "item %s tells of %s, older than events are kept: ignored", item.id, item.seen_at
+                "item %s tells of %s, older than events are kept (%d days): not alerted; "
+                "replay it with `vigie replay --backfill`",
+                item.id,
+                item.seen_at,
+                self.policy.event_ttl_days,
             )
             return None, []
         seen_at = item.seen_at
@@ -541,6 +557,8 @@ class RedisDedupStore:
             decision = decide(snapshot.states, event, source, observed, self.policy, incidents)
             state = decision.state
             alert = build_alert(state, event, decision.reason) if decision.reason else None
+            if alert is not None and item.backfill:
+                alert = replace(alert, backfill=True)
             writes = [(state, "" if decision.created else snapshot.versions[state.alert_id])]
             values: dict[str, str | bytes] = {observed: str(alert.revision) if alert else "-1"}
             if alert is not None:
@@ -552,6 +570,8 @@ class RedisDedupStore:
                 reversal = build_alert(
                     following, await self._last_event(following), REASON_REVERSAL
                 )
+                if item.backfill:
+                    reversal = replace(reversal, backfill=True)
                 writes.append((following, snapshot.versions[following.alert_id]))
                 extra.append({f"alert:{reversal.revision}": _encode_alert(reversal)})
                 values[f"relinked:{observed}"] = f"{following.alert_id} {reversal.revision}"

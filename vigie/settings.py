@@ -20,6 +20,7 @@ DEFAULT_BROKER_METRICS_PORT = 9400
 DEFAULT_INGEST_METRICS_PORT = 9401
 DEFAULT_STREAMS_METRICS_PORT = 9402
 DEFAULT_ALERTS_METRICS_PORT = 9403
+DEFAULT_HISTORY_METRICS_PORT = 9404
 DEFAULT_DEMO_FEEDS_PORT = 8479
 #: Environment variables of every port the embedded stack opens; set them to 0 for any free one.
 PORT_VARIABLES = (
@@ -28,6 +29,7 @@ PORT_VARIABLES = (
     "VIGIE_INGEST_METRICS_PORT",
     "VIGIE_STREAMS_METRICS_PORT",
     "VIGIE_ALERTS_METRICS_PORT",
+    "VIGIE_HISTORY_METRICS_PORT",
     "VIGIE_DEMO_FEEDS_PORT",
 )
 
@@ -108,12 +110,17 @@ class Settings(BaseSettings):
     # Language of the console channel's headline (both headlines are always in the line).
     console_lang: str = Field(default="en", pattern="^(fr|en)$")
 
+    # History: a SQLAlchemy URL (postgresql://user:password@host/db); unset means the SQLite
+    # file history.db in the data directory.
+    history_url: SecretStr | None = None
+
     # Operators
     status_port: int = Field(default=DEFAULT_STATUS_PORT, ge=0, le=65535)
     broker_metrics_port: int = Field(default=DEFAULT_BROKER_METRICS_PORT, ge=0, le=65535)
     ingest_metrics_port: int = Field(default=DEFAULT_INGEST_METRICS_PORT, ge=0, le=65535)
     streams_metrics_port: int = Field(default=DEFAULT_STREAMS_METRICS_PORT, ge=0, le=65535)
     alerts_metrics_port: int = Field(default=DEFAULT_ALERTS_METRICS_PORT, ge=0, le=65535)
+    history_metrics_port: int = Field(default=DEFAULT_HISTORY_METRICS_PORT, ge=0, le=65535)
     demo_feeds_port: int = Field(default=DEFAULT_DEMO_FEEDS_PORT, ge=0, le=65535)
     log_level: str = "INFO"
 
@@ -121,6 +128,13 @@ class Settings(BaseSettings):
     def state_file(self) -> Path:
         """The JSON file where a running `vigie up` records its addresses and ports."""
         return self.data_dir / "state.json"
+
+    @property
+    def history_database(self) -> str:
+        """The history database URL: ``VIGIE_HISTORY_URL``, else SQLite in the data directory."""
+        if self.history_url is not None:
+            return self.history_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'history.db').resolve()}"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,6 +1,6 @@
 """End to end on real parts: local feed server -> poller -> broker -> Faust worker -> Redis ->
-alert worker -> local webhook receiver, with `vigie up --demo`. Exactly one alert per real
-event, none for the negatives."""
+alert worker -> local webhook receiver (and history writer -> SQLite), with `vigie up --demo`.
+Exactly one alert per real event, none for the negatives, each kept in the history."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from alerts.history.store import HistoryQuery, HistoryStore
 from ingest.items import stable_item_id
 from tests.integration.stack import start_stack, vigie_env, wait_until
 from vigie.embedded.demo import demo_dir
@@ -124,6 +125,15 @@ def test_demo_stack_alerts_each_event_once(tmp_path: Path, receiver: Receiver) -
     assert all(
         {"kind", "place", "casualties", "sources", "headline"} <= set(line) for line in console
     )
+
+    # The history writer kept every alert the subscription got, at its latest revision.
+    store = HistoryStore.open(f"sqlite:///{tmp_path / 'data' / 'history.db'}")
+    kept = {alert["id"]: alert["revision"] for alert in store.iterate(HistoryQuery(limit=500))}
+    store.close()
+    latest: dict[str, int] = {}
+    for alert in alerts:
+        latest[alert["id"]] = max(alert["revision"], latest.get(alert["id"], 0))
+    assert kept == latest
 
 
 def event_key_console(line: dict[str, Any]) -> tuple[str, str]:

@@ -25,9 +25,9 @@ LINES = [
 ]
 
 
-def replay(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def replay(path: Path, env: dict[str, str], *flags: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "vigie", "replay", str(path)],
+        [sys.executable, "-m", "vigie", "replay", str(path), *flags],
         env=env,
         capture_output=True,
         text=True,

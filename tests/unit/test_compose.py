@@ -25,7 +25,7 @@ from vigie.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
-VIGIE_SERVICES = ("ingest", "streams", "alerts", "web")
+VIGIE_SERVICES = ("ingest", "streams", "alerts", "history-writer", "web")
 SCALABLE = ("streams", "alerts")
 REQUIRED_ENV = (
     "VIGIE_KAFKA_BOOTSTRAP",
@@ -67,7 +67,21 @@ def _container_path(mount: str) -> str:
 
 
 def test_every_part_of_the_stack_is_a_service() -> None:
-    assert {"kafka", "topics", "redis", *VIGIE_SERVICES} <= set(SERVICES)
+    assert {"kafka", "topics", "redis", "postgres", *VIGIE_SERVICES} <= set(SERVICES)
+
+
+def test_postgres_keeps_the_history_in_a_named_volume_and_is_waited_for() -> None:
+    postgres = SERVICES["postgres"]
+    assert postgres["image"].startswith("postgres:")
+    volume, target = postgres["volumes"][0].split(":")[:2]
+    assert target == "/var/lib/postgresql/data"
+    assert volume in COMPOSE["volumes"]
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+    url = urlsplit(_interpolate(_env("history-writer")["VIGIE_HISTORY_URL"]))
+    assert (url.scheme, url.hostname, url.path) == ("postgresql", "postgres", "/vigie")
+    assert url.username == _env("postgres")["POSTGRES_USER"]
+    for service in VIGIE_SERVICES:
+        assert SERVICES[service]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
 def test_kafka_is_a_single_kraft_node_without_topic_auto_creation() -> None:

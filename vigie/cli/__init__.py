@@ -11,11 +11,12 @@ from importlib import import_module
 
 from vigie import __version__
 
-#: Subcommand modules, in the order ``vigie --help`` lists them.
+#: Subcommands (modules of the same name, ``-`` written ``_``), in the order ``vigie --help`` lists them.
 COMMANDS = (
     "up",
     "detect",
     "replay",
+    "history",
     "subscriptions",
     "silences",
     "dead",
@@ -23,11 +24,20 @@ COMMANDS = (
     "ingest",
     "streams",
     "alerts",
+    "history-writer",
     "web",
 )
 
 
-NOISY_LOGGERS = ("kafka", "aiokafka", "httpx", "httpcore", "faust.transport", "mode")
+NOISY_LOGGERS = (
+    "kafka",
+    "aiokafka",
+    "httpx",
+    "httpcore",
+    "faust.transport",
+    "mode",
+    "alembic",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in COMMANDS:
-        import_module(f"vigie.cli.{name}").register(subparsers)
+        import_module(f"vigie.cli.{name.replace('-', '_')}").register(subparsers)
     # The global options are accepted after the subcommand too, and listed in its --help:
     # `vigie up --data-dir X`.
     for subparser in subparsers.choices.values():

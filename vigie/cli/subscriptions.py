@@ -115,6 +115,21 @@ def _subscription_arguments(parser: Any, *, editing: bool) -> None:
         metavar="FILE",
         help="read the Jinja2 template of the message text from FILE",
     )
+    backfill = parser.add_mutually_exclusive_group()
+    backfill.add_argument(
+        "--include-backfill",
+        dest="include_backfill",
+        action="store_true",
+        default=None,
+        help="also send alerts of archives replayed with `vigie replay --backfill`",
+    )
+    if editing:
+        backfill.add_argument(
+            "--exclude-backfill",
+            dest="include_backfill",
+            action="store_false",
+            help="stop sending alerts of replayed archives",
+        )
 
 
 def _template_changes(args: argparse.Namespace) -> dict[str, str]:
@@ -184,6 +199,7 @@ def _add(args: argparse.Namespace, settings: Any) -> int:
         "lang": args.lang,
         "secret": args.secret,
         "template": _template_changes(args) or None,
+        "include_backfill": args.include_backfill,
     }
     egress = egress_policy_or_exit(settings, "vigie subscriptions")
     if egress is None:
@@ -216,7 +232,7 @@ def _edit(args: argparse.Namespace, settings: Any) -> int:
     from vigie.cli._common import egress_policy_or_exit
 
     names = ["channel", "name", "kinds", "countries", "cities", "languages", "statuses"]
-    names += ["min_killed", "min_sources", "lang", "secret", "paused"]
+    names += ["min_killed", "min_sources", "lang", "secret", "paused", "include_backfill"]
     changes = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
     template = _template_changes(args)
     for name in args.clear:

@@ -38,6 +38,7 @@ def default_urls(settings: Settings, host: str = "127.0.0.1") -> dict[str, str]:
         ("ingest", settings.ingest_metrics_port),
         ("streams", settings.streams_metrics_port),
         ("alerts", settings.alerts_metrics_port),
+        ("history-writer", settings.history_metrics_port),
         ("web", settings.status_port),
     ):
         urls[f"metrics_{name}"] = f"http://{host}:{port}/metrics"
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         api_token=token,
         egress=egress,
         urls=lambda: stack_urls(settings),
+        history_url=settings.history_database,
     )
 
     async def main() -> None:

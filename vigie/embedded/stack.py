@@ -2,7 +2,7 @@
 
 Order of start: the broker's durable store (unless the memory engine was asked for), the
 broker (topics created explicitly), Redis, the demo feed server when asked,
-then the processes (ingest, streams, alerts, web) as supervised children. The addresses go
+then the processes (ingest, streams, alerts, history-writer, web) as supervised children. The addresses go
 to a state file in the data directory so every other command finds the running stack.
 """
 
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 PROCESSES: tuple[tuple[str, str], ...] = (
     ("streams", "streams_metrics_port"),
     ("alerts", "alerts_metrics_port"),
+    ("history-writer", "history_metrics_port"),
     ("ingest", "ingest_metrics_port"),
     ("web", "status_port"),
 )

@@ -5,7 +5,7 @@ Routes on one port (``VIGIE_STATUS_PORT``, 8470 by default):
 - ``/``             the status page (static files, no CDN: it works without the internet)
 - ``/api/status``   what the page shows, as one JSON object (``vigie.status/1``)
 - ``/api/alerts``   the recent alerts with their detail, for the map and the detail view
-- ``/api/v1/...``   the subscriptions API of ``alerts.api``, when that module is installed
+- ``/api/v1/...``   the API of ``alerts.api`` (subscriptions, silences, dead letters, the history)
 - ``/metrics``, ``/healthz``, ``/readyz``  as on every other Vigie process (open, no item text)
 
 Closed by default: it listens on 127.0.0.1 unless told otherwise, refuses to listen wider
@@ -124,6 +124,8 @@ class WebConfig:
     lag_interval_s: float = DEFAULT_LAG_INTERVAL_S
     #: The URLs of the running stack, read again on every request (they change on restarts).
     urls: Callable[[], Mapping[str, str]] = field(default=_no_urls)
+    #: The history database served under ``/api/v1/alerts`` (``None``: those routes answer 503).
+    history_url: str | None = None
 
 
 def create_app(
@@ -193,9 +195,13 @@ def create_app(
 
 
 def subscriptions_api(
-    redis_url: str, token: str | None, redis: Any = None, egress: EgressPolicy = PUBLIC_ONLY
+    redis_url: str,
+    token: str | None,
+    redis: Any = None,
+    egress: EgressPolicy = PUBLIC_ONLY,
+    history: Any = None,
 ) -> Any:
-    """The subscriptions API app of ``alerts.api``, or ``None`` (logged) when unavailable."""
+    """The API app of ``alerts.api``, or ``None`` (logged) when unavailable."""
     try:
         from alerts.api import create_api
     except ImportError as exc:
@@ -203,7 +209,20 @@ def subscriptions_api(
         return None
     if token is None:
         log.warning("VIGIE_API_TOKEN is not set: the subscriptions API answers 503 until it is")
-    return create_api(redis_url, token, redis=redis, egress=egress)
+    return create_api(redis_url, token, redis=redis, egress=egress, history=history)
+
+
+def open_history(url: str | None) -> Any:
+    """The history store at ``url``, or ``None`` (logged) when it cannot be opened."""
+    if url is None:
+        return None
+    try:
+        from alerts.history.store import HistoryStore
+
+        return HistoryStore.open(url)
+    except Exception as exc:  # the status page must come up even without its history
+        log.warning("the history is not served under /api/v1/alerts: %s", exc)
+        return None
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -244,11 +263,12 @@ async def serve_web(config: WebConfig) -> AsyncIterator[int]:
     redis = aioredis.Redis.from_url(config.redis_url)
     lag = ConsumerLagReporter(config.kafka_bootstrap, interval_s=config.lag_interval_s)
     stop_lag = asyncio.Event()
+    history = await asyncio.to_thread(open_history, config.history_url)
     app = create_app(
         redis,
         lag=lag,
         urls=config.urls,
-        api=subscriptions_api(config.redis_url, config.api_token, redis, config.egress),
+        api=subscriptions_api(config.redis_url, config.api_token, redis, config.egress, history),
         token=config.api_token,
     )
     sock = _bind(config.host, config.port)
@@ -274,6 +294,8 @@ async def serve_web(config: WebConfig) -> AsyncIterator[int]:
         await asyncio.gather(*tasks, return_exceptions=True)
         sock.close()
         await redis.aclose()
+        if history is not None:
+            history.close()
 
 
 async def run_web(config: WebConfig, stop: asyncio.Event) -> None:
