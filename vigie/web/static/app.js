@@ -199,7 +199,6 @@ function onTokenSubmitted(event) {
   input.value = "";
   document.getElementById("token-form").hidden = true;
   configReadAt = 0;
-  historySearched = false;
   setConnection("connecting", "connecting…");
   refresh();
 }
@@ -227,10 +226,7 @@ async function refresh() {
     renderDead(data.dead, now);
     renderEndpoints(data.urls);
     await refreshAlerts(now);
-    if (!historySearched) {
-      historySearched = true;
-      historyView.search();
-    }
+    historyView.follow();
     if (Date.now() - configReadAt >= CONFIG_REFRESH_MS) {
       configReadAt = Date.now();
       subscriptions.refresh();
@@ -256,7 +252,6 @@ const subscriptions = new Subscriptions(document.getElementById("subscriptions-s
 const silences = new Silences(document.getElementById("silences-section"));
 const dialog = document.getElementById("alert-detail");
 const historyView = new HistoryView(document.getElementById("history-section"), (row) => openDetail(row.id, row));
-let historySearched = false;
 
 async function refreshAlerts(now) {
   try {

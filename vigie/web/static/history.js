@@ -29,12 +29,20 @@ export class HistoryView {
     this.cursor = null;
     this.rows = [];
     this.query = new URLSearchParams();
+    // Each search counts: the answer of an older one is dropped.
+    this.generation = 0;
+    // Until someone searches or pages, the view follows the stack (see `follow`).
+    this.touched = false;
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
+      this.touched = true;
       this.search();
     });
     this.form.elements.period.addEventListener("change", () => this.showRange());
-    this.moreButton.addEventListener("click", () => this.more());
+    this.moreButton.addEventListener("click", () => {
+      this.touched = true;
+      this.more();
+    });
     for (const link of root.querySelectorAll("a[data-export]")) {
       link.addEventListener("click", (event) => {
         event.preventDefault();
@@ -78,12 +86,17 @@ export class HistoryView {
     }
   }
 
+  // Search again with the form as it is, as long as nobody searched or paged yet.
+  follow() {
+    if (!this.touched) this.search();
+  }
+
   // A new search: the first page of what the filters match.
   async search() {
+    this.generation += 1;
     this.query = this.filters();
     this.cursor = null;
     this.rows = [];
-    this.body.replaceChildren();
     this.updateExports();
     this.root.dataset.state = "searching";
     await this.more();
@@ -94,7 +107,9 @@ export class HistoryView {
     query.set("limit", String(PAGE_SIZE));
     if (this.cursor) query.set("cursor", this.cursor);
     this.moreButton.disabled = true;
+    const generation = this.generation;
     const answer = await call(`api/v1/alerts?${query}`);
+    if (generation !== this.generation) return;
     if (!answer.ok || !answer.data || !Array.isArray(answer.data.alerts)) {
       this.root.dataset.state = "unavailable";
       this.note.textContent = answer.status === 503 && answer.data && answer.data.detail ? String(answer.data.detail) : problem(answer);
@@ -103,6 +118,7 @@ export class HistoryView {
     }
     const now = nowSeconds();
     const rows = answer.data.alerts.map(rowFromAlert);
+    if (!this.cursor) this.body.replaceChildren();
     this.rows.push(...rows);
     this.body.append(...rows.map((row) => this.renderRow(row, now)));
     if (!this.rows.length) {
