@@ -118,6 +118,8 @@ def no_dialog_left_open(page: Any) -> Iterator[None]:
 
 def test_the_map_shows_the_demo_alerts_where_they_happened(page: Any) -> None:
     assert int(page.locator("#map-section").get_attribute("data-outlines")) > 150
+    # The stack keeps a history: the map reads it (30 days), not the latest alerts only.
+    page.wait_for_selector("#map-section[data-from=history]", timeout=30_000)
     # Aleppo's point lies inside Syria's outline, Mogadishu's inside Somalia's.
     page.wait_for_function(
         """() => ['Aleppo', 'Mogadishu'].every(place => [...document.querySelectorAll(
