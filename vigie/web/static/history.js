@@ -38,6 +38,10 @@ export class HistoryView {
       this.touched = true;
       this.search();
     });
+    // A filter being changed is not searched behind the user's back.
+    this.form.addEventListener("input", () => {
+      this.touched = true;
+    });
     this.form.elements.period.addEventListener("change", () => this.showRange());
     this.moreButton.addEventListener("click", () => {
       this.touched = true;
@@ -114,6 +118,7 @@ export class HistoryView {
       this.root.dataset.state = "unavailable";
       this.note.textContent = answer.status === 503 && answer.data && answer.data.detail ? String(answer.data.detail) : problem(answer);
       this.moreButton.hidden = true;
+      if (!this.cursor) this.body.replaceChildren(el("tr", { class: "empty" }, el("td", { colspan: 7 }, "history not available")));
       return;
     }
     const now = nowSeconds();
