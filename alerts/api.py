@@ -168,6 +168,31 @@ async def with_current_sources(redis: Redis, alerts: list[dict[str, Any]]) -> No
         ]
 
 
+async def with_silences(redis: Any, alerts: list[dict[str, Any]]) -> None:
+    """Name the silence that stopped each alert, and each of its revisions (``silenced_by``).
+
+    The alert worker records a silenced revision in Redis for 30 days
+    (``alerts.silence_store``); the history itself does not keep it yet. Without Redis: none.
+    """
+    from alerts.silence_store import silenced_key
+
+    keys = [
+        silenced_key(alert["id"], revision["revision"])
+        for alert in alerts
+        for revision in [alert, *alert.get("revisions", [])]
+    ]
+    if not keys:
+        return
+    try:
+        found = iter(await redis.mget(keys))
+    except Exception:  # no usable Redis client: nothing is known silenced
+        return
+    for alert in alerts:
+        for revision in [alert, *alert.get("revisions", [])]:
+            value = next(found)
+            revision["silenced_by"] = value.decode() if isinstance(value, bytes) else value
+
+
 def create_api(
     redis_url: str,
     token: str | None,
@@ -407,6 +432,7 @@ def create_api(
         page = await asyncio.to_thread(store.search, query)
         if chosen == "json":
             await with_current_sources(redis, page.alerts)
+            await with_silences(redis, page.alerts)
             return {"alerts": page.alerts, "next_cursor": page.next_cursor}
         headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}
         return Response(
@@ -423,6 +449,7 @@ def create_api(
         if detail is None:
             raise HTTPException(404, f"no alert with id {alert_id!r} in the history")
         await with_current_sources(redis, [detail])
+        await with_silences(redis, [detail])
         return detail
 
     @app.post(

@@ -1,15 +1,19 @@
 """The console in a real browser (Debian's Chromium, headless) during `vigie up --demo` with a
 token: the map puts the demo's alerts where they happened, a point opens the alert's detail,
 a subscription is created, edited, paused and test-sent to a local receiver, a message template
-is previewed, refused when misspelt and test-sent, and a silence made in the page stops an alert. The README's screenshots
-are these tests' artifacts (test-artifacts/console-*.png)."""
+is previewed, refused when misspelt and test-sent, a silence made in the page stops an alert,
+and the History view is filtered by kind and by text, paged, opened and exported. The README's
+screenshots are these tests' artifacts (test-artifacts/console-*.png)."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -18,6 +22,7 @@ import redis
 
 from alerts.silence_store import silenced_key
 from alerts.testing import produce_alerts, sample_alert
+from streams.events import Alert
 from tests.integration.stack import RunningStack, start_stack, vigie_env, wait_until
 from tests.integration.test_status_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, answers
 
@@ -50,13 +55,18 @@ class Receiver(ThreadingHTTPServer):
         return f"webhook+http://127.0.0.1:{self.server_address[1]}/hook"
 
     def alert_ids(self) -> list[str]:
-        return [body["alert"]["id"] for body in self.bodies]
+        return [
+            alert["id"]
+            for body in self.bodies
+            for alert in body.get("alerts") or [body.get("alert") or {}]
+        ]
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     data_dir = tmp_path_factory.mktemp("console") / "stack"
-    env = vigie_env(data_dir, VIGIE_API_TOKEN=TOKEN)
+    # Digests are not under test here: a burst of demo and test alerts must not hold one back.
+    env = vigie_env(data_dir, VIGIE_API_TOKEN=TOKEN, VIGIE_DIGEST_THRESHOLD="1000000")
     running = start_stack(data_dir, "--demo", "--no-console", "--run-for", "900", env=env)
     try:
         wait_until(lambda: answers(running.state()["urls"]["status"] + "healthz"), 60)
@@ -84,7 +94,7 @@ def page(stack: RunningStack) -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         outside: list[str] = []
         status_url = stack.state()["urls"]["status"]
         page.on(
@@ -100,7 +110,7 @@ def page(stack: RunningStack) -> Iterator[Any]:
         page.wait_for_selector("#map .point", timeout=SHOWN_WITHIN_MS)
         yield page
         # The page loads nothing from outside its own origin.
-        assert [url for url in outside if not url.startswith(("data:", "about:"))] == []
+        assert [url for url in outside if not url.startswith(("data:", "about:", "blob:"))] == []
         browser.close()
 
 
@@ -113,6 +123,8 @@ def no_dialog_left_open(page: Any) -> Iterator[None]:
 
 def test_the_map_shows_the_demo_alerts_where_they_happened(page: Any) -> None:
     assert int(page.locator("#map-section").get_attribute("data-outlines")) > 150
+    # The stack keeps a history: the map reads it (30 days), not the latest alerts only.
+    page.wait_for_selector("#map-section[data-from=history]", timeout=30_000)
     # Aleppo's point lies inside Syria's outline, Mogadishu's inside Somalia's.
     page.wait_for_function(
         """() => ['Aleppo', 'Mogadishu'].every(place => [...document.querySelectorAll(
@@ -377,3 +389,121 @@ def test_the_history_api_is_used_when_the_stack_has_one(page: Any) -> None:
     finally:
         page.unroute("**/api/v1/alerts?*")
         page.unroute("**/api/v1/alerts/hist-1")
+
+
+#: More casualty reports than one page of the History view (50) holds.
+SHELLINGS = 55
+
+
+def shelling(number: int) -> Alert:
+    return sample_alert(
+        f"kherson-{number:02d}",
+        kind="casualty_report",
+        place="Kherson",
+        country="UA",
+        killed=number + 1,
+        headline_en=f"Kherson (UA): {number + 1} killed by shelling",
+        headline_fr=f"Kherson (UA) : {number + 1} morts dans des bombardements",
+        evidence=f"Shelling killed {number + 1} people in Kherson.",
+    )
+
+
+def homs_revisions() -> tuple[Alert, Alert]:
+    first = sample_alert(
+        "homs-toll",
+        kind="casualty_report",
+        place="Homs",
+        country="SY",
+        killed=4,
+        headline_en="Homs (SY): 4 killed in a market strike",
+        headline_fr="Homs (SY) : 4 morts dans une frappe sur un marché",
+        evidence="Four people were killed when a strike hit a market in Homs.",
+    )
+    assert first.event.casualties is not None
+    second = replace(
+        first,
+        revision=1,
+        reason="toll_up",
+        event=replace(first.event, casualties=replace(first.event.casualties, killed=11)),
+        headline={
+            "en": "Homs (SY): toll rises to 11 after the market strike",
+            "fr": "Homs (SY) : le bilan monte à 11 après la frappe",
+        },
+    )
+    return first, second
+
+
+def search(page: Any, **filters: str) -> None:
+    """Fill the History filters (every other one emptied) and wait for the first page."""
+    form = page.locator("#history-form")
+    for name in ("kind", "status"):
+        form.locator(f"[name={name}]").select_option(filters.get(name, ""))
+    for name in ("country", "place", "q", "min_killed"):
+        form.locator(f"[name={name}]").fill(filters.get(name, ""))
+    page.evaluate("() => { document.getElementById('history-section').dataset.state = ''; }")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#history-section[data-state=ready]", timeout=30_000)
+
+
+def test_the_history_is_filtered_paged_opened_and_exported(page: Any, stack: RunningStack) -> None:
+    page.reload()
+    page.wait_for_selector("#history-section[data-state=ready]", timeout=30_000)
+    alerts = [shelling(number) for number in range(SHELLINGS)] + list(homs_revisions())
+    bootstrap = stack.state()["kafka_bootstrap"]
+    producer = threading.Thread(target=lambda: asyncio.run(produce_alerts(bootstrap, *alerts)))
+    producer.start()
+    producer.join(60)
+
+    # The writer keeps what the stack alerted: search again until the last revision is there.
+    def kept() -> bool:
+        search(page, q="Homs")
+        return "toll rises to 11" in page.locator("#history tbody").inner_text()
+
+    wait_until(kept, SHOWN_WITHIN_MS / 1000, interval=1)
+
+    search(page, kind="casualty_report")
+    kinds = page.locator("#history tbody td:nth-child(2)")
+    assert page.locator("#history-section").get_attribute("data-shown") == "50"
+    assert set(kinds.all_inner_texts()) == {"casualties"}
+    page.locator("#history-more").click()
+    page.wait_for_function(
+        "n => Number(document.getElementById('history-section').dataset.shown) > n", arg=50
+    )
+    shown = int(page.locator("#history-section").get_attribute("data-shown"))
+    assert shown >= SHELLINGS + 1
+    assert page.locator("#history-more").is_hidden()
+    assert set(kinds.all_inner_texts()) == {"casualties"}
+    ids = page.eval_on_selector_all("#history tbody tr", "rows => rows.map(r => r.dataset.alertId)")
+    assert len(ids) == len(set(ids)) == shown
+
+    search(page, q="market strike")
+    rows = page.locator("#history tbody tr[data-alert-id]")
+    assert rows.count() == 1
+    rows.first.click()
+    detail = page.locator("#alert-detail[open]")
+    detail.wait_for(timeout=30_000)
+    assert "toll rises to 11" in detail.locator(".headline-en").inner_text()
+    timeline = detail.locator(".revisions tbody tr")
+    assert timeline.count() == 2
+    assert "4 killed" in timeline.nth(0).inner_text()
+    assert "11 killed" in timeline.nth(1).inner_text()
+    assert detail.locator(".toll-chart text").all_text_contents() == ["4", "11"]
+    detail.locator(".close").click()
+
+    with page.expect_download() as download_info:
+        page.locator("#history-section a[data-export=csv]").click()
+    download = download_info.value
+    assert download.suggested_filename == "vigie-alerts.csv"
+    with open(download.path(), encoding="utf-8") as file:
+        exported = list(csv.DictReader(io.StringIO(file.read())))
+    assert [(row["id"], row["revision"], row["killed"]) for row in exported] == [
+        ("homs-toll", "1", "11")
+    ]
+    # The alert the silence stopped (test above) is marked so.
+    search(page, q="Raqqa")
+    assert page.locator("#history tbody tr.silenced").count() == 1
+    assert (
+        "silenced" in page.locator("#history tbody tr[data-alert-id=silenced-raqqa]").inner_text()
+    )
+    search(page, country="SY")
+    page.locator("#history-section").screenshot(path=str(ARTIFACTS / "console-history.png"))

@@ -98,21 +98,6 @@ def _subscription_arguments(parser: Any, *, editing: bool) -> None:
     parser.add_argument("--min-sources", type=int, default=None)
     parser.add_argument("--lang", default=None, help="language of the messages: fr or en")
     parser.add_argument("--secret", default=None, help="HMAC key of the webhook signature")
-    backfill = parser.add_mutually_exclusive_group()
-    backfill.add_argument(
-        "--include-backfill",
-        dest="include_backfill",
-        action="store_true",
-        default=None,
-        help="also send alerts of archives replayed with `vigie replay --backfill`",
-    )
-    if editing:
-        backfill.add_argument(
-            "--exclude-backfill",
-            dest="include_backfill",
-            action="store_false",
-            help="stop sending alerts of replayed archives",
-        )
     parser.add_argument(
         "--template-title",
         default=None,
@@ -130,6 +115,21 @@ def _subscription_arguments(parser: Any, *, editing: bool) -> None:
         metavar="FILE",
         help="read the Jinja2 template of the message text from FILE",
     )
+    backfill = parser.add_mutually_exclusive_group()
+    backfill.add_argument(
+        "--include-backfill",
+        dest="include_backfill",
+        action="store_true",
+        default=None,
+        help="also send alerts of archives replayed with `vigie replay --backfill`",
+    )
+    if editing:
+        backfill.add_argument(
+            "--exclude-backfill",
+            dest="include_backfill",
+            action="store_false",
+            help="stop sending alerts of replayed archives",
+        )
 
 
 def _template_changes(args: argparse.Namespace) -> dict[str, str]:

@@ -28,6 +28,7 @@ function rowFromHistory(record) {
     wounded: r.wounded ?? null,
     approximate: Boolean(r.approximate),
     updated_at: r.updated || r.updated_at || null,
+    silenced_by: r.silenced_by ?? null,
   }));
   const sentences = (record.revisions || []).map((r) => r.evidence && r.evidence.text).filter(Boolean);
   return {
@@ -47,6 +48,7 @@ function rowFromHistory(record) {
     updated_at: record.updated || record.updated_at || null,
     evidence: [...new Set(sentences)],
     revisions,
+    from_history: true,
   };
 }
 
@@ -102,6 +104,7 @@ function common(record) {
     attribution: null,
     supersedes: record.supersedes ?? null,
     silenced_by: record.silenced_by ?? null,
+    backfill: Boolean(record.backfill),
   };
 }
 
@@ -124,7 +127,8 @@ export class AlertSource {
       const items = answer.ok && answer.data && (Array.isArray(answer.data) ? answer.data : answer.data.alerts);
       if (Array.isArray(items)) {
         this.history = true;
-        return { from: "history", alerts: items.map(rowFromAlert).map(withSeconds) };
+        const more = Boolean(answer.data.next_cursor);
+        return { from: "history", alerts: items.map(rowFromAlert).map(withSeconds), more };
       }
       this.history = answer.status === 404 ? false : null;
       this.retryAt = Date.now() + HISTORY_RETRY_MS;
@@ -136,7 +140,7 @@ export class AlertSource {
 
   // The full record of one alert: the history API's when there is one, else the row in hand.
   async detail(row) {
-    if (this.history !== true) return row;
+    if (this.history !== true && !row.from_history) return row;
     const answer = await call(`api/v1/alerts/${encodeURIComponent(row.id)}`);
     return answer.ok && answer.data ? { ...row, ...rowFromAlert(answer.data) } : row;
   }
@@ -191,7 +195,7 @@ export function renderDetail(container, alert, now, onSilence) {
       el("td", {}, r.reason || "—"),
       el("td", {}, r.updated_at ? time(r.updated_at, now) : "—"),
       el("td", { class: "num" }, toll(r)),
-      el("td", {}, r.status || "—"),
+      el("td", {}, r.status || "—", r.silenced_by ? el("span", { class: "badge silenced", title: `silence ${r.silenced_by}` }, "silenced") : null),
     ),
   );
   const parts = [
@@ -202,6 +206,7 @@ export function renderDetail(container, alert, now, onSilence) {
       el("span", { class: `badge status-${alert.status}` }, alert.status || "reported"),
       alert.revision ? el("span", { class: "revision" }, `revision ${alert.revision}`) : null,
       alert.silenced_by ? el("span", { class: "badge silenced" }, `silenced (${alert.silenced_by})`) : null,
+      alert.backfill ? el("span", { class: "badge" }, "backfill") : null,
     ),
     el("h3", { lang: "en", class: "headline-en" }, el("b", {}, "EN "), alert.headline.en || "—"),
     el("h3", { lang: "fr", class: "headline-fr" }, el("b", {}, "FR "), alert.headline.fr || "—"),
@@ -224,7 +229,8 @@ export function renderDetail(container, alert, now, onSilence) {
     alert.evidence && alert.evidence.length
       ? el("div", { class: "evidence" }, alert.evidence.map((sentence) => el("blockquote", {}, sentence)))
       : el("p", { class: "note" }, "no sentence kept"),
-    revisions.length > 1
+    // The history's timeline is shown from its first revision; the recent alerts' once revised.
+    revisions.length > 1 || (alert.from_history && revisions.length)
       ? el(
           "div",
           { class: "revisions" },

@@ -7,6 +7,7 @@
 
 import { AlertSource, renderDetail } from "./alerts.js";
 import { KINDS, TOKEN_KEY, absolute, authHeaders, el, relative, svg, time, toll } from "./dom.js";
+import { HistoryView } from "./history.js";
 import { WorldMap } from "./map.js";
 import { Silences } from "./silences.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -225,6 +226,7 @@ async function refresh() {
     renderDead(data.dead, now);
     renderEndpoints(data.urls);
     await refreshAlerts(now);
+    historyView.follow();
     if (Date.now() - configReadAt >= CONFIG_REFRESH_MS) {
       configReadAt = Date.now();
       subscriptions.refresh();
@@ -249,20 +251,22 @@ const map = new WorldMap(document.getElementById("map-section"), (id) => openDet
 const subscriptions = new Subscriptions(document.getElementById("subscriptions-section"));
 const silences = new Silences(document.getElementById("silences-section"));
 const dialog = document.getElementById("alert-detail");
+const historyView = new HistoryView(document.getElementById("history-section"), (row) => openDetail(row.id, row));
 
 async function refreshAlerts(now) {
   try {
-    const { from, alerts } = await source.list(now);
+    const { from, alerts, more } = await source.list(now);
     consoleAlerts = alerts;
-    map.update(alerts, now);
+    map.update(alerts, now, more);
     document.getElementById("map-section").dataset.from = from;
   } catch (error) {
     document.querySelector("#map-section .map-note").textContent = `cannot read the alerts: ${error.message}`;
   }
 }
 
-async function openDetail(id) {
-  const row = consoleAlerts.find((alert) => alert.id === id);
+// `given`: the row in hand (a History row); else the one the map and the latest alerts know.
+async function openDetail(id, given) {
+  const row = given || consoleAlerts.find((alert) => alert.id === id);
   if (!row) return;
   const alert = await source.detail(row);
   renderDetail(dialog.querySelector(".detail-body"), alert, Date.now() / 1000, (like) => {

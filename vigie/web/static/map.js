@@ -124,8 +124,10 @@ export class WorldMap {
     this.draw();
   }
 
-  update(alerts, now) {
+  // `more`: the history had more alerts in 30 d than were read (the newest are drawn).
+  update(alerts, now, more = false) {
     this.alerts = alerts;
+    this.more = more;
     this.now = now;
     this.draw();
   }
@@ -163,7 +165,7 @@ export class WorldMap {
         {},
         `${placed.length} alert${placed.length === 1 ? "" : "s"} on the map`,
         missing ? `, ${missing} without coordinates` : "",
-        ` (last ${this.window}).`,
+        ` (last ${this.window}${this.more && this.window !== "24h" ? ", newest only" : ""}).`,
       ),
     );
   }
