@@ -21,11 +21,11 @@ The URL helpers below are pure.
 
 from __future__ import annotations
 
-import pkgutil
 from functools import cache
-from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
+
+from kernel import plugins
 
 if TYPE_CHECKING:
     from alerts.channels.base import Channel
@@ -38,25 +38,10 @@ def discover(package: str) -> dict[str, type[Channel]]:
     """Channel kind -> class, for every ``Channel`` subclass defined in a module of ``package``."""
     from alerts.channels.base import Channel
 
-    found: dict[str, type[Channel]] = {}
-    module = import_module(package)
-    for info in pkgutil.iter_modules(module.__path__):
-        if info.name.startswith("_") or info.name in _NOT_CHANNELS:
-            continue
-        inner = import_module(f"{package}.{info.name}")
-        for value in vars(inner).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Channel)
-                and value.__module__ == inner.__name__
-                and value.kind
-            ):
-                if value.kind in found:
-                    raise RuntimeError(
-                        f"two channels of kind {value.kind!r}: {value} and {found[value.kind]}"
-                    )
-                found[value.kind] = value
-    return found
+    def kind_of(cls: type[Any]) -> str | None:
+        return cls.kind if issubclass(cls, Channel) and cls.kind else None
+
+    return plugins.discover(package, kind_of, skip=_NOT_CHANNELS)
 
 
 @cache

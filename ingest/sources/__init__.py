@@ -11,12 +11,11 @@ holds the HTTP plumbing the HTTP-based sources share. ``rss`` (RSS and Atom) is 
 
 from __future__ import annotations
 
-import pkgutil
 from functools import cache
-from importlib import import_module
 from typing import Any
 
 from ingest.sources.base import Source, SourceContext
+from kernel import plugins
 
 #: The format of a feed that does not say.
 DEFAULT_FORMAT = "rss"
@@ -25,22 +24,13 @@ _NOT_SOURCES = frozenset({"base", "http"})
 
 
 def discover(package: str) -> dict[str, type[Any]]:
-    """Format -> class, for every class with a ``format`` defined in a module of ``package``."""
-    found: dict[str, type[Any]] = {}
-    module = import_module(package)
-    for info in pkgutil.iter_modules(module.__path__):
-        if info.name.startswith("_") or info.name in _NOT_SOURCES:
-            continue
-        inner = import_module(f"{package}.{info.name}")
-        for value in vars(inner).values():
-            if not isinstance(value, type) or value.__module__ != inner.__name__:
-                continue
-            format_ = value.__dict__.get("format")
-            if isinstance(format_, str):
-                if format_ in found:
-                    raise RuntimeError(f"two sources of format {format_!r}")
-                found[format_] = value
-    return found
+    """Format -> class, for every class declaring a ``format`` in a module of ``package``."""
+
+    def format_of(cls: type[Any]) -> str | None:
+        value = cls.__dict__.get("format")
+        return value if isinstance(value, str) else None
+
+    return plugins.discover(package, format_of, skip=_NOT_SOURCES)
 
 
 @cache

@@ -3,28 +3,12 @@ tests (none from the batch): how losers, coders and wires tell a capture or a to
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from ingest.items import WireItem
 from streams.detectors import Detector
 from streams.events import DetectedEvent
-
-NOW = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def _events(detector: Detector, title: str, summary: str, lang: str) -> list[DetectedEvent]:
-    item = WireItem(id="blind4-family", source="test", title=title, summary=summary, lang=lang)
-    return detector.detect(item, now=NOW)
-
-
-def _captured(detector: Detector, title: str, summary: str, lang: str) -> list[str]:
-    return sorted(
-        event.place.name if event.place else ""
-        for event in _events(detector, title, summary, lang)
-        if event.kind == "city_capture"
-    )
+from tests.unit.detectors.families import captured as _captured
+from tests.unit.detectors.families import events as _events
 
 
 @pytest.mark.parametrize(
