@@ -220,9 +220,10 @@ class Detector:
                         )
                     elif conflict and lookup_countries:
                         precision = 0
-                if precision == 0 and conflict and lookup_countries:
+                if precision == 0 and conflict and (lookup_countries or place is None):
                     # "l'attaque du camp d'Inates": an unknown name where the toll happened
-                    # places it better than the country or a dateline city.
+                    # places it better than the country or a dateline city (or than nothing,
+                    # in an event note that names no country).
                     sites = toll_site_mentions(sentence.text, near, lookup_countries)
                     if sites:
                         place, precision = toll_place(
@@ -253,6 +254,13 @@ class Detector:
                 if place is None:
                     place = fallback_place(self.gazetteer, mentions, countries)
                     precision = placement_precision(place, label=True)
+                if place is None and conflict and index > 0:
+                    # "Gunmen ambushed a patrol near X. Two police officers were killed.": a
+                    # toll that names no place happened where the sentence before set the attack.
+                    sites = toll_site_mentions(sentences[index - 1].text, [], lookup_countries)
+                    if sites:
+                        place = place_of(sites[-1], sites[-1].cities[0][0], self.gazetteer)
+                        precision = 1
                 finding = Finding(
                     EventKind.CASUALTY_REPORT,
                     place,

@@ -177,7 +177,12 @@ _STATE_SINCE = re.compile(
 _SINCE_DAY = re.compile(
     r"[^.;]{0,60}?\b(?:since|depuis)\s+(?:(?:early|late|le|la|l')\s*)?"
     rf"(?:{_DAY}|weekend|week-end|dawn|aube|veille|nuit\s+dernière|last\s+night|"
-    r"(?:the\s+)?(?:previous|last)\s+(?:day|night|week)|(?:la\s+)?semaine\s+dernière)\b",
+    r"(?:the\s+)?(?:previous|last)\s+(?:day|night|week)|(?:la\s+)?semaine\s+dernière)\b"
+    # "since the FDS pulled out", "depuis le retrait de l'armée": a hold that began when the
+    # defenders left is this event's, unless a year dates that departure.
+    r"|[^.;]{0,60}?\b(?:since|depuis)\s+(?:the\s+|le\s+|l')?(?:[\w'-]+\s+){0,3}?"
+    r"(?:withdrew|pulled\s+out|retreated|abandoned|vacated|fled|left\s+(?:the|their|its)|"
+    r"retrait|départ|repli|fuite)\b(?![^.;]*\b(?:1[89]|20)\d\d\b)",
     _I,
 )
 _HELD_SINCE = re.compile(

@@ -337,6 +337,19 @@ _RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT, _AND_ONE_HINT, _WOUNDED_HINT
     32,
 )
 _CODED_HINT = 64
+_CASUALTIES_HINT = 128
+_CASUALTIES_WORDS = ("casualt",)
+#: "causing an unknown number of casualties", "resulting in 12 casualties", "inflicted heavy
+#: casualties": people were hit, but the noun does not tell killed from wounded, so the toll
+#: carries no figure. "No casualties", "without causing casualties" tell none.
+_CASUALTIES = re.compile(
+    r"(?<!without\s)(?<!no\s)\b(?:caus(?:e|es|ed|ing)|result(?:s|ed|ing)?\s+in|left|leaving|"
+    r"inflict(?:s|ed|ing)?|suffer(?:s|ed|ing)?|sustain(?:s|ed|ing)?|incur(?:s|red|ring)?)\s+"
+    rf"(?:(?:{COUNT}|heavy|significant|serious|numerous|some|"
+    r"an?\s+(?:unknown|undetermined|unspecified|undisclosed)\s+number)\s+)?(?:of\s+)?"
+    r"(?:(?:civilian|military|human|further|more)\s+)?casualties\b",
+    _I,
+)
 _WOUNDED_WORDS = ("wound", "injur", "bless", "hurt", "hospital")
 _AND_ONE_WORDS = (" and a ", " and an ", " and one ", " et un ", " et une ")
 
@@ -351,6 +364,7 @@ def _hint_automaton() -> ahocorasick.Automaton:
         (_AND_ONE_HINT, _AND_ONE_WORDS),
         (_WOUNDED_HINT, _WOUNDED_WORDS),
         (_CODED_HINT, _CODED_WORDS),
+        (_CASUALTIES_HINT, _CASUALTIES_WORDS),
     ):
         for word in hint_words:
             automaton.add_word(word, automaton.get(word, 0) | hint)
@@ -556,6 +570,12 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
             figures[role].append(Count(1, False))
             group = group or _group(single.noun)
             start = min(start, single.start)
+    if not any(figures.values()) and hints & _CASUALTIES_HINT:
+        for match in _CASUALTIES.finditer(sentence):
+            if not is_background(sentence, match.start(), match.end()):
+                figures["killed"].append(Count(None, True))
+                start = min(start, match.start())
+                break
     if not any(figures.values()):
         return None
     return Toll(

@@ -171,7 +171,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "IR": "Iran|iranien|iranienne|iraniens|Iranian|Iranians",
     "PK": "Pakistan|pakistanais|pakistanaise|Pakistani|Pakistanis",
     "IN": "Inde|indien|indienne|India|Indian",
-    "BF": "Burkina Faso|burkinabè|burkinabé|Burkinabe",
+    "BF": "Burkina Faso|Burkina|burkinabè|burkinabé|Burkinabe",
     "NE": "Niger|nigérien|nigérienne|Nigerien",
     "TD": "Tchad|tchadien|tchadienne|Chad|Chadian",
     "CF": "Centrafrique|centrafricain|centrafricaine|Central African Republic",
