@@ -155,7 +155,7 @@ _ENTRY = re.compile(
     r"(?:(?:fully|completely|effectively)\s+)?(?:control(?:s|led)?|h[oe]ld|holds?|"
     r"occup(?:y|ies|ied)|(?:are|is|were|was)\s+in)"
     r"|(?:are|is|were|was)\s+now\s+(?:fully\s+)?in"
-    r"|controlled|occupied|occupies|occupy"
+    r"|controlled|(?:re)?occupied|(?:re)?occupies|(?:re)?occupy"
     r"|(?:pushed|pushes|stormed|walked|broke|forced\s+(?:their|its|his)\s+way)\s+(?:back\s+)?into"
     r"|(?:were|are|is|was)\s+back\s+in\s+(?:full\s+)?control\s+of"
     r"|(?:(?:sont|est|désormais)\s+)*maîtres?\s+d(?:es|u|e\s+la|e\s+l'|e|')"

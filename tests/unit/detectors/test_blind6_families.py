@@ -74,6 +74,9 @@ CAPTURES = [
         ["Beledweyne"],
     ),
     ("", "M23 fighters have held Rutshuru since the FARDC retreated south.", ["Rutshuru"]),
+    # "reoccupied" with armed forces as the subject.
+    ("", "On 2 May 2024, junta troops reoccupied Kyaukme town (Kyaukme, Shan).", ["Kyaukme"]),
+    ("", "Somali forces reoccupied the town of Bulo Burte after Al Shabaab fled.", ["Bulo Burte"]),
 ]
 
 NOT_CAPTURES = [
@@ -87,6 +90,10 @@ NOT_CAPTURES = [
         "Residents say Rutshuru has been under the control of M23 since the FARDC left in 2012.",
         [],
     ),
+    # "reoccupied" without armed forces, or no town after it.
+    ("", "Students reoccupied the university campus in Mandalay on Monday.", []),
+    ("", "The firm reoccupied its Bamako headquarters after repairs.", []),
+    ("", "Soldiers reoccupied their barracks after the flood.", []),
     # "since" without a departure or a day stays a state, not news.
     ("", "Reports indicate that Beledweyne has been under SNA control since the election.", []),
 ]
