@@ -65,7 +65,8 @@ _ACTIVE_AUX = re.compile(
 _ACTIVE = re.compile(
     r"\b(?P<verb>"
     r"(?:took|takes?|taken|seized|seizes?|gained|gains?|wrested|wrests?|wrest|secured|"
-    r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?)\s+"
+    r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?|retook|"
+    r"retakes?|retaken|recaptured|reasserted|restored)\s+"
     r"(?:(?:full|complete|total|effective|firm|operational|military)\s+)?control\s+(?:of|over)"
     r"|(?:pris|repris|prend|prennent|reprend|reprennent|prenaient|reprenaient)\s+"
     rf"{_SPAN}(?:le\s+)?contrôle\s+(?:(?:total|complet|entier|opérationnel|militaire|effectif)\s+)?{_SPAN}d"
@@ -430,7 +431,10 @@ _GAP_BEFORE = re.compile(
     r"(?:\s+(?:city|town|village))?(?:\s*,(?:[^,;]|,(?=\d{3}\b)){1,150}?,|\s*\([^()]{1,80}\)|\s*,)?\s*",
     _I,
 )
-_AFTER_CITY_BLOCK = re.compile(rf"(?:'s?\b|'|\s+(?:{PARTIAL_NOUNS})\b)", _I)
+#: "Kunduz airport", "the Battalion 387 base": a part or a unit, a code between allowed.
+_AFTER_CITY_BLOCK = re.compile(
+    rf"(?:'s?\b|'|(?:\s+(?:no\.?\s*)?[\w-]*\d[\w-]*)?\s+(?:{PARTIAL_NOUNS})\b)", _I
+)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:from|in|at|near|of|to|into|à|de|d'|en|dans|près\s+de|vers|depuis)\s*$", _I
 )

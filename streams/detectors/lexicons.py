@@ -229,7 +229,8 @@ PARTIAL_NOUNS = (
     "district|districts|quarter|neighbourhood|neighborhood|base|airbase|airport|palace|"
     "outskirts|suburbs|suburb|downtown|old city|hill|checkpoint|bridge|road|highway|"
     "hospital|prison|university|stadium|refinery|dam|citadel|countryside|front|frontline|"
-    "garrison|barracks|area|areas|sector|pocket"
+    "garrison|barracks|area|areas|sector|pocket|outpost|outposts|camp|battalion|regiment|"
+    "police station"
 )
 
 #: Exonyms wires use that GeoNames lacks, as (GeoNames name, country code).

@@ -77,6 +77,18 @@ CAPTURES = [
     # "reoccupied" with armed forces as the subject.
     ("", "On 2 May 2024, junta troops reoccupied Kyaukme town (Kyaukme, Shan).", ["Kyaukme"]),
     ("", "Somali forces reoccupied the town of Bulo Burte after Al Shabaab fled.", ["Bulo Burte"]),
+    # Control taken back, told with "retook"/"restored"/"reasserted".
+    ("", "On 14 November 2023, FAMa retook control of Anefis (Tarkint, Gao).", ["Anefis"]),
+    (
+        "",
+        "The army restored control over Malam Fatori town after ISWAP withdrew.",
+        ["Malam Fatori"],
+    ),
+    (
+        "",
+        "Around 3 May 2024 (month of), the SNA reasserted control of Harardhere town.",
+        ["Harardhere"],
+    ),
 ]
 
 NOT_CAPTURES = [
@@ -90,6 +102,10 @@ NOT_CAPTURES = [
         "Residents say Rutshuru has been under the control of M23 since the FARDC left in 2012.",
         [],
     ),
+    # A unit's base or a camp named with a code is no town.
+    ("", "On 6 May 2024, the KIA captured the Infantry Battalion 121 base near Mansi town.", []),
+    ("", "The AA seized the Border Guard Police camp near Maungdaw, according to residents.", []),
+    ("", "The founder restored control of the company after a boardroom fight.", []),
     # "reoccupied" without armed forces, or no town after it.
     ("", "Students reoccupied the university campus in Mandalay on Monday.", []),
     ("", "The firm reoccupied its Bamako headquarters after repairs.", []),
