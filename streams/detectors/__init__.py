@@ -369,7 +369,8 @@ _CONFLICT = re.compile(
     r"boko\s+haram|wagner|daesh|troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|"
     r"milices?|gunmen|armed\s+men|hommes\s+armés|gangs?|clashe?s?|combats|affrontements|"
-    r"assaillants|town|village|ville|"
+    r"assaillants|town|village|ville|bombers?|airstrikes?|air\s+strikes?|shelling|ied|"
+    r"ambush(?:ed|es)?|embuscade|kamikazes?|"
     r"localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b"
 )  # matched against lower-cased text: faster than a case-blind pattern
 _MONTHS = (

@@ -253,10 +253,11 @@ _ONE_VICTIM_AFTER = re.compile(
     rf"\s*(?:(?:a|an|one|un|une|the|le|la)\s+)?(?:[\w'-]+\s+){{0,2}}?(?P<noun>{_SINGULAR})\b",
     _I,
 )
-#: "killed the governor and six guards": one named victim plus a count.
+#: "killed the governor and six guards": one named victim plus a count; a bomber "killing
+#: himself and 18 others" is one of the dead.
 _AND_OTHERS = re.compile(
     rf"\b(?:{_KILL_VERB})\s+(?:[\w'-]+\s+)?(?:(?:the|a|an|le|la|l'|un|une)\s*)?"
-    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR_NAMED}|{_OFFICE})(?:\s+(?:of|de|d')\s*[\w'-]+)?"
+    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR_NAMED}|{_OFFICE}|himself|herself)(?:\s+(?:of|de|d')\s*[\w'-]+)?"
     rf"\s+(?:and|et)\s+(?P<count>{COUNT})(?![\w-])",
     _I,
 )

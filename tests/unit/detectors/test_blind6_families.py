@@ -140,6 +140,15 @@ TOLLS = [
         "soldiers were killed.",
         [("Gubio", 3, None)],
     ),
+    # A bomber killed with the victims counts among the dead; an air strike or a bomber
+    # makes the item one of armed violence, so the unknown site places the toll.
+    (
+        "",
+        "On 2 February 2024, a suicide bomber blew himself up at a mosque in Dalori, killing "
+        "himself and 9 worshippers.",
+        [("Dalori", 10, None)],
+    ),
+    ("", "An airstrike on Sabei village killed 6 civilians.", [("Sabei", 6, None)]),
     # "casualties" with a cause verb: people hit, no killed or wounded figure.
     (
         "",
@@ -168,6 +177,7 @@ NOT_TOLLS = [
     ("", "The army said it would avoid civilian casualties in its operations near Kyauktaw."),
     ("", "Casualties have not been confirmed after clashes near Gubio."),
     ("", "Insurgents looted shops in Koumbri. No casualties were reported."),
+    ("", "The coach blamed himself and 3 players for the defeat in Konduga."),
 ]
 
 
