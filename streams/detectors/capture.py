@@ -356,6 +356,17 @@ _WITHDRAWN = re.compile(
     rf"retirée?s?\s+(?:{_WHEN}\s+)?d" + _ELIDED + r")\s*",
     _I,
 )
+#: "handed Lashio back to the junta", "handed over control of X to": the town changes hands
+#: without a fight; the receiver after the town takes it.
+_HANDED = re.compile(
+    r"\b(?P<verb>hand(?:ed|s)?\s+(?:over\s+)?(?:(?:full\s+)?control\s+(?:of|over)\s+)?)", _I
+)
+_HANDED_TO = re.compile(r"(?:\s*\([^()]*\))?\s+(?:(?:back|over)\s+)?to\s+(?:the\s+)?", _I)
+_ARMED_RECEIVER = re.compile(
+    r"(?:[\w'-]+\s+){0,2}?(?:junta|military|army|troops|forces|rebels|fighters|militias?|"
+    r"(?-i:[A-Z]{2}[A-Za-z0-9/-]{0,6}))\b",
+    _I,
+)
 #: "lost Paletwa town to the Arakan Army": the winner after the town.
 _TO_WINNER = re.compile(r"(?:\s*\([^()]*\))?[^,;.()]{0,40}?\bto\s+", _I)
 #: "lost Al Dinder town (Al Dinder, Sennar)": a settlement named as such is lost in war.
@@ -672,6 +683,7 @@ _TRIGGERS = {
     "capture.flag": _FLAG,
     "capture.held_since": _HELD_SINCE,
     "capture.cleared": _CLEARED,
+    "capture.handed": _HANDED,
 }
 
 
@@ -833,6 +845,20 @@ def find_captures(
         capture = _active(sentence, city, actor, loser, start, aux)
         if capture is not None:
             found.setdefault(city.start, replace(capture, conceded=True))
+    for match in triggers["capture.handed"]:
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux) or not _armed_subject(sentence, start):
+            continue
+        city = _city_after(sentence, match.end("verb"), cities)
+        if city is None:
+            continue
+        receiver = _HANDED_TO.match(sentence, _settled_end(sentence, city.end))
+        if receiver is None or not _ARMED_RECEIVER.match(sentence, receiver.end()):
+            continue
+        actor = _np_after(sentence, receiver.end() - 4, _AGENT)
+        capture = _active(sentence, city, actor, _subject(sentence, start), start, aux)
+        if capture is not None:
+            found.setdefault(city.start, replace(capture, conceded=True))
     for match in triggers["capture.withdrawn"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         ordered = _search(_ORDERED_BEFORE, sentence, max(0, start - 60), start)
@@ -952,6 +978,12 @@ def _search(pattern: re.Pattern[str], sentence: str, pos: int, endpos: int) -> r
     if len(lowered) != endpos:
         return pattern.search(sentence, pos, endpos)
     return lower_twin(pattern).search(lowered, pos, endpos)
+
+
+def _settled_end(sentence: str, end: int) -> int:
+    """The end of a town's name with the settlement noun after it ("Myawaddy town")."""
+    noun = re.match(r"\s+(?:town|village|city|locality)\b", sentence[end:], _I)
+    return end + noun.end() if noun else end
 
 
 def _armed_subject(sentence: str, start: int) -> bool:

@@ -77,6 +77,9 @@ CAPTURES = [
     # "reoccupied" with armed forces as the subject.
     ("", "On 2 May 2024, junta troops reoccupied Kyaukme town (Kyaukme, Shan).", ["Kyaukme"]),
     ("", "Somali forces reoccupied the town of Bulo Burte after Al Shabaab fled.", ["Bulo Burte"]),
+    # A town handed over to armed forces changes hands.
+    ("", "On 20 April 2025, the TNLA handed Mogok back to the junta after talks.", ["Mogok"]),
+    ("", "CSP fighters handed over control of Ber town to FAMa.", ["Ber"]),
     # Control taken back, told with "retook"/"restored"/"reasserted".
     ("", "On 14 November 2023, FAMa retook control of Anefis (Tarkint, Gao).", ["Anefis"]),
     (
@@ -102,6 +105,10 @@ NOT_CAPTURES = [
         "Residents say Rutshuru has been under the control of M23 since the FARDC left in 2012.",
         [],
     ),
+    # Handed over, but not a town to armed forces.
+    ("", "The rebels handed over 14 prisoners to the ICRC in Goma.", []),
+    ("", "The mayor handed the keys of Mogok to the visiting delegation.", []),
+    ("", "The army handed over Gao's security to the police.", []),
     # A unit's base or a camp named with a code is no town.
     ("", "On 6 May 2024, the KIA captured the Infantry Battalion 121 base near Mansi town.", []),
     ("", "The AA seized the Border Guard Police camp near Maungdaw, according to residents.", []),
