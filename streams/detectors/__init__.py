@@ -220,7 +220,11 @@ class Detector:
                         )
                     elif conflict and lookup_countries:
                         precision = 0
-                if precision == 0 and conflict and (lookup_countries or place is None):
+                if (
+                    precision == 0
+                    and conflict
+                    and (lookup_countries or (place is None and not _title_case(sentence.text)))
+                ):
                     # "l'attaque du camp d'Inates": an unknown name where the toll happened
                     # places it better than the country or a dateline city (or than nothing,
                     # in an event note that names no country).
@@ -254,7 +258,12 @@ class Detector:
                 if place is None:
                     place = fallback_place(self.gazetteer, mentions, countries)
                     precision = placement_precision(place, label=True)
-                if place is None and conflict and index > 0:
+                if (
+                    place is None
+                    and conflict
+                    and index > 0
+                    and not _title_case(sentences[index - 1].text)
+                ):
                     # "Gunmen ambushed a patrol near X. Two police officers were killed.": a
                     # toll that names no place happened where the sentence before set the attack.
                     sites = toll_site_mentions(sentences[index - 1].text, [], lookup_countries)
@@ -421,6 +430,13 @@ _DATELINE = re.compile(
 
 def _start(mention: Mention) -> int:
     return mention.start
+
+
+def _title_case(text: str) -> bool:
+    """Whether a headline capitalises most of its words ("Soldiers Killed in Renewed Clashes"):
+    its capitals then tell no proper name."""
+    tokens = [word for word in text.split() if word[:1].isalpha()]
+    return len(tokens) >= 4 and sum(word[0].isupper() for word in tokens) > len(tokens) / 2
 
 
 def _unplaced_name(sentence: str, mentions: list[Mention]) -> bool:

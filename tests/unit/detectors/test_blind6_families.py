@@ -147,6 +147,8 @@ TOLLS = [
         "soldiers were killed.",
         [("Gubio", 3, None)],
     ),
+    # A headline that capitalises every word names no site by its capitals.
+    ("Three Soldiers Killed in Renewed Clashes With Rebels", "", [("", 3, None)]),
     # A bomber killed with the victims counts among the dead; an air strike or a bomber
     # makes the item one of armed violence, so the unknown site places the toll.
     (
