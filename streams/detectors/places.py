@@ -59,7 +59,8 @@ _APPOSED = re.compile(
 )
 #: "Boulkessi village", "X town" (not "X City", a name of its own).
 _AFTER_NAME = re.compile(
-    rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|commune|[Dd]istrict\s+[Cc]ent(?:re|er))\b"
+    rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|commune|"
+    r"[Dd]istrict\s+(?:[Cc]ent(?:re|er)|[Hh]eadquarters|HQ))\b"
     # "the Haitian town of X": the word before "town of" is a modifier, X the name.
     r"(?!\s+(?:of|de|d')\s)"
 )

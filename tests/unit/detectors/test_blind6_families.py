@@ -77,6 +77,13 @@ CAPTURES = [
     # "reoccupied" with armed forces as the subject.
     ("", "On 2 May 2024, junta troops reoccupied Kyaukme town (Kyaukme, Shan).", ["Kyaukme"]),
     ("", "Somali forces reoccupied the town of Bulo Burte after Al Shabaab fled.", ["Bulo Burte"]),
+    # "X district headquarters" names the town that seats the district, like "district centre".
+    (
+        "",
+        "On 30 June 2024, Al Shabaab fighters seized control of Adale district headquarters "
+        "after the SNA left.",
+        ["Adale"],
+    ),
     # A town handed over to armed forces changes hands.
     ("", "On 20 April 2025, the TNLA handed Mogok back to the junta after talks.", ["Mogok"]),
     ("", "CSP fighters handed over control of Ber town to FAMa.", ["Ber"]),
@@ -105,6 +112,7 @@ NOT_CAPTURES = [
         "Residents say Rutshuru has been under the control of M23 since the FARDC left in 2012.",
         [],
     ),
+    ("", "The party moved its Adale district headquarters to a new building.", []),
     # Handed over, but not a town to armed forces.
     ("", "The rebels handed over 14 prisoners to the ICRC in Goma.", []),
     ("", "The mayor handed the keys of Mogok to the visiting delegation.", []),
