@@ -55,7 +55,9 @@ _RARE_ROLE = (
     r"succombé|succombent|"
     # "sont tombés en héros", "tombés au combat", "fell in combat": soldiers' deaths.
     r"tombée?s?\s+(?:en\s+héros|au\s+combat|au\s+champ\s+d'honneur|les\s+armes\s+à\s+la\s+main)|"
-    r"fell\s+in\s+(?:combat|battle|action))|"
+    r"fell\s+in\s+(?:combat|battle|action)|"
+    # "were hacked to death", "stabbed to death".
+    r"(?:hacked|stabbed|beaten|burned|burnt|clubbed|stoned)\s+to\s+death)|"
     r"(?P<wounded>hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries|"
     r"(?:taken|rushed|admitted|airlifted|transported|sent|evacuated)\s+to\s+(?:the\s+|a\s+|"
     r"local\s+|area\s+|nearby\s+)?hospitals?(?:\s+with\s+(?:\w+\s+)?injuries)?|"
@@ -65,7 +67,7 @@ _RARE_ROLE = (
 )
 _RARE_ROLE_WORDS = (
     "fatal", "mortal", "mortel", "succomb", "hospital", "injuries", "blessures", "en héros",
-    "au combat", "champ d'honneur", "armes à la main", "fell in",
+    "au combat", "champ d'honneur", "armes à la main", "fell in", "to death",
 )  # fmt: skip
 _MISSING = r"missing|unaccounted\s+for|disparue?s?|portée?s?\s+disparue?s?"
 _ROLE = rf"(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED})|(?P<missing>{_MISSING})"
@@ -131,6 +133,8 @@ _KILL_VERB = (
     r"executed|executing|executes|execute|exécuté|exécutant|exécutent|abattu|shot\s+dead|"
     r"massacres|murdered|murders|murdering|"
     r"gunned\s+down|"
+    r"(?:hacked|hacking|stabbed|stabbing|beat|beaten|beating|burned|burnt|burning|clubbed|"
+    r"clubbing|stoned|stoning)\s+to\s+death|"
     r"claim(?:ed|ing)?\s+the\s+lives\s+of|coût(?:é|ant|e)\s+la\s+vie\s+à|"
     r"(?:la|the)\s+mort\s+d[e']|the\s+deaths?\s+of|la\s+mort\s+de"
 )

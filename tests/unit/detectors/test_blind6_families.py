@@ -155,6 +155,13 @@ TOLLS = [
         "soldiers were killed.",
         [("Gubio", 3, None)],
     ),
+    # Killed "to death" by blade, blows or fire, the verb before or after the count.
+    (
+        "",
+        "On 4 June 2024, ADF rebels hacked to death 9 civilians in Mangina (Beni, Nord-Kivu).",
+        [("Mangina", 9, None)],
+    ),
+    ("", "Four herders were stabbed to death by gunmen near Bokkos.", [("Bokkos", 4, None)]),
     # A headline that capitalises every word names no site by its capitals.
     ("Three Soldiers Killed in Renewed Clashes With Rebels", "", [("", 3, None)]),
     # A bomber killed with the victims counts among the dead; an air strike or a bomber
@@ -195,6 +202,7 @@ NOT_TOLLS = [
     ("", "Casualties have not been confirmed after clashes near Gubio."),
     ("", "Insurgents looted shops in Koumbri. No casualties were reported."),
     ("", "The coach blamed himself and 3 players for the defeat in Konduga."),
+    ("", "Two militants were sentenced to death by a court in Bokkos."),
 ]
 
 
