@@ -379,7 +379,7 @@ _CONFLICT = re.compile(
     r"fighters|combattants|militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|"
     r"milices?|gunmen|armed\s+men|hommes\s+armés|gangs?|clashe?s?|combats|affrontements|"
     r"assaillants|town|village|ville|bombers?|airstrikes?|air\s+strikes?|shelling|ied|"
-    r"ambush(?:ed|es)?|embuscade|kamikazes?|"
+    r"ambush(?:ed|es)?|embuscade|kamikazes?|warplanes?|aircraft|bombed|bombing|"
     r"localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b"
 )  # matched against lower-cased text: faster than a case-blind pattern
 _MONTHS = (

@@ -355,6 +355,15 @@ _CASUALTIES = re.compile(
     r"(?:(?:civilian|military|human|further|more)\s+)?casualties\b",
     _I,
 )
+#: The casualties family needs violence in its sentence: "the merger caused casualties among
+#: banks" is a figure of speech.
+_VIOLENCE = re.compile(
+    r"\b(?:attack\w*|strikes?|struck|airstrikes?|shell\w*|bomb\w*|clash\w*|fight\w*|blasts?|"
+    r"explo\w+|ambush\w*|raid\w*|gunmen|gunfire|fired|militants|militias?|insurgents|rebels|"
+    r"troops|forces|army|soldiers|drones?|ied|mortars?|artillery|rockets?|missiles?|assault\w*|"
+    r"offensive|battles?|combat|violence)\b",
+    _I,
+)
 _WOUNDED_WORDS = ("wound", "injur", "bless", "hurt", "hospital")
 _AND_ONE_WORDS = (" and a ", " and an ", " and one ", " et un ", " et une ")
 
@@ -575,7 +584,7 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
             figures[role].append(Count(1, False))
             group = group or _group(single.noun)
             start = min(start, single.start)
-    if not any(figures.values()) and hints & _CASUALTIES_HINT:
+    if not any(figures.values()) and hints & _CASUALTIES_HINT and _VIOLENCE.search(sentence):
         for match in _CASUALTIES.finditer(sentence):
             if not is_background(sentence, match.start(), match.end()):
                 figures["killed"].append(Count(None, True))

@@ -203,6 +203,7 @@ NOT_TOLLS = [
     ("", "Insurgents looted shops in Koumbri. No casualties were reported."),
     ("", "The coach blamed himself and 3 players for the defeat in Konduga."),
     ("", "Two militants were sentenced to death by a court in Bokkos."),
+    ("", "The merger caused casualties among smaller lenders in Lagos."),
 ]
 
 
