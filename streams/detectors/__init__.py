@@ -376,7 +376,8 @@ _CLAIM_CUE = re.compile(
 _CONFLICT = re.compile(
     r"\b(?:m23|rsf|fsr|sdf|fds|hts|isis|iswap|jnim|shabaab|shebab|taliban|talibans|houthis?|"
     r"boko\s+haram|wagner|daesh|troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|"
-    r"fighters|combattants|militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|"
+    r"fighters|combattants|militants|jihadists?|d?jihadistes?|jihadis|islamists|islamistes|"
+    r"insurgents|insurgés|militias?|"
     r"milices?|gunmen|armed\s+men|hommes\s+armés|gangs?|clashe?s?|combats|affrontements|"
     r"assaillants|town|village|ville|bombers?|airstrikes?|air\s+strikes?|shelling|ied|"
     r"ambush(?:ed|es)?|embuscade|kamikazes?|warplanes?|aircraft|bombed|bombing|"

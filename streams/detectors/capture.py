@@ -208,7 +208,8 @@ _BACK_IN = re.compile(
 _ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|"
-    r"militants|jihadists?|djihadistes?|jihadistes?|insurgents|insurgés|militias?|milices?|"
+    r"militants|jihadists?|djihadistes?|jihadistes?|jihadis|islamists|islamistes|insurgents|"
+    r"insurgés|militias?|milices?|"
     r"miliciens|militiamen|paramilitar(?:y|ies)|paramilitaires|units|unités|troupes|"
     r"militaires|marines|gunmen|armed\s+men|hommes\s+armés|separatists|séparatistes|tanks|chars|"
     r"armou?r|convoys?|brigades?|battalions?|bataillons?|guerrillas|guérilleros|mercenaries|"

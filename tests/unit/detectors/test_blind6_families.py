@@ -84,6 +84,8 @@ CAPTURES = [
         "after the SNA left.",
         ["Adale"],
     ),
+    # "Islamists" are armed forces as a subject.
+    ("", "Islamists withdrew from Wabxo, which was then occupied by the SNA.", ["Wabxo"]),
     # A town handed over to armed forces changes hands.
     ("", "On 20 April 2025, the TNLA handed Mogok back to the junta after talks.", ["Mogok"]),
     ("", "CSP fighters handed over control of Ber town to FAMa.", ["Ber"]),
@@ -113,6 +115,7 @@ NOT_CAPTURES = [
         [],
     ),
     ("", "The party moved its Adale district headquarters to a new building.", []),
+    ("", "Islamists won control of the council in Wabxo after the vote.", []),
     # Handed over, but not a town to armed forces.
     ("", "The rebels handed over 14 prisoners to the ICRC in Goma.", []),
     ("", "The mayor handed the keys of Mogok to the visiting delegation.", []),
