@@ -1,7 +1,7 @@
 """Print detection quality: P/R/F1 per kind and language on the labelled and held-out sets, then UCDP.
 
     .venv/bin/python bench/eval_detection.py [--mistakes] [--holdout] [--blind2] [--blind3] [--blind4]
-        [--blind5]
+        [--blind5] [--blind6]
 
 The held-out set (tests/data/detection_holdout_*.jsonl) was written blind, before its author read
 the rules, so it is the honest in-house figure; ``--holdout`` prints only that table.
@@ -17,7 +17,11 @@ that table. The fifth (tests/data/detection_blind5_fr.jsonl and
 tests/data/detection_blind5_en.jsonl: 105 French and 101 English wire items, about a third hard
 negatives, each tagged with a phrasing family) was written after reading real reports from
 less-covered conflicts, without reading the rules or the earlier batches, and scored once before
-any fix; ``--blind5`` prints only that table. The default run prints them all after UCDP.
+any fix; ``--blind5`` prints only that table. The sixth (tests/data/detection_blind6_notes.jsonl
+and tests/data/detection_blind6_en.jsonl: 154 English event notes in varied coder styles and 55
+English wire items, about a third hard negatives, each tagged with a phrasing family) was written
+the same way and scored once before any fix; ``--blind6`` prints only that table. The default run
+prints them all after UCDP.
 
 The UCDP GED subset (../shared/data/ucdp/, real English headlines) has no per-headline label,
 so it is scored with silver labels read off each headline by a deliberately simple rule:
@@ -83,6 +87,8 @@ BLIND4 = (
 BLIND4_TITLE = "Fourth blind batch (tests/data/detection_blind4_{fr,en,notes}.jsonl)"
 BLIND5 = (DATA / "detection_blind5_fr.jsonl", DATA / "detection_blind5_en.jsonl")
 BLIND5_TITLE = "Fifth blind batch (tests/data/detection_blind5_{fr,en}.jsonl)"
+BLIND6 = (DATA / "detection_blind6_en.jsonl", DATA / "detection_blind6_notes.jsonl")
+BLIND6_TITLE = "Sixth blind batch (tests/data/detection_blind6_{en,notes}.jsonl)"
 
 
 def labelled_set(detector: Detector, show_mistakes: bool) -> None:
@@ -260,6 +266,9 @@ def main() -> None:
     parser.add_argument(
         "--blind5", action="store_true", help="print only the fifth blind batch table"
     )
+    parser.add_argument(
+        "--blind6", action="store_true", help="print only the sixth blind batch table"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     detector = Detector.load()
@@ -284,6 +293,9 @@ def main() -> None:
     if args.blind5:
         score_files(detector, BLIND5_TITLE, BLIND5, args.mistakes)
         return
+    if args.blind6:
+        score_files(detector, BLIND6_TITLE, BLIND6, args.mistakes)
+        return
     labelled_set(detector, args.mistakes)
     holdout_set(detector, args.mistakes)
     ucdp(detector, args.mistakes)
@@ -294,6 +306,8 @@ def main() -> None:
     score_files(detector, BLIND4_TITLE, BLIND4, args.mistakes)
     print()
     score_files(detector, BLIND5_TITLE, BLIND5, args.mistakes)
+    print()
+    score_files(detector, BLIND6_TITLE, BLIND6, args.mistakes)
 
 
 if __name__ == "__main__":

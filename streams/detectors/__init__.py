@@ -220,9 +220,14 @@ class Detector:
                         )
                     elif conflict and lookup_countries:
                         precision = 0
-                if precision == 0 and conflict and lookup_countries:
+                if (
+                    precision == 0
+                    and conflict
+                    and (lookup_countries or (place is None and not _title_case(sentence.text)))
+                ):
                     # "l'attaque du camp d'Inates": an unknown name where the toll happened
-                    # places it better than the country or a dateline city.
+                    # places it better than the country or a dateline city (or than nothing,
+                    # in an event note that names no country).
                     sites = toll_site_mentions(sentence.text, near, lookup_countries)
                     if sites:
                         place, precision = toll_place(
@@ -253,6 +258,18 @@ class Detector:
                 if place is None:
                     place = fallback_place(self.gazetteer, mentions, countries)
                     precision = placement_precision(place, label=True)
+                if (
+                    place is None
+                    and conflict
+                    and index > 0
+                    and not _title_case(sentences[index - 1].text)
+                ):
+                    # "Gunmen ambushed a patrol near X. Two police officers were killed.": a
+                    # toll that names no place happened where the sentence before set the attack.
+                    sites = toll_site_mentions(sentences[index - 1].text, [], lookup_countries)
+                    if sites:
+                        place = place_of(sites[-1], sites[-1].cities[0][0], self.gazetteer)
+                        precision = 1
                 finding = Finding(
                     EventKind.CASUALTY_REPORT,
                     place,
@@ -359,9 +376,11 @@ _CLAIM_CUE = re.compile(
 _CONFLICT = re.compile(
     r"\b(?:m23|rsf|fsr|sdf|fds|hts|isis|iswap|jnim|shabaab|shebab|taliban|talibans|houthis?|"
     r"boko\s+haram|wagner|daesh|troops|forces|soldiers|soldats|army|armée|rebels?|rebelles?|"
-    r"fighters|combattants|militants|jihadists?|d?jihadistes?|insurgents|insurgés|militias?|"
+    r"fighters|combattants|militants|jihadists?|d?jihadistes?|jihadis|islamists|islamistes|"
+    r"insurgents|insurgés|militias?|"
     r"milices?|gunmen|armed\s+men|hommes\s+armés|gangs?|clashe?s?|combats|affrontements|"
-    r"assaillants|town|village|ville|"
+    r"assaillants|town|village|ville|bombers?|airstrikes?|air\s+strikes?|shelling|ied|"
+    r"ambush(?:ed|es)?|embuscade|kamikazes?|warplanes?|aircraft|bombed|bombing|"
     r"localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b"
 )  # matched against lower-cased text: faster than a case-blind pattern
 _MONTHS = (
@@ -412,6 +431,13 @@ _DATELINE = re.compile(
 
 def _start(mention: Mention) -> int:
     return mention.start
+
+
+def _title_case(text: str) -> bool:
+    """Whether a headline capitalises most of its words ("Soldiers Killed in Renewed Clashes"):
+    its capitals then tell no proper name."""
+    tokens = [word for word in text.split() if word[:1].isalpha()]
+    return len(tokens) >= 4 and sum(word[0].isupper() for word in tokens) > len(tokens) / 2
 
 
 def _unplaced_name(sentence: str, mentions: list[Mention]) -> bool:

@@ -65,7 +65,8 @@ _ACTIVE_AUX = re.compile(
 _ACTIVE = re.compile(
     r"\b(?P<verb>"
     r"(?:took|takes?|taken|seized|seizes?|gained|gains?|wrested|wrests?|wrest|secured|"
-    r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?)\s+"
+    r"secures?|regained|regains?|won|wins?|assumed|established|claimed|claims?|retook|"
+    r"retakes?|retaken|recaptured|reasserted|restored)\s+"
     r"(?:(?:full|complete|total|effective|firm|operational|military)\s+)?control\s+(?:of|over)"
     r"|(?:pris|repris|prend|prennent|reprend|reprennent|prenaient|reprenaient)\s+"
     rf"{_SPAN}(?:le\s+)?contrôle\s+(?:(?:total|complet|entier|opérationnel|militaire|effectif)\s+)?{_SPAN}d"
@@ -155,7 +156,7 @@ _ENTRY = re.compile(
     r"(?:(?:fully|completely|effectively)\s+)?(?:control(?:s|led)?|h[oe]ld|holds?|"
     r"occup(?:y|ies|ied)|(?:are|is|were|was)\s+in)"
     r"|(?:are|is|were|was)\s+now\s+(?:fully\s+)?in"
-    r"|controlled|occupied|occupies|occupy"
+    r"|controlled|(?:re)?occupied|(?:re)?occupies|(?:re)?occupy"
     r"|(?:pushed|pushes|stormed|walked|broke|forced\s+(?:their|its|his)\s+way)\s+(?:back\s+)?into"
     r"|(?:were|are|is|was)\s+back\s+in\s+(?:full\s+)?control\s+of"
     r"|(?:(?:sont|est|désormais)\s+)*maîtres?\s+d(?:es|u|e\s+la|e\s+l'|e|')"
@@ -177,7 +178,12 @@ _STATE_SINCE = re.compile(
 _SINCE_DAY = re.compile(
     r"[^.;]{0,60}?\b(?:since|depuis)\s+(?:(?:early|late|le|la|l')\s*)?"
     rf"(?:{_DAY}|weekend|week-end|dawn|aube|veille|nuit\s+dernière|last\s+night|"
-    r"(?:the\s+)?(?:previous|last)\s+(?:day|night|week)|(?:la\s+)?semaine\s+dernière)\b",
+    r"(?:the\s+)?(?:previous|last)\s+(?:day|night|week)|(?:la\s+)?semaine\s+dernière)\b"
+    # "since the FDS pulled out", "depuis le retrait de l'armée": a hold that began when the
+    # defenders left is this event's, unless a year dates that departure.
+    r"|[^.;]{0,60}?\b(?:since|depuis)\s+(?:the\s+|le\s+|l')?(?:[\w'-]+\s+){0,3}?"
+    r"(?:withdrew|pulled\s+out|retreated|abandoned|vacated|fled|left\s+(?:the|their|its)|"
+    r"retrait|départ|repli|fuite)\b(?![^.;]*\b(?:1[89]|20)\d\d\b)",
     _I,
 )
 _HELD_SINCE = re.compile(
@@ -202,7 +208,8 @@ _BACK_IN = re.compile(
 _ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|"
-    r"militants|jihadists?|djihadistes?|jihadistes?|insurgents|insurgés|militias?|milices?|"
+    r"militants|jihadists?|djihadistes?|jihadistes?|jihadis|islamists|islamistes|insurgents|"
+    r"insurgés|militias?|milices?|"
     r"miliciens|militiamen|paramilitar(?:y|ies)|paramilitaires|units|unités|troupes|"
     r"militaires|marines|gunmen|armed\s+men|hommes\s+armés|separatists|séparatistes|tanks|chars|"
     r"armou?r|convoys?|brigades?|battalions?|bataillons?|guerrillas|guérilleros|mercenaries|"
@@ -350,6 +357,17 @@ _WITHDRAWN = re.compile(
     rf"retirée?s?\s+(?:{_WHEN}\s+)?d" + _ELIDED + r")\s*",
     _I,
 )
+#: "handed Lashio back to the junta", "handed over control of X to": the town changes hands
+#: without a fight; the receiver after the town takes it.
+_HANDED = re.compile(
+    r"\b(?P<verb>hand(?:ed|s)?\s+(?:over\s+)?(?:(?:full\s+)?control\s+(?:of|over)\s+)?)", _I
+)
+_HANDED_TO = re.compile(r"(?:\s*\([^()]*\))?\s+(?:(?:back|over)\s+)?to\s+(?:the\s+)?", _I)
+_ARMED_RECEIVER = re.compile(
+    r"(?:[\w'-]+\s+){0,2}?(?:junta|military|army|troops|forces|rebels|fighters|militias?|"
+    r"(?-i:[A-Z]{2}[A-Za-z0-9/-]{0,6}))\b",
+    _I,
+)
 #: "lost Paletwa town to the Arakan Army": the winner after the town.
 _TO_WINNER = re.compile(r"(?:\s*\([^()]*\))?[^,;.()]{0,40}?\bto\s+", _I)
 #: "lost Al Dinder town (Al Dinder, Sennar)": a settlement named as such is lost in war.
@@ -425,7 +443,10 @@ _GAP_BEFORE = re.compile(
     r"(?:\s+(?:city|town|village))?(?:\s*,(?:[^,;]|,(?=\d{3}\b)){1,150}?,|\s*\([^()]{1,80}\)|\s*,)?\s*",
     _I,
 )
-_AFTER_CITY_BLOCK = re.compile(rf"(?:'s?\b|'|\s+(?:{PARTIAL_NOUNS})\b)", _I)
+#: "Kunduz airport", "the Battalion 387 base": a part or a unit, a code between allowed.
+_AFTER_CITY_BLOCK = re.compile(
+    rf"(?:'s?\b|'|(?:\s+(?:no\.?\s*)?[\w-]*\d[\w-]*)?\s+(?:{PARTIAL_NOUNS})\b)", _I
+)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:from|in|at|near|of|to|into|à|de|d'|en|dans|près\s+de|vers|depuis)\s*$", _I
 )
@@ -663,6 +684,7 @@ _TRIGGERS = {
     "capture.flag": _FLAG,
     "capture.held_since": _HELD_SINCE,
     "capture.cleared": _CLEARED,
+    "capture.handed": _HANDED,
 }
 
 
@@ -824,6 +846,20 @@ def find_captures(
         capture = _active(sentence, city, actor, loser, start, aux)
         if capture is not None:
             found.setdefault(city.start, replace(capture, conceded=True))
+    for match in triggers["capture.handed"]:
+        start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
+        if _blocked(sentence, start, aux) or not _armed_subject(sentence, start):
+            continue
+        city = _city_after(sentence, match.end("verb"), cities)
+        if city is None:
+            continue
+        receiver = _HANDED_TO.match(sentence, _settled_end(sentence, city.end))
+        if receiver is None or not _ARMED_RECEIVER.match(sentence, receiver.end()):
+            continue
+        actor = _np_after(sentence, receiver.end() - 4, _AGENT)
+        capture = _active(sentence, city, actor, _subject(sentence, start), start, aux)
+        if capture is not None:
+            found.setdefault(city.start, replace(capture, conceded=True))
     for match in triggers["capture.withdrawn"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         ordered = _search(_ORDERED_BEFORE, sentence, max(0, start - 60), start)
@@ -943,6 +979,12 @@ def _search(pattern: re.Pattern[str], sentence: str, pos: int, endpos: int) -> r
     if len(lowered) != endpos:
         return pattern.search(sentence, pos, endpos)
     return lower_twin(pattern).search(lowered, pos, endpos)
+
+
+def _settled_end(sentence: str, end: int) -> int:
+    """The end of a town's name with the settlement noun after it ("Myawaddy town")."""
+    noun = re.match(r"\s+(?:town|village|city|locality)\b", sentence[end:], _I)
+    return end + noun.end() if noun else end
 
 
 def _armed_subject(sentence: str, start: int) -> bool:

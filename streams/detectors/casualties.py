@@ -55,7 +55,9 @@ _RARE_ROLE = (
     r"succombé|succombent|"
     # "sont tombés en héros", "tombés au combat", "fell in combat": soldiers' deaths.
     r"tombée?s?\s+(?:en\s+héros|au\s+combat|au\s+champ\s+d'honneur|les\s+armes\s+à\s+la\s+main)|"
-    r"fell\s+in\s+(?:combat|battle|action))|"
+    r"fell\s+in\s+(?:combat|battle|action)|"
+    # "were hacked to death", "stabbed to death".
+    r"(?:hacked|stabbed|beaten|burned|burnt|clubbed|stoned)\s+to\s+death)|"
     r"(?P<wounded>hospitali[sz]ed\s+with\s+(?:\w+\s+)?injuries|"
     r"(?:taken|rushed|admitted|airlifted|transported|sent|evacuated)\s+to\s+(?:the\s+|a\s+|"
     r"local\s+|area\s+|nearby\s+)?hospitals?(?:\s+with\s+(?:\w+\s+)?injuries)?|"
@@ -65,7 +67,7 @@ _RARE_ROLE = (
 )
 _RARE_ROLE_WORDS = (
     "fatal", "mortal", "mortel", "succomb", "hospital", "injuries", "blessures", "en héros",
-    "au combat", "champ d'honneur", "armes à la main", "fell in",
+    "au combat", "champ d'honneur", "armes à la main", "fell in", "to death",
 )  # fmt: skip
 _MISSING = r"missing|unaccounted\s+for|disparue?s?|portée?s?\s+disparue?s?"
 _ROLE = rf"(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED})|(?P<missing>{_MISSING})"
@@ -131,6 +133,8 @@ _KILL_VERB = (
     r"executed|executing|executes|execute|exécuté|exécutant|exécutent|abattu|shot\s+dead|"
     r"massacres|murdered|murders|murdering|"
     r"gunned\s+down|"
+    r"(?:hacked|hacking|stabbed|stabbing|beat|beaten|beating|burned|burnt|burning|clubbed|"
+    r"clubbing|stoned|stoning)\s+to\s+death|"
     r"claim(?:ed|ing)?\s+the\s+lives\s+of|coût(?:é|ant|e)\s+la\s+vie\s+à|"
     r"(?:la|the)\s+mort\s+d[e']|the\s+deaths?\s+of|la\s+mort\s+de"
 )
@@ -253,10 +257,11 @@ _ONE_VICTIM_AFTER = re.compile(
     rf"\s*(?:(?:a|an|one|un|une|the|le|la)\s+)?(?:[\w'-]+\s+){{0,2}}?(?P<noun>{_SINGULAR})\b",
     _I,
 )
-#: "killed the governor and six guards": one named victim plus a count.
+#: "killed the governor and six guards": one named victim plus a count; a bomber "killing
+#: himself and 18 others" is one of the dead.
 _AND_OTHERS = re.compile(
     rf"\b(?:{_KILL_VERB})\s+(?:[\w'-]+\s+)?(?:(?:the|a|an|le|la|l'|un|une)\s*)?"
-    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR_NAMED}|{_OFFICE})(?:\s+(?:of|de|d')\s*[\w'-]+)?"
+    rf"(?:[\w'-]+\s+)?(?P<noun>{_SINGULAR_NAMED}|{_OFFICE}|himself|herself)(?:\s+(?:of|de|d')\s*[\w'-]+)?"
     rf"\s+(?:and|et)\s+(?P<count>{COUNT})(?![\w-])",
     _I,
 )
@@ -337,6 +342,28 @@ _RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT, _AND_ONE_HINT, _WOUNDED_HINT
     32,
 )
 _CODED_HINT = 64
+_CASUALTIES_HINT = 128
+_CASUALTIES_WORDS = ("casualt",)
+#: "causing an unknown number of casualties", "resulting in 12 casualties", "inflicted heavy
+#: casualties": people were hit, but the noun does not tell killed from wounded, so the toll
+#: carries no figure. "No casualties", "without causing casualties" tell none.
+_CASUALTIES = re.compile(
+    r"(?<!without\s)(?<!no\s)\b(?:caus(?:e|es|ed|ing)|result(?:s|ed|ing)?\s+in|left|leaving|"
+    r"inflict(?:s|ed|ing)?|suffer(?:s|ed|ing)?|sustain(?:s|ed|ing)?|incur(?:s|red|ring)?)\s+"
+    rf"(?:(?:{COUNT}|heavy|significant|serious|numerous|some|"
+    r"an?\s+(?:unknown|undetermined|unspecified|undisclosed)\s+number)\s+)?(?:of\s+)?"
+    r"(?:(?:civilian|military|human|further|more)\s+)?casualties\b",
+    _I,
+)
+#: The casualties family needs violence in its sentence: "the merger caused casualties among
+#: banks" is a figure of speech.
+_VIOLENCE = re.compile(
+    r"\b(?:attack\w*|strikes?|struck|airstrikes?|shell\w*|bomb\w*|clash\w*|fight\w*|blasts?|"
+    r"explo\w+|ambush\w*|raid\w*|gunmen|gunfire|fired|militants|militias?|insurgents|rebels|"
+    r"troops|forces|army|soldiers|drones?|ied|mortars?|artillery|rockets?|missiles?|assault\w*|"
+    r"offensive|battles?|combat|violence)\b",
+    _I,
+)
 _WOUNDED_WORDS = ("wound", "injur", "bless", "hurt", "hospital")
 _AND_ONE_WORDS = (" and a ", " and an ", " and one ", " et un ", " et une ")
 
@@ -351,6 +378,7 @@ def _hint_automaton() -> ahocorasick.Automaton:
         (_AND_ONE_HINT, _AND_ONE_WORDS),
         (_WOUNDED_HINT, _WOUNDED_WORDS),
         (_CODED_HINT, _CODED_WORDS),
+        (_CASUALTIES_HINT, _CASUALTIES_WORDS),
     ):
         for word in hint_words:
             automaton.add_word(word, automaton.get(word, 0) | hint)
@@ -556,6 +584,12 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
             figures[role].append(Count(1, False))
             group = group or _group(single.noun)
             start = min(start, single.start)
+    if not any(figures.values()) and hints & _CASUALTIES_HINT and _VIOLENCE.search(sentence):
+        for match in _CASUALTIES.finditer(sentence):
+            if not is_background(sentence, match.start(), match.end()):
+                figures["killed"].append(Count(None, True))
+                start = min(start, match.start())
+                break
     if not any(figures.values()):
         return None
     return Toll(

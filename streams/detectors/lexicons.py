@@ -171,7 +171,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "IR": "Iran|iranien|iranienne|iraniens|Iranian|Iranians",
     "PK": "Pakistan|pakistanais|pakistanaise|Pakistani|Pakistanis",
     "IN": "Inde|indien|indienne|India|Indian",
-    "BF": "Burkina Faso|burkinabè|burkinabé|Burkinabe",
+    "BF": "Burkina Faso|Burkina|burkinabè|burkinabé|Burkinabe",
     "NE": "Niger|nigérien|nigérienne|Nigerien",
     "TD": "Tchad|tchadien|tchadienne|Chad|Chadian",
     "CF": "Centrafrique|centrafricain|centrafricaine|Central African Republic",
@@ -229,7 +229,8 @@ PARTIAL_NOUNS = (
     "district|districts|quarter|neighbourhood|neighborhood|base|airbase|airport|palace|"
     "outskirts|suburbs|suburb|downtown|old city|hill|checkpoint|bridge|road|highway|"
     "hospital|prison|university|stadium|refinery|dam|citadel|countryside|front|frontline|"
-    "garrison|barracks|area|areas|sector|pocket"
+    "garrison|barracks|area|areas|sector|pocket|outpost|outposts|camp|battalion|regiment|"
+    "police station"
 )
 
 #: Exonyms wires use that GeoNames lacks, as (GeoNames name, country code).

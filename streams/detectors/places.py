@@ -59,7 +59,8 @@ _APPOSED = re.compile(
 )
 #: "Boulkessi village", "X town" (not "X City", a name of its own).
 _AFTER_NAME = re.compile(
-    rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|commune|[Dd]istrict\s+[Cc]ent(?:re|er))\b"
+    rf"(?P<name>{_NAME})\s+(?-i:village|town|locality|commune|"
+    r"[Dd]istrict\s+(?:[Cc]ent(?:re|er)|[Hh]eadquarters|HQ))\b"
     # "the Haitian town of X": the word before "town of" is a modifier, X the name.
     r"(?!\s+(?:of|de|d')\s)"
 )
@@ -142,7 +143,8 @@ def settlement_mentions(
         for match in pattern.finditer(text):
             start = match.start("name")
             written = _trim(match.group("name"))
-            if not written or fold(written) in _NOT_NAMES:
+            if not written or fold(written) in _NOT_NAMES or _country_at(known, start, written):
+                # "overrun Mozambique town": a country used as a modifier, not a town's name.
                 continue
             named = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
             end = start + len(written)
@@ -152,6 +154,12 @@ def settlement_mentions(
                 end = match.end()
             mentions.add(Mention(start, end, written, ((named, True),), None), vouched=True)
     return mentions.sorted()
+
+
+def _country_at(known: list[Mention], start: int, written: str) -> bool:
+    """Whether the gazetteer found ``written`` at ``start`` as a country's name."""
+    end = start + len(written)
+    return any(m.country and not m.cities and m.start == start and m.end == end for m in known)
 
 
 def _admin_names(text: str) -> list[re.Match[str]]:
@@ -314,8 +322,10 @@ def _trim(written: str) -> str:
 #: Where a toll happened, told by a preposition or a verb of attack before an unknown name:
 #: "à Kolofata", "the army camp at Inates", "l'attaque du poste de X", "raided Yelwata".
 _TOLL_SITE = re.compile(
-    r"(?:\b(?:in|at|near|à|près\s+d[e']|on|contre|(?:attack|raid|assault|ambush)\s+on|"
-    r"(?:attacked|stormed|raided|overran)\s+(?:the\s+(?:village|town)\s+of\s+)?|"
+    r"(?:\b(?:in|at|near|à|près\s+d[e']|on|contre|"
+    r"(?:attack|raid|assault|ambush|(?:air\s*)?strike|bombing|shelling)\s+on|"
+    r"(?:attacked|stormed|raided|overran|bombed|shelled|ambushed)\s+"
+    r"(?:the\s+(?:village|town)\s+of\s+)?|"
     r"(?:camp|poste|base|marché|market|quartier|village|localité)\s+(?:[\w-]+\s+){0,2}?d[eu']?|"
     r"attaque\s+(?:[\w-]+\s+){0,3}?(?:de|d'|du|contre))\s*)"
     rf"(?P<name>{_NAME})"

@@ -1,6 +1,6 @@
 """Sets written blind, before their authors read the rules: floors, not targets.
 
-The held-out FR/EN set and the third, fourth and fifth blind batches (real wire style: French, English,
+The held-out FR/EN set and the third to sixth blind batches (real wire style: French, English,
 and English conflict-event notes). Each was scored once before any fix; the figures are in
 docs/detection.md.
 """
@@ -25,7 +25,7 @@ NOW = datetime(2024, 1, 1, tzinfo=UTC)
 F1_FLOOR = 0.85
 #: Sets whose rules were fixed by family against them hold a higher floor, a little under
 #: their scores after the fixes.
-F1_FLOORS = {"blind5_fr": 0.95, "blind5_en": 0.95}
+F1_FLOORS = {"blind5_fr": 0.95, "blind5_en": 0.95, "blind6_en": 0.95, "blind6_notes": 0.95}
 #: Killed figure, place and status accuracy over matched events, per set. Event notes name
 #: villages no gazetteer lists as a casualty's place, so their place floor is lower.
 FIELD_FLOORS = {
@@ -39,7 +39,13 @@ FIELD_FLOORS = {
     "blind4_notes": (0.9, 0.88, 0.85),
     "blind5_fr": (0.95, 0.9, 0.8),
     "blind5_en": (0.95, 0.9, 0.82),
+    # The sixth batch labels every toll and capture `reported`; parties' own statements read
+    # `claimed`, so its status floor is lower.
+    "blind6_en": (0.95, 0.95, 0.65),
+    "blind6_notes": (0.95, 0.95, 0.9),
 }
+#: The sixth batch's wire items are fewer: its weight is on event notes.
+MIN_SIZES = {"blind6_en": 50, "blind6_notes": 150}
 SETS = list(FIELD_FLOORS)
 
 
@@ -59,7 +65,7 @@ def _report(detector: Detector, name: str) -> Report:
 @pytest.mark.parametrize("name", SETS)
 def test_set_size_and_negatives(name: str) -> None:
     records = _load(name)
-    assert len(records) >= (40 if name.endswith("notes") else 100)
+    assert len(records) >= MIN_SIZES.get(name, 40 if name.endswith("notes") else 100)
     lang = "en" if name.endswith("notes") else name[-2:]
     assert all(record["lang"] == lang for record in records)
     negatives = sum(not record["expected"] for record in records)

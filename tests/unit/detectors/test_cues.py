@@ -67,6 +67,7 @@ GATED = [
     ("capture.declared", capture._DECLARED, "Officials declared Rawa free of militants."),
     ("capture.expelled", capture._EXPELLED, "The fighters were chased out of Gombi."),
     ("capture.expel", capture._EXPEL, "Les soldats ont chassé les jihadistes de Tessit."),
+    ("capture.handed", capture._HANDED, "The rebels handed Mogok back to the junta."),
     ("modality.source", modality._SOURCE_BEFORE, "Dix morts, selon l'OSDH, à Idleb."),
     ("modality.say", modality._SAY, "The army said it had retaken the town."),
     ("modality.say", modality._SAY, "Le groupe a fait savoir qu'il tenait la ville."),
