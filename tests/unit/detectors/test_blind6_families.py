@@ -5,28 +5,19 @@ without a figure; with their false alarms."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from ingest.items import WireItem
 from streams.detectors import Detector
 from streams.events import DetectedEvent
-
-NOW = datetime(2024, 1, 1, tzinfo=UTC)
+from tests.unit.detectors.families import captured, events
 
 
 def _events(detector: Detector, title: str, summary: str) -> list[DetectedEvent]:
-    item = WireItem(id="blind6-family", source="test", title=title, summary=summary, lang="en")
-    return detector.detect(item, now=NOW)
+    return events(detector, title, summary, "en")
 
 
 def _captured(detector: Detector, title: str, summary: str) -> list[str]:
-    return sorted(
-        event.place.name if event.place else ""
-        for event in _events(detector, title, summary)
-        if event.kind == "city_capture"
-    )
+    return captured(detector, title, summary, "en")
 
 
 def _tolls(
