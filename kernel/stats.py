@@ -6,8 +6,9 @@ the latest alerts and dead letters without scraping the processes themselves.
 Keys (all under the versioned prefix, all with a TTL or a cap):
 - ``stats:<name>:<unix minute>``   counter, expires after two hours (``items:<feed>`` per feed)
 - ``chart:<unix 5-minute bucket>`` hash of the charted counters (``CHARTED_STATS``) in that
-                                   bucket, expires after 25 hours: 288 small hashes hold a day (measured:
-                                   58 KB on Valkey with every counter set); per-feed counters are not charted
+                                   bucket, expires after 25 hours; 288 small hashes hold a
+                                   day (58 KB measured on Valkey, every counter set); per-feed
+                                   counters are not charted
 - ``recent:<name>``                list of JSON objects, newest first, capped
 - ``feed:<name>``                  hash of one feed's health, written by the poller
 - ``feeds``                        set of feed names

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from kernel.stats import BUCKET_S, CHART_TTL_S, bucket_of, bucket_span
@@ -30,7 +32,7 @@ def test_a_day_is_288_buckets_ending_with_the_current_one() -> None:
     assert len(span) == 288
     assert span[-1] == NOON
     assert span[0] == NOON - 287 * BUCKET_S
-    assert all(later - earlier == BUCKET_S for earlier, later in zip(span, span[1:]))
+    assert all(later - earlier == BUCKET_S for earlier, later in itertools.pairwise(span))
 
 
 def test_the_oldest_bucket_shown_is_still_kept() -> None:

@@ -8,10 +8,10 @@ import pytest
 
 from kernel.ops import LagReading, partition_lag
 from vigie.web.status import (
+    charts,
     dead_row,
     feed_items_stat,
     feed_row,
-    charts,
     lag_summary,
     latest_alerts,
     sparkline,
