@@ -135,18 +135,20 @@ export function stackedChart(name, title, series, start, bucketSeconds) {
 export function lagChart(groups) {
   const names = Object.keys(groups).sort();
   const row = 22;
+  const width = 460;
   const height = Math.max(1, names.length) * row + 4;
-  const chart = newChart(height);
+  // Narrower than the time charts: it sits in a half-width column and its text stays legible.
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart-svg lag-svg" });
   const top = niceCeiling(Math.max(0, ...names.map((group) => groups[group].lag)));
-  const labelWidth = 230;
-  const plotWidth = WIDTH - labelWidth - 80;
+  const labelWidth = 150;
+  const plotWidth = width - labelWidth - 70;
   names.forEach((group, i) => {
     const lag = groups[group].lag;
     const y = 2 + i * row;
     chart.append(text(labelWidth - 8, y + 15, group, { class: "tick", "text-anchor": "end" }));
-    const width = lag ? Math.max(2, (lag / top) * plotWidth) : 0;
-    chart.append(svg("rect", { x: labelWidth, y: y + 3, width: width.toFixed(1), height: row - 6, class: "bar", "data-group": group }));
-    chart.append(text(labelWidth + width + 6, y + 15, lag.toLocaleString("en"), { class: "value" }));
+    const length = lag ? Math.max(2, (lag / top) * plotWidth) : 0;
+    chart.append(svg("rect", { x: labelWidth, y: y + 3, width: length.toFixed(1), height: row - 6, class: "bar", "data-group": group }));
+    chart.append(text(labelWidth + length + 6, y + 15, lag.toLocaleString("en"), { class: "value" }));
   });
   const total = names.reduce((sum, group) => sum + groups[group].lag, 0);
   const summary = names.length
