@@ -22,6 +22,13 @@ export function niceCeiling(value) {
   return 10 * power;
 }
 
+// A scale value short enough for the left margin on a busy stack: 2,000 then 20k, 1.5M.
+function compact(value) {
+  if (value >= 1e6) return `${+(value / 1e6).toFixed(1)}M`;
+  if (value >= 1e4) return `${+(value / 1e3).toFixed(1)}k`;
+  return value.toLocaleString("en");
+}
+
 function clock(seconds) {
   const date = new Date(seconds * 1000);
   return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
@@ -42,7 +49,7 @@ function timeFrame(chart, start, bucketSeconds, buckets, top) {
   for (const value of [0, top / 2, top]) {
     if (value !== Math.round(value)) continue;
     chart.append(svg("line", { x1: LEFT, x2: WIDTH - 4, y1: y(value).toFixed(1), y2: y(value).toFixed(1), class: value ? "grid" : "base" }));
-    chart.append(text(LEFT - 6, y(value) + 4, value.toLocaleString("en"), { class: "tick", "text-anchor": "end" }));
+    chart.append(text(LEFT - 6, y(value) + 4, compact(value), { class: "tick", "text-anchor": "end" }));
   }
   const step = plotWidth / buckets;
   const end = start + buckets * bucketSeconds;
