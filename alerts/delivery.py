@@ -38,7 +38,15 @@ from alerts.retry import backoff_delay
 from alerts.subscriptions import Subscription
 from kernel.clock import format_time
 from kernel.contracts import SCHEMA_DELIVERY, TOPIC_DEAD, TOPIC_DELIVERIES
-from kernel.stats import RECENT_DEAD, STAT_DEAD, STAT_DELIVERIES, bump, push_recent
+from kernel.stats import (
+    RECENT_DEAD,
+    STAT_DEAD,
+    STAT_DELIVERIES,
+    STAT_DUPLICATES,
+    STAT_RETRIED,
+    bump,
+    push_recent,
+)
 from streams.events import Alert
 
 log = logging.getLogger(__name__)
@@ -129,8 +137,7 @@ class Deliverer:
                     return Outcome.BUSY
                 await self.sleep(max(0.05, min(await self.idempotency.lease_left(key), 1.0)))
                 continue
-            metrics.DUPLICATES_SUPPRESSED.labels(kind).inc()
-            await self.record(delivery, kind, Outcome.DUPLICATE, 0)
+            await self._suppressed(delivery, kind, 0)
             return Outcome.DUPLICATE
 
     def breaker(self, state: dict[str, Any] | None = None) -> CircuitBreaker:
@@ -238,6 +245,7 @@ class Deliverer:
         retry_after = error.retry_after if isinstance(error, RetryableDeliveryError) else None
         retry_at = breaker.record_failure(str(error), retry_after)
         await backlog.save_breaker(target, breaker.to_dict())
+        await bump(self.redis, STAT_RETRIED)
         if was_closed and breaker.failures >= breaker.threshold:
             metrics.BREAKER_OPENED.labels(kind).inc()
             log.warning(
@@ -310,9 +318,8 @@ class Deliverer:
             return False
         if state is not KeyState.CLAIMED:
             # Settled meanwhile (sent before a crash, or re-sent by an operator): drop it.
-            metrics.DUPLICATES_SUPPRESSED.labels(kind).inc()
             await backlog.pop(target, entry, now)
-            await self.record(delivery, kind, Outcome.DUPLICATE, entry.attempts)
+            await self._suppressed(delivery, kind, entry.attempts)
             return True
         attempts = entry.attempts + 1
         error = await self._attempt(delivery, kind, attempts)
@@ -382,8 +389,7 @@ class Deliverer:
                 await self.sleep(max(0.05, min(await self.idempotency.lease_left(key), 1.0)))
                 continue
             if state is not KeyState.CLAIMED:
-                metrics.DUPLICATES_SUPPRESSED.labels(kind).inc()
-                await self.record(delivery, kind, Outcome.DUPLICATE, attempts)
+                await self._suppressed(delivery, kind, attempts)
                 return Outcome.DUPLICATE
             attempts += 1
             error = await self._attempt(delivery, kind, attempts)
@@ -402,6 +408,7 @@ class Deliverer:
             )
             if not error.retryable or attempts >= self.policy.attempts:
                 break
+            await bump(self.redis, STAT_RETRIED)
             retry_after = error.retry_after if isinstance(error, RetryableDeliveryError) else None
             delay = backoff_delay(
                 attempts,
@@ -455,6 +462,12 @@ class Deliverer:
             log.exception("channel %s raised unexpectedly", kind)
             return RetryableDeliveryError(f"unexpected {type(exc).__name__}: {exc}", channel=kind)
         return None
+
+    async def _suppressed(self, delivery: Delivery, kind: str, attempts: int) -> None:
+        # Already delivered, dead-lettered or held elsewhere: nothing is sent.
+        metrics.DUPLICATES_SUPPRESSED.labels(kind).inc()
+        await bump(self.redis, STAT_DUPLICATES)
+        await self.record(delivery, kind, Outcome.DUPLICATE, attempts)
 
     async def _delivered(self, delivery: Delivery, kind: str, attempts: int) -> None:
         metrics.DELIVERIES.labels(kind, Outcome.DELIVERED.value).inc()

@@ -42,6 +42,7 @@ from alerts.subscription_store import RedisSubscriptionStore, load_subscriptions
 from alerts.subscriptions import Subscription, console_subscription, matches
 from ingest.egress import EgressPolicy
 from kernel.contracts import ALERTS_GROUP_ID, TOPIC_ALERTS, TOPIC_DEAD
+from kernel.stats import STAT_SILENCED, bump
 from streams.consumer_offsets import AIOKafkaOffsets, OffsetHealer, healing
 from streams.events import Alert
 
@@ -137,6 +138,7 @@ class AlertWorker:
         silence = silenced_by(await self.silences(), alert, now)
         if silence is not None:
             metrics.ALERTS_SILENCED.labels(alert.kind).inc()
+            await bump(self.redis, STAT_SILENCED)
             log.info(
                 "alert %s r%d silenced by %s (%s)",
                 alert.id,

@@ -17,6 +17,7 @@ from alerts.silence_store import RedisSilenceStore
 from alerts.testing import FAST_POLICY, LocalReceiver, Reply, sample_alert
 from alerts.worker import AlertWorker
 from ingest.egress import EgressPolicy
+from kernel.stats import STAT_DELIVERIES, STAT_SILENCED, read_buckets
 
 pytestmark = pytest.mark.integration
 
@@ -109,6 +110,9 @@ async def test_a_silenced_alert_is_not_delivered_but_recorded(
         silence_id = (await api.get("/silences")).json()[0]["id"]
         assert await RedisSilenceStore(redis).silenced_with("in-syria", 0) == silence_id
         assert await RedisSilenceStore(redis).silenced_with("in-iraq", 0) is None
+        # The console's outcome chart counts the silenced alert apart from the delivered one.
+        _, charted = await read_buckets(redis, [STAT_SILENCED, STAT_DELIVERIES], hours=1)
+        assert [sum(counts) for counts in charted.values()] == [1, 1]
     finally:
         await channels.aclose()
         await redis.aclose()

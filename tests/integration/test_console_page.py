@@ -1,5 +1,6 @@
 """The console in a real browser (Debian's Chromium, headless) during `vigie up --demo` with a
 token: the map puts the demo's alerts where they happened, a point opens the alert's detail,
+the day's charts draw bars for the demo's items and alerts,
 a subscription is created, edited, paused and test-sent to a local receiver, a message template
 is previewed, refused when misspelt and test-sent, a silence made in the page stops an alert,
 and the History view is filtered by kind and by text, paged, opened and exported. The README's
@@ -154,6 +155,40 @@ def test_the_map_shows_the_demo_alerts_where_they_happened(page: Any) -> None:
     assert page.locator("#map .point.status-disputed").count() >= 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#map-section").screenshot(path=str(ARTIFACTS / "console-map.png"))
+
+
+def test_the_day_charts_show_bars_for_the_demo_items_and_alerts(page: Any) -> None:
+    for name in ("items", "alerts"):
+        page.wait_for_selector(f'figure[data-chart="{name}"] rect.bar', timeout=SHOWN_WITHIN_MS)
+    charts = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#day-charts figure')].map(
+             figure => [figure.dataset.chart, {
+               bars: figure.querySelectorAll('rect.bar').length,
+               ticks: [...figure.querySelectorAll('text.tick')].map(t => t.textContent),
+               title: figure.querySelector('figcaption').textContent,
+               summary: figure.querySelector('.chart-summary').textContent,
+               labelled: figure.querySelector('svg').getAttribute('aria-labelledby')}]))"""
+    )
+    assert list(charts) == ["items", "detections", "alerts", "outcomes"]
+    items = charts["items"]
+    assert items["title"] == "Items read per 5 minutes"
+    assert (
+        items["summary"].startswith(tuple("123456789"))
+        and "items in the last 24 h" in items["summary"]
+    )
+    # A value scale from 0 and hour labels along the day.
+    assert "0" in items["ticks"] and sum(":" in tick for tick in items["ticks"]) >= 5
+    assert items["labelled"] == "chart-items-title chart-items-summary"
+    assert charts["alerts"]["bars"] >= 1
+    assert "delivered" in page.locator('figure[data-chart="outcomes"] .legend').inner_text()
+    # One bar per consumer group, its value beside it (a caught-up group's bar has no length).
+    page.wait_for_selector(
+        "#lag-chart rect.bar[data-group]", state="attached", timeout=SHOWN_WITHIN_MS
+    )
+    groups = page.locator("#lag-chart rect.bar[data-group]").count()
+    assert page.locator("#lag-chart text.value").count() == groups
+    assert "over" in page.locator("#chart-lag-summary").inner_text()
+    page.locator("#day").screenshot(path=str(ARTIFACTS / "console-charts.png"))
 
 
 def test_a_point_opens_the_alert_detail(page: Any) -> None:

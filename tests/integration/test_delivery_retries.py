@@ -27,6 +27,7 @@ from alerts.testing import (
     sample_alert,
 )
 from kernel.contracts import TOPIC_DELIVERIES
+from kernel.stats import STAT_DEAD, STAT_DELIVERIES, STAT_RETRIED, read_buckets
 
 pytestmark = pytest.mark.integration
 
@@ -71,6 +72,9 @@ async def test_a_receiver_failing_for_a_while_gets_each_alert_once(
     assert sorted(r.json()["alert"]["id"] for r in accepted) == ["o0", "o1", "o2"]
     assert await RedisDeadLetterStore(redis).newest() == []
     assert await RedisBacklog(redis, key_ttl_s=60).total() == 0
+    # The console's charts count each failed attempt as retried and each alert once delivered.
+    _, charted = await read_buckets(redis, [STAT_RETRIED, STAT_DELIVERIES, STAT_DEAD], hours=1)
+    assert [sum(counts) for counts in charted.values()] == [12, 3, 0]
 
 
 async def test_a_hanging_receiver_is_retried_until_it_answers(

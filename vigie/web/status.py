@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from kernel.ops import LagReading, PartitionLag
 from kernel.stats import (
+    BUCKET_S,
     FEEDS_KEY,
     RECENT_ALERTS,
     RECENT_DEAD,
@@ -21,10 +22,14 @@ from kernel.stats import (
     STAT_DEAD,
     STAT_DELIVERIES,
     STAT_DETECTIONS,
+    STAT_DUPLICATES,
     STAT_ITEMS,
+    STAT_RETRIED,
+    STAT_SILENCED,
     feed_items_stat,
     feed_key,
     minute_of,
+    read_buckets,
     read_recent,
     read_series,
     stat_key,
@@ -40,6 +45,17 @@ THROUGHPUT_STATS: tuple[str, ...] = (
     STAT_DELIVERIES,
     STAT_DEAD,
 )
+#: The charts of the page: the pipeline's counters and the deliveries by outcome, per bucket.
+CHART_HOURS = 24
+PIPELINE_CHART: tuple[str, ...] = (STAT_ITEMS, STAT_DETECTIONS, STAT_ALERTS)
+#: Outcome label -> counter; ``delivered`` is the ``deliveries`` counter.
+OUTCOME_CHART: dict[str, str] = {
+    "delivered": STAT_DELIVERIES,
+    "retried": STAT_RETRIED,
+    "dead": STAT_DEAD,
+    "silenced": STAT_SILENCED,
+    "duplicate": STAT_DUPLICATES,
+}
 ALERTS_SHOWN = 10
 DEAD_SHOWN = 10
 #: A feed whose next poll is this late (beyond its interval) is shown as ``late``.
@@ -107,6 +123,28 @@ def throughput(series: Mapping[str, Sequence[tuple[int, int]]]) -> dict[str, Any
         "start_minute": first,
         "series": {name: [count for _, count in points] for name, points in series.items()},
         "totals": {name: sum(count for _, count in points) for name, points in series.items()},
+    }
+
+
+def charts(buckets: Sequence[int], series: Mapping[str, Sequence[int]]) -> dict[str, Any]:
+    """The 24-hour charts: bucket starts, pipeline counts and delivery outcomes, with totals.
+
+    ``series`` is keyed by counter name; outcomes are renamed to what the page calls them.
+    """
+    width = buckets[1] - buckets[0] if len(buckets) > 1 else BUCKET_S
+
+    def block(names: Mapping[str, str]) -> dict[str, Any]:
+        counts = {
+            label: list(series.get(name, [0] * len(buckets))) for label, name in names.items()
+        }
+        return {"series": counts, "totals": {label: sum(c) for label, c in counts.items()}}
+
+    return {
+        "bucket_s": width,
+        "start": buckets[0] if buckets else None,
+        "buckets": len(buckets),
+        "pipeline": block({name: name for name in PIPELINE_CHART}),
+        "outcomes": block(OUTCOME_CHART),
     }
 
 
@@ -258,12 +296,16 @@ async def gather_status(
     series = {
         name: await read_series(redis, name, WINDOW_MINUTES, now=now) for name in THROUGHPUT_STATS
     }
+    buckets, counts = await read_buckets(
+        redis, (*PIPELINE_CHART, *OUTCOME_CHART.values()), CHART_HOURS, now=now
+    )
     return {
         "schema": STATUS_SCHEMA,
         "generated_at": now,
         "urls": dict(urls or {}),
         "feeds": await read_feeds(redis, now),
         "throughput": throughput(series),
+        "charts": charts(buckets, counts),
         "lag": lag_summary(lag),
         "alerts": await with_current_sources(
             redis, latest_alerts(await read_recent(redis, RECENT_ALERTS))

@@ -8,6 +8,7 @@ import pytest
 
 from kernel.ops import LagReading, partition_lag
 from vigie.web.status import (
+    charts,
     dead_row,
     feed_items_stat,
     feed_row,
@@ -226,3 +227,20 @@ def test_lag_summary_without_a_reading_says_so() -> None:
 )
 def test_sparkline(counts: list[int], line: str) -> None:
     assert sparkline(counts) == line
+
+
+def test_charts_name_outcomes_and_add_up_per_series() -> None:
+    buckets = [1_000_200, 1_000_500, 1_000_800]
+    summary = charts(
+        buckets,
+        {"items": [4, 0, 6], "alerts": [0, 1, 0], "deliveries": [0, 1, 0], "retried": [0, 2, 0]},
+    )
+    assert summary["bucket_s"] == 300 and summary["start"] == 1_000_200
+    assert summary["buckets"] == 3
+    assert summary["pipeline"]["series"]["items"] == [4, 0, 6]
+    assert summary["pipeline"]["series"]["detections"] == [0, 0, 0]
+    assert summary["pipeline"]["totals"] == {"items": 10, "detections": 0, "alerts": 1}
+    outcomes = summary["outcomes"]
+    assert list(outcomes["series"]) == ["delivered", "retried", "dead", "silenced", "duplicate"]
+    assert outcomes["series"]["delivered"] == [0, 1, 0]
+    assert outcomes["totals"]["retried"] == 2 and outcomes["totals"]["dead"] == 0

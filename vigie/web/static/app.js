@@ -6,6 +6,7 @@
 "use strict";
 
 import { AlertSource, renderDetail } from "./alerts.js";
+import { lagChart, stackedChart, timeChart } from "./charts.js";
 import { KINDS, TOKEN_KEY, absolute, authHeaders, el, relative, svg, time, toll } from "./dom.js";
 import { HistoryView } from "./history.js";
 import { WorldMap } from "./map.js";
@@ -66,6 +67,21 @@ function renderThroughput(throughput) {
     );
   });
   document.getElementById("throughput-cards").replaceChildren(...cards);
+}
+
+const PIPELINE_CHARTS = [
+  ["items", "Items read per 5 minutes", "items"],
+  ["detections", "Detections per 5 minutes", "detections"],
+  ["alerts", "Alerts per 5 minutes", "alerts"],
+];
+
+function renderCharts(charts) {
+  if (!charts || !charts.start) return;
+  const figures = PIPELINE_CHARTS.map(([key, title, unit]) =>
+    timeChart(key, title, unit, charts.pipeline.series[key] || [], charts.start, charts.bucket_s),
+  );
+  figures.push(stackedChart("outcomes", "Deliveries by outcome per 5 minutes", charts.outcomes.series, charts.start, charts.bucket_s));
+  document.getElementById("day-charts").replaceChildren(...figures);
 }
 
 function renderFeeds(feeds, now) {
@@ -142,6 +158,7 @@ function renderLag(lag, now) {
     );
   });
   replaceRows("lag", rows, "not measured yet", 4);
+  document.getElementById("lag-chart").replaceChildren(lagChart(lag.groups));
   const note = lag.error ? `last reading failed: ${lag.error}` : "";
   const measured = lag.measured_at ? `measured ${relative(lag.measured_at, now)}. ` : "";
   document.getElementById("lag-note").textContent = measured + note;
@@ -220,6 +237,7 @@ async function refresh() {
     if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
     const now = data.generated_at;
     renderThroughput(data.throughput);
+    renderCharts(data.charts);
     renderFeeds(data.feeds, now);
     renderAlerts(data.alerts, now);
     renderLag(data.lag, now);
