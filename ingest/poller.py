@@ -31,10 +31,11 @@ from redis.asyncio import Redis
 from ingest import metrics
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
+from ingest.feed_store import FeedStore
 from ingest.feeds import FeedSpec
 from ingest.items import WireItem
 from ingest.normalize import content_hash
-from ingest.schedule import FeedState, next_delay, run_schedule
+from ingest.schedule import FeedState, next_delay, refresh_period, run_schedule
 from ingest.sources import build_source
 from ingest.sources.base import FeedError, FetchLimits, Source, SourceContext
 from ingest.sources.http import host_of
@@ -92,8 +93,10 @@ class FeedPoller:
         egress: EgressPolicy = PUBLIC_ONLY,
         resolver: Resolver = system_resolver,
         pool: PollPool | None = None,
+        store: FeedStore | None = None,
     ) -> None:
         self.feeds = feeds
+        self.store = store
         self.redis = redis
         self.publisher = publisher
         self.limits = limits or FetchLimits()
@@ -292,13 +295,43 @@ class FeedPoller:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll every feed on its schedule until ``stop`` is set, then finish the polls begun."""
-        if not self.feeds:
-            log.info("no feeds configured: the stack processes replayed items only")
-            await stop.wait()
+        """Poll every feed on its schedule until ``stop`` is set, then finish the polls begun.
+
+        With a ``store``, the feeds given are added to it when absent (an operator's change to
+        a stored feed wins over the file), the stored feeds not paused are polled, and the
+        store is read again every poll interval (30 s at most) for feeds added or removed.
+        """
+        if self.store is None:
+            if not self.feeds:
+                log.info("no feeds configured: the stack processes replayed items only")
+                await stop.wait()
+                return
+            await self._register(self.feeds)
+            states = [FeedState(feed) for feed in self.feeds]
+            await run_schedule(
+                states, self.poll_and_record, stop, max_in_flight=self.pool.max_in_flight
+            )
             return
-        await self._register(self.feeds)
-        states = [FeedState(feed) for feed in self.feeds]
+        store = self.store
+        await store.seed(self.feeds)
+        feeds = await store.active()
+        await self._register(feeds)
+        known = {feed.name for feed in feeds}
+
+        async def refresh() -> list[FeedSpec]:
+            current = await store.active()
+            added = [feed for feed in current if feed.name not in known]
+            if added:
+                await self._register(added)
+                known.update(feed.name for feed in added)
+            return current
+
+        interval = min([feed.interval_s for feed in self.feeds] + [store.default_interval])
         await run_schedule(
-            states, self.poll_and_record, stop, max_in_flight=self.pool.max_in_flight
+            [FeedState(feed) for feed in feeds],
+            self.poll_and_record,
+            stop,
+            max_in_flight=self.pool.max_in_flight,
+            refresh=refresh,
+            refresh_every_s=refresh_period(interval),
         )
