@@ -82,7 +82,7 @@ async def test_a_feed_added_while_polling_is_polled_and_a_removed_one_no_more(
         keys = [seen_key(item.item_id) for item in feed_items]
         return all(await client.mget(keys))
 
-    async def last_poll(name: str) -> bytes | None:
+    async def last_poll(name: str) -> bytes | str | None:
         return await client.hget(feed_key(name), "last_poll_at")
 
     try:
