@@ -7,9 +7,11 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+import httpx
 import pytest
 import redis.asyncio as aioredis
 
+from alerts.api import create_api
 from ingest.egress import EgressPolicy
 from ingest.feed_store import FeedExists, FeedStore
 from ingest.feeds import FeedFieldError, FeedSpec
@@ -106,3 +108,32 @@ async def test_a_feed_added_while_polling_is_polled_and_a_removed_one_no_more(
         await running
         await poller.aclose()
         await farm.stop_async()
+
+
+async def test_the_api_adds_pauses_and_removes_feeds_naming_wrong_fields(redis_url: str) -> None:
+    app = create_api(redis_url, "t0ken", egress=LOCAL_FEEDS)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://vigie",
+        headers={"Authorization": "Bearer t0ken"},
+    ) as api:
+        wire = {"name": "local-wire", "url": "http://127.0.0.1:9/wire.xml", "lang": "en"}
+        created = await api.post("/feeds", json=wire)
+        assert created.status_code == 201 and created.json()["paused"] is False
+        taken = await api.post("/feeds", json=wire)
+        assert taken.status_code == 422 and taken.json()["errors"][0].startswith("name:")
+        wrong = await api.post("/feeds", json={**wire, "name": "x", "interval": "often"})
+        assert wrong.status_code == 422 and wrong.json()["errors"][0].startswith("interval:")
+        refused = await api.post("/feeds", json={"name": "meta", "url": "http://10.1.2.3/rss"})
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0].startswith("url: refused target")
+
+        paused = await api.patch("/feeds/local-wire", json={"paused": True})
+        assert paused.status_code == 200 and paused.json()["paused"] is True
+        only_paused = await api.patch("/feeds/local-wire", json={"url": "http://127.0.0.1:9/"})
+        assert only_paused.status_code == 422
+        assert [feed["paused"] for feed in (await api.get("/feeds")).json()] == [True]
+        assert (await api.delete("/feeds/local-wire")).status_code == 204
+        assert (await api.delete("/feeds/local-wire")).status_code == 404
+        assert (await api.get("/feeds")).json() == []
+        assert (await api.get("/feeds", headers={"Authorization": ""})).status_code == 401
