@@ -13,10 +13,13 @@ from redis.asyncio import Redis
 from ingest.feeds import DEFAULT_INTERVAL_S, FeedFieldError, FeedSpec, build_feed
 from kernel.contracts import redis_key
 from kernel.documents import DocumentHash
+from kernel.stats import FEEDS_KEY, feed_key
 
 # Configuration, not cache: these keys have no TTL on purpose.
 STORED_FEEDS_KEY = redis_key("feeds", "config")
 FEEDS_VERSION_KEY = redis_key("feeds", "config", "version")
+FROM_FILE = "file"
+OPERATOR = "operator"
 
 
 class FeedExists(FeedFieldError):
@@ -28,15 +31,22 @@ class FeedExists(FeedFieldError):
 
 @dataclass(frozen=True, slots=True)
 class StoredFeed:
-    """A feed as stored: its spec, whether an operator paused it, and when it was added."""
+    """A feed as stored: its spec, whether an operator paused it, when it was added, and where
+    it came from (``file``: the feeds file, which updates it at start; ``operator``: never)."""
 
     spec: FeedSpec
     paused: bool = False
     created_at: float = 0.0
+    origin: str = OPERATOR
 
     def to_dict(self) -> dict[str, Any]:
         """The stored document (and the API's answer)."""
-        return {**self.spec.to_dict(), "paused": self.paused, "created_at": self.created_at}
+        return {
+            **self.spec.to_dict(),
+            "paused": self.paused,
+            "created_at": self.created_at,
+            "origin": self.origin,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StoredFeed:
@@ -46,6 +56,7 @@ class StoredFeed:
             spec=build_feed(fields),
             paused=bool(data.get("paused")),
             created_at=float(data.get("created_at") or 0.0),
+            origin=FROM_FILE if data.get("origin") == FROM_FILE else OPERATOR,
         )
 
 
@@ -68,11 +79,22 @@ class FeedStore:
         return feed
 
     async def seed(self, feeds: list[FeedSpec]) -> int:
-        """Add the feeds of the file that are not stored yet; stored ones stay as they are."""
+        """Add the file's feeds not stored yet; answer how many were added.
+
+        A feed the file added before follows the file (its URL, interval … are updated, its
+        paused state kept); a feed an operator added is never changed by the file.
+        """
         added = 0
         for spec in feeds:
-            feed = StoredFeed(spec, created_at=time.time())
-            added += await self.documents.add(spec.name, json.dumps(feed.to_dict()))
+            feed = StoredFeed(spec, created_at=time.time(), origin=FROM_FILE)
+            if await self.documents.add(spec.name, json.dumps(feed.to_dict())):
+                added += 1
+                continue
+            stored = await self.get(spec.name)
+            if stored is not None and stored.origin == FROM_FILE and stored.spec != spec:
+                await self.documents.put(
+                    spec.name, json.dumps(replace(stored, spec=spec).to_dict())
+                )
         return added
 
     async def get(self, name: str) -> StoredFeed | None:
@@ -99,8 +121,14 @@ class FeedStore:
         return feed
 
     async def remove(self, name: str) -> bool:
-        """Delete a feed; ``False`` when there was none."""
-        return await self.documents.remove(name)
+        """Delete a feed, and its line on the status page; ``False`` when there was none."""
+        removed = await self.documents.remove(name)
+        if removed:
+            pipe = self.documents.redis.pipeline(transaction=False)
+            pipe.srem(FEEDS_KEY, name)
+            pipe.delete(feed_key(name))
+            await pipe.execute()
+        return removed
 
     async def version(self) -> int:
         """A number that changes whenever a feed is added, paused, resumed or removed."""

@@ -74,6 +74,10 @@ class PollResult:
     max_age_s: float | None = None
 
 
+#: How often a poller with a feed store asks whether its feeds changed (one Redis GET).
+VERSION_CHECK_S = 1.0
+
+
 def seen_key(item_id: str) -> str:
     """Redis key holding the content hash of an item already produced."""
     return redis_key("seen", item_id)
@@ -297,9 +301,10 @@ class FeedPoller:
     async def run(self, stop: asyncio.Event) -> None:
         """Poll every feed on its schedule until ``stop`` is set, then finish the polls begun.
 
-        With a ``store``, the feeds given are added to it when absent (an operator's change to
-        a stored feed wins over the file), the stored feeds not paused are polled, and the
-        store is read again every poll interval (30 s at most) for feeds added or removed.
+        With a ``store``, the feeds given seed it (``FeedStore.seed``), the stored feeds not
+        paused are polled, and a change to the store is picked up within a second or two
+        (its version is checked every second; the list is read anyway each poll interval,
+        30 s at most).
         """
         if self.store is None:
             if not self.feeds:
@@ -314,24 +319,36 @@ class FeedPoller:
             return
         store = self.store
         await store.seed(self.feeds)
+        version = await store.version()
         feeds = await store.active()
         await self._register(feeds)
         known = {feed.name for feed in feeds}
+        interval = min([feed.interval_s for feed in self.feeds] + [store.default_interval])
+        loop = asyncio.get_running_loop()
+        full_read_at = loop.time() + refresh_period(interval)
 
-        async def refresh() -> list[FeedSpec]:
+        async def refresh() -> list[FeedSpec] | None:
+            # A change bumps the version: read the list at once. Read it anyway each period,
+            # in case the version went back (a Redis restarted without its data).
+            nonlocal version, full_read_at
+            current_version = await store.version()
+            if current_version == version and loop.time() < full_read_at:
+                return None
+            version = current_version
+            full_read_at = loop.time() + refresh_period(interval)
             current = await store.active()
             added = [feed for feed in current if feed.name not in known]
             if added:
                 await self._register(added)
-                known.update(feed.name for feed in added)
+            known.clear()
+            known.update(feed.name for feed in current)
             return current
 
-        interval = min([feed.interval_s for feed in self.feeds] + [store.default_interval])
         await run_schedule(
             [FeedState(feed) for feed in feeds],
             self.poll_and_record,
             stop,
             max_in_flight=self.pool.max_in_flight,
             refresh=refresh,
-            refresh_every_s=refresh_period(interval),
+            refresh_every_s=VERSION_CHECK_S,
         )

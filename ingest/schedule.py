@@ -94,14 +94,15 @@ async def run_schedule(
     stop: asyncio.Event,
     *,
     max_in_flight: int,
-    refresh: Callable[[], Awaitable[list[FeedSpec]]] | None = None,
+    refresh: Callable[[], Awaitable[list[FeedSpec] | None]] | None = None,
     refresh_every_s: float = REFRESH_EVERY_S,
 ) -> None:
     """Start ``poll(state)`` for each feed when it is due, at most ``max_in_flight`` at once,
     until ``stop`` is set; ``poll`` answers the delay to the feed's next poll. The polls begun
     are finished before this returns.
 
-    With ``refresh``, the feed list is read again every ``refresh_every_s``: a new feed joins
+    With ``refresh``, the feed list is asked for every ``refresh_every_s`` (``None``: it did
+    not change); a new feed joins
     the heap, a feed gone from the list is dropped (a poll of it in flight finishes), and a
     feed whose spec changed is polled with the new one from its next poll on."""
     loop = asyncio.get_running_loop()
@@ -120,6 +121,8 @@ async def run_schedule(
             feeds = await refresh()
         except Exception:  # Redis away: keep polling the feeds known, try again later
             log.exception("cannot read the feed list; polling the feeds already known")
+            return
+        if feeds is None:
             return
         wanted = {feed.name: feed for feed in feeds}
         for name in list(by_name):

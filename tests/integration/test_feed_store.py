@@ -18,7 +18,7 @@ from ingest.feeds import FeedFieldError, FeedSpec
 from ingest.poller import FeedPoller, seen_key
 from ingest.publisher import ItemPublisher
 from ingest.sources.base import FetchLimits
-from kernel.stats import feed_key
+from kernel.stats import FEEDS_KEY, feed_key
 from vigie.embedded.feedfarm import FarmItem, FeedFarm
 
 pytestmark = pytest.mark.integration
@@ -56,6 +56,12 @@ async def test_the_store_validates_seeds_and_pauses(redis_url: str) -> None:
         ]
         assert await store.seed(file_feeds) == 1
         assert [feed.name for feed in await store.active()] == ["afp-fr"]
+        # A feed the file added follows the file; the operator's stays as the operator left it.
+        moved = FeedSpec("afp-fr", "https://afp.example/v2/fr.xml", "fr")
+        assert await store.seed([moved, FeedSpec("reuters-world", "https://r.example/v2")]) == 0
+        assert (await store.active()) == [moved]
+        operators = await store.get("reuters-world")
+        assert operators is not None and operators.spec.url == "https://r.example/world.xml"
         assert await store.remove("afp-fr") and not await store.remove("afp-fr")
         assert await store.get("afp-fr") is None
     finally:
@@ -97,6 +103,7 @@ async def test_a_feed_added_while_polling_is_polled_and_a_removed_one_no_more(
         await wait_for(lambda: arrived((fresh,)), 15)
 
         await store.remove(seeded.name)
+        assert not await client.sismember(FEEDS_KEY, seeded.name)
         # One refresh and any poll in flight later, the removed feed is left alone.
         await asyncio.sleep(3 * INTERVAL_S)
         before = await last_poll(seeded.name)
