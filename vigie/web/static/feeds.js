@@ -2,7 +2,7 @@
 // The poller picks a change up within one poll interval; the list above shows its polls.
 "use strict";
 
-import { call, el, fieldOf, problem, readList, showFieldErrors, time } from "./dom.js";
+import { call, el, fieldOf, nowSeconds, problem, readList, showFieldErrors, time } from "./dom.js";
 
 export class FeedManager {
   constructor(root) {
@@ -19,6 +19,7 @@ export class FeedManager {
   async refresh(now) {
     const feeds = await readList(this.root, this.note, "api/v1/feeds");
     if (feeds === null) return;
+    const at = now ?? nowSeconds();
     const rows = feeds.map((feed) => {
       const health = feed.health || {};
       const row = el(
@@ -29,7 +30,7 @@ export class FeedManager {
         el("td", {}, feed.lang || "—"),
         el("td", { class: "num" }, `${feed.interval} s`),
         el("td", {}, el("span", { class: `badge ${feed.paused ? "late" : "ok"}` }, feed.paused ? "paused" : "active")),
-        el("td", { class: "last-poll" }, health.last_poll_at ? time(health.last_poll_at, now) : "not yet"),
+        el("td", { class: "last-poll" }, health.last_poll_at ? time(Number(health.last_poll_at), at) : "not yet"),
         el("td", { class: "error-text", title: health.last_error || "" }, health.last_error || "—"),
         el(
           "td",
