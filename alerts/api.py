@@ -44,6 +44,7 @@ from alerts.templating import MessageTemplate, render_with_template, sample_aler
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
 from ingest.feed_store import FeedStore, StoredFeed
+from ingest.feeds import DEFAULT_INTERVAL_S, FeedFieldError, build_feed
 from kernel.clock import format_time
 from streams.events import KINDS, STATUSES
 
@@ -203,6 +204,7 @@ def create_api(
     egress: EgressPolicy = PUBLIC_ONLY,
     resolver: Resolver = system_resolver,
     history: HistoryStore | None = None,
+    feed_interval_s: float = DEFAULT_INTERVAL_S,
 ) -> FastAPI:
     """The API app (mount it under ``/api/v1``); ``redis`` may be an existing asyncio client.
 
@@ -377,7 +379,7 @@ def create_api(
             raise HTTPException(404, f"no subscription with id {subscription_id!r}")
         return Response(status_code=204)
 
-    feeds = FeedStore(redis)
+    feeds = FeedStore(redis, feed_interval_s)
 
     async def feed_out(feed: StoredFeed) -> dict[str, Any]:
         from kernel.stats import feed_key
@@ -405,11 +407,10 @@ def create_api(
     )
     async def add_feed(data: Annotated[dict[str, Any], Body()]) -> Any:
         from ingest.egress_net import refused_urls
-        from ingest.feeds import FeedFieldError, build_feed
 
         fields = {key: value for key, value in data.items() if key != "paused"}
         try:
-            spec = build_feed(fields)
+            spec = build_feed(fields, feed_interval_s)
         except FeedFieldError as exc:
             return _invalid("feed", [str(exc) if exc.field else f"body: {exc.reason}"])
         refused = await refused_urls([("url", spec.url)], egress, resolver=resolver)
