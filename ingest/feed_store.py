@@ -112,12 +112,17 @@ class FeedStore:
         return [feed.spec for feed in await self.all() if not feed.paused]
 
     async def set_paused(self, name: str, paused: bool) -> StoredFeed | None:
-        """Pause or resume a feed; ``None`` when there is none of that name."""
+        """Pause or resume a feed; ``None`` when there is none of that name.
+
+        A paused feed leaves the status page's list (it would show as late) until resumed.
+        """
         feed = await self.get(name)
         if feed is None:
             return None
         feed = replace(feed, paused=paused)
         await self.documents.put(name, json.dumps(feed.to_dict()))
+        redis = self.documents.redis
+        await (redis.srem(FEEDS_KEY, name) if paused else redis.sadd(FEEDS_KEY, name))
         return feed
 
     async def remove(self, name: str) -> bool:

@@ -90,6 +90,9 @@ async def test_a_feed_added_while_polling_is_polled_and_a_removed_one_no_more(
         keys = [seen_key(item.item_id) for item in feed_items]
         return all(await client.mget(keys))
 
+    async def is_listed(name: str) -> bool:
+        return bool(await client.sismember(FEEDS_KEY, name))
+
     async def last_poll(name: str) -> bytes | str | None:
         return await client.hget(feed_key(name), "last_poll_at")
 
@@ -101,6 +104,12 @@ async def test_a_feed_added_while_polling_is_polled_and_a_removed_one_no_more(
         await wait_for(lambda: arrived(added.items), 15)
         fresh = farm.publish(added.index)
         await wait_for(lambda: arrived((fresh,)), 15)
+
+        # Paused, then resumed: off the status page's list, then on it again.
+        await store.set_paused(added.name, True)
+        assert not await is_listed(added.name)
+        await store.set_paused(added.name, False)
+        assert await is_listed(added.name)
 
         await store.remove(seeded.name)
         assert not await client.sismember(FEEDS_KEY, seeded.name)
