@@ -3,7 +3,8 @@
 Every route needs ``Authorization: Bearer <VIGIE_API_TOKEN>``; without a configured token the
 API answers 503 rather than run open. OpenAPI is served at ``/openapi.json`` and ``/docs``
 of the mounted app, behind the same token. A subscription whose channel reaches an address the
-egress policy refuses (loopback, private, metadata …) is refused with 422 naming the rule.
+egress policy refuses (loopback, private, metadata …) is refused with 422 naming the rule, and
+so is a feed (``/feeds``) whose URL does.
 
 ``/alerts`` searches the history (``alerts.history``) a page at a time, with a cursor; with
 ``?format=csv|jsonl|geojson`` (or the matching ``Accept``) it exports every match instead,
@@ -42,6 +43,8 @@ from alerts.subscriptions import (
 from alerts.templating import MessageTemplate, render_with_template, sample_alert
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
+from ingest.feed_store import FeedStore, StoredFeed
+from ingest.feeds import DEFAULT_INTERVAL_S, FeedFieldError, build_feed
 from kernel.clock import format_time
 from streams.events import KINDS, STATUSES
 
@@ -201,6 +204,7 @@ def create_api(
     egress: EgressPolicy = PUBLIC_ONLY,
     resolver: Resolver = system_resolver,
     history: HistoryStore | None = None,
+    feed_interval_s: float = DEFAULT_INTERVAL_S,
 ) -> FastAPI:
     """The API app (mount it under ``/api/v1``); ``redis`` may be an existing asyncio client.
 
@@ -265,7 +269,8 @@ def create_api(
             where = ".".join(str(part) for part in location[location[:1] == ["body"] :])
             message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
             problems.append(f"{where or 'body'}: {message}")
-        what = "silence" if "/silences" in request.url.path else "subscription"
+        path = request.url.path
+        what = "silence" if "/silences" in path else "feed" if "/feeds" in path else "subscription"
         return _invalid(what, problems)
 
     @app.exception_handler(HTTPException)
@@ -372,6 +377,88 @@ def create_api(
     async def delete_subscription(subscription_id: str) -> Response:
         if not await subscriptions.remove(subscription_id):
             raise HTTPException(404, f"no subscription with id {subscription_id!r}")
+        return Response(status_code=204)
+
+    feeds = FeedStore(redis, feed_interval_s)
+
+    async def feed_out(feed: StoredFeed) -> dict[str, Any]:
+        from kernel.stats import feed_key
+
+        health = await redis.hgetall(feed_key(feed.spec.name))
+        return {
+            **feed.to_dict(),
+            "health": {
+                (key.decode() if isinstance(key, bytes) else key): (
+                    value.decode() if isinstance(value, bytes) else value
+                )
+                for key, value in health.items()
+            },
+        }
+
+    @app.get("/feeds", summary="List the feeds polled, each with its health")
+    async def list_feeds() -> list[dict[str, Any]]:
+        return [await feed_out(feed) for feed in await feeds.all()]
+
+    @app.post(
+        "/feeds",
+        status_code=201,
+        responses={422: {"model": Problem}},
+        summary="Add a feed; the poller polls it within one poll interval",
+    )
+    async def add_feed(data: Annotated[dict[str, Any], Body()]) -> Any:
+        from ingest.egress_net import refused_urls
+
+        fields = {key: value for key, value in data.items() if key != "paused"}
+        try:
+            spec = build_feed(fields, feed_interval_s)
+        except FeedFieldError as exc:
+            return _invalid("feed", [str(exc) if exc.field else f"body: {exc.reason}"])
+        refused = await refused_urls([("url", spec.url)], egress, resolver=resolver)
+        if refused:
+            reason = refused[0].removeprefix("url: ")
+            return _invalid("feed", [f"url: refused target: {reason}"])
+        try:
+            feed = await feeds.add(data)
+        except FeedFieldError as exc:
+            return _invalid("feed", [str(exc)])
+        return JSONResponse(status_code=201, content=await feed_out(feed))
+
+    async def existing_feed(name: str) -> StoredFeed:
+        feed = await feeds.get(name)
+        if feed is None:
+            raise HTTPException(404, f"no feed named {name!r}")
+        return feed
+
+    @app.get("/feeds/{name}", responses={404: {"model": Problem}}, summary="Get a feed")
+    async def get_feed(name: str) -> dict[str, Any]:
+        return await feed_out(await existing_feed(name))
+
+    @app.patch(
+        "/feeds/{name}",
+        responses={404: {"model": Problem}, 422: {"model": Problem}},
+        summary="Pause or resume a feed (``paused``)",
+    )
+    async def edit_feed(name: str, changes: Annotated[dict[str, Any], Body()]) -> Any:
+        await existing_feed(name)
+        other = sorted(set(changes) - {"paused"})
+        if other:
+            return _invalid("feed", [f"{field}: only 'paused' can be changed" for field in other])
+        if not isinstance(changes.get("paused"), bool):
+            return _invalid("feed", ["paused: must be true or false"])
+        feed = await feeds.set_paused(name, changes["paused"])
+        if feed is None:
+            raise HTTPException(404, f"no feed named {name!r}")
+        return await feed_out(feed)
+
+    @app.delete(
+        "/feeds/{name}",
+        status_code=204,
+        responses={404: {"model": Problem}},
+        summary="Remove a feed; a poll of it in flight finishes",
+    )
+    async def delete_feed(name: str) -> Response:
+        if not await feeds.remove(name):
+            raise HTTPException(404, f"no feed named {name!r}")
         return Response(status_code=204)
 
     @app.get("/dead", summary="Newest dead letters")

@@ -15,6 +15,7 @@ from alerts.subscriptions import (
 )
 from alerts.templating import STORED
 from kernel.contracts import redis_key
+from kernel.documents import DocumentHash
 
 # Configuration, not cache: these keys have no TTL on purpose.
 SUBSCRIPTIONS_KEY = redis_key("subscriptions")
@@ -26,6 +27,7 @@ class RedisSubscriptionStore:
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
+        self.documents = DocumentHash(redis, SUBSCRIPTIONS_KEY, VERSION_KEY)
 
     async def add(self, data: dict[str, Any]) -> Subscription:
         """Validate ``data`` and store it under a new id; ``SubscriptionInvalid`` when wrong."""
@@ -35,33 +37,26 @@ class RedisSubscriptionStore:
 
     async def put(self, subscription: Subscription) -> None:
         """Store ``subscription`` under its id, replacing any previous version."""
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(SUBSCRIPTIONS_KEY, subscription.id, subscription.model_dump_json())
-        pipe.incr(VERSION_KEY)
-        await pipe.execute()
+        await self.documents.put(subscription.id, subscription.model_dump_json())
 
     async def get(self, subscription_id: str) -> Subscription | None:
         """The subscription with ``subscription_id``, or ``None``."""
-        raw = await self.redis.hget(SUBSCRIPTIONS_KEY, subscription_id)
+        raw = await self.documents.get(subscription_id)
         return _load(raw) if raw is not None else None
 
     async def all(self) -> list[Subscription]:
         """Every readable subscription, oldest first."""
-        raws = await self.redis.hvals(SUBSCRIPTIONS_KEY)
+        raws = await self.documents.values()
         subscriptions = [sub for sub in (_load(raw) for raw in raws) if sub is not None]
         return sorted(subscriptions, key=lambda sub: (sub.created_at, sub.id))
 
     async def remove(self, subscription_id: str) -> bool:
         """Delete a subscription; ``False`` when there was none."""
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.hdel(SUBSCRIPTIONS_KEY, subscription_id)
-        pipe.incr(VERSION_KEY)
-        removed, _ = await pipe.execute()
-        return bool(removed)
+        return await self.documents.remove(subscription_id)
 
     async def version(self) -> int:
         """A number that changes whenever a subscription changes."""
-        return int(await self.redis.get(VERSION_KEY) or 0)
+        return await self.documents.version()
 
     async def upsert_declared(self, entries: list[dict[str, Any]]) -> list[Subscription]:
         """Store subscriptions declared in a file, each with the stable id of its name."""

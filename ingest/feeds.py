@@ -15,6 +15,8 @@ from kernel.errors import InputError
 
 DEFAULT_INTERVAL_S = 300.0
 MIN_INTERVAL_S = 1.0
+#: The fields a feed entry may have.
+FEED_FIELDS = ("name", "url", "lang", "interval", "format")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -39,34 +41,61 @@ class FeedSpec:
     ) -> FeedSpec:
         """Validate one entry of the ``feeds:`` list."""
         where = f"feeds[{position}]"
-        if not isinstance(data, dict):
-            raise FeedConfigError(f"{where}: expected a mapping with 'name' and 'url'")
-        unknown = set(data) - {"name", "url", "lang", "interval", "format"}
-        if unknown:
-            raise FeedConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
-        name = str(data.get("name") or "")
-        if not _NAME.match(name):
-            raise FeedConfigError(f"{where}: 'name' must be 1-64 letters, digits, '_', '-' or '.'")
-        url = str(data.get("url") or "")
-        if not url.startswith(("http://", "https://")):
-            raise FeedConfigError(f"{where} ({name}): 'url' must start with http:// or https://")
-        lang = data.get("lang")
-        if lang is not None and lang not in LANGUAGES:
-            raise FeedConfigError(f"{where} ({name}): 'lang' must be one of {list(LANGUAGES)}")
         try:
-            interval = float(data.get("interval", default_interval))
-        except (TypeError, ValueError) as exc:
-            raise FeedConfigError(
-                f"{where} ({name}): 'interval' must be a number of seconds"
-            ) from exc
-        if interval < MIN_INTERVAL_S:
-            raise FeedConfigError(
-                f"{where} ({name}): 'interval' must be at least {MIN_INTERVAL_S}s"
-            )
-        format_ = str(data.get("format") or DEFAULT_FORMAT)
-        if format_ not in formats():
-            raise FeedConfigError(f"{where} ({name}): 'format' must be one of {formats()}")
-        return cls(name=name, url=url, lang=lang, interval_s=interval, format=format_)
+            return build_feed(data, default_interval)
+        except FeedFieldError as exc:
+            named = f"{where} ({exc.name})" if exc.name else where
+            subject = f"'{exc.field}' " if exc.field else ""
+            raise FeedConfigError(f"{named}: {subject}{exc.reason}") from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a feeds file (or the API) writes them."""
+        return {
+            "name": self.name,
+            "url": self.url,
+            "lang": self.lang,
+            "interval": self.interval_s,
+            "format": self.format,
+        }
+
+
+class FeedFieldError(FeedConfigError):
+    """One field of a feed is wrong: ``field`` names it (empty for the entry as a whole)."""
+
+    def __init__(self, field: str, reason: str, name: str = "") -> None:
+        self.field = field
+        self.reason = reason
+        self.name = name
+        super().__init__(f"{field}: {reason}" if field else reason)
+
+
+def build_feed(data: Any, default_interval: float = DEFAULT_INTERVAL_S) -> FeedSpec:
+    """A ``FeedSpec`` from a mapping; ``FeedFieldError`` names the first wrong field."""
+    if not isinstance(data, dict):
+        raise FeedFieldError("", "expected a mapping with 'name' and 'url'")
+    unknown = set(data) - set(FEED_FIELDS)
+    if unknown:
+        raise FeedFieldError("", f"unknown field(s) {sorted(unknown)}")
+    name = str(data.get("name") or "")
+    if not _NAME.match(name):
+        raise FeedFieldError("name", "must be 1-64 letters, digits, '_', '-' or '.'")
+    url = str(data.get("url") or "")
+    if not url.startswith(("http://", "https://")):
+        raise FeedFieldError("url", "must start with http:// or https://", name)
+    lang = data.get("lang") or None
+    if lang is not None and lang not in LANGUAGES:
+        raise FeedFieldError("lang", f"must be one of {list(LANGUAGES)}", name)
+    interval_given = data.get("interval")
+    try:
+        interval = float(default_interval if interval_given in (None, "") else interval_given)
+    except (TypeError, ValueError) as exc:
+        raise FeedFieldError("interval", "must be a number of seconds", name) from exc
+    if interval < MIN_INTERVAL_S:
+        raise FeedFieldError("interval", f"must be at least {MIN_INTERVAL_S}s", name)
+    format_ = str(data.get("format") or DEFAULT_FORMAT)
+    if format_ not in formats():
+        raise FeedFieldError("format", f"must be one of {formats()}", name)
+    return FeedSpec(name=name, url=url, lang=lang, interval_s=interval, format=format_)
 
 
 def parse_feeds(document: Any, default_interval: float = DEFAULT_INTERVAL_S) -> list[FeedSpec]:

@@ -31,10 +31,11 @@ from redis.asyncio import Redis
 from ingest import metrics
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
+from ingest.feed_store import FeedStore
 from ingest.feeds import FeedSpec
 from ingest.items import WireItem
 from ingest.normalize import content_hash
-from ingest.schedule import FeedState, next_delay, run_schedule
+from ingest.schedule import FeedState, next_delay, refresh_period, run_schedule
 from ingest.sources import build_source
 from ingest.sources.base import FeedError, FetchLimits, Source, SourceContext
 from ingest.sources.http import host_of
@@ -73,6 +74,10 @@ class PollResult:
     max_age_s: float | None = None
 
 
+#: How often a poller with a feed store asks whether its feeds changed (one Redis GET).
+VERSION_CHECK_S = 1.0
+
+
 def seen_key(item_id: str) -> str:
     """Redis key holding the content hash of an item already produced."""
     return redis_key("seen", item_id)
@@ -92,8 +97,10 @@ class FeedPoller:
         egress: EgressPolicy = PUBLIC_ONLY,
         resolver: Resolver = system_resolver,
         pool: PollPool | None = None,
+        store: FeedStore | None = None,
     ) -> None:
         self.feeds = feeds
+        self.store = store
         self.redis = redis
         self.publisher = publisher
         self.limits = limits or FetchLimits()
@@ -292,13 +299,56 @@ class FeedPoller:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll every feed on its schedule until ``stop`` is set, then finish the polls begun."""
-        if not self.feeds:
-            log.info("no feeds configured: the stack processes replayed items only")
-            await stop.wait()
+        """Poll every feed on its schedule until ``stop`` is set, then finish the polls begun.
+
+        With a ``store``, the feeds given seed it (``FeedStore.seed``), the stored feeds not
+        paused are polled, and a change to the store is picked up within a second or two
+        (its version is checked every second; the list is read anyway each poll interval,
+        30 s at most).
+        """
+        if self.store is None:
+            if not self.feeds:
+                log.info("no feeds configured: the stack processes replayed items only")
+                await stop.wait()
+                return
+            await self._register(self.feeds)
+            states = [FeedState(feed) for feed in self.feeds]
+            await run_schedule(
+                states, self.poll_and_record, stop, max_in_flight=self.pool.max_in_flight
+            )
             return
-        await self._register(self.feeds)
-        states = [FeedState(feed) for feed in self.feeds]
+        store = self.store
+        await store.seed(self.feeds)
+        version = await store.version()
+        feeds = await store.active()
+        await self._register(feeds)
+        known = {feed.name for feed in feeds}
+        interval = min([feed.interval_s for feed in self.feeds] + [store.default_interval])
+        loop = asyncio.get_running_loop()
+        full_read_at = loop.time() + refresh_period(interval)
+
+        async def refresh() -> list[FeedSpec] | None:
+            # A change bumps the version: read the list at once. Read it anyway each period,
+            # in case the version went back (a Redis restarted without its data).
+            nonlocal version, full_read_at
+            current_version = await store.version()
+            if current_version == version and loop.time() < full_read_at:
+                return None
+            version = current_version
+            full_read_at = loop.time() + refresh_period(interval)
+            current = await store.active()
+            added = [feed for feed in current if feed.name not in known]
+            if added:
+                await self._register(added)
+            known.clear()
+            known.update(feed.name for feed in current)
+            return current
+
         await run_schedule(
-            states, self.poll_and_record, stop, max_in_flight=self.pool.max_in_flight
+            [FeedState(feed) for feed in feeds],
+            self.poll_and_record,
+            stop,
+            max_in_flight=self.pool.max_in_flight,
+            refresh=refresh,
+            refresh_every_s=VERSION_CHECK_S,
         )

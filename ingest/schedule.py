@@ -75,6 +75,17 @@ class FeedState:
     #: Loop time the next poll is due.
     due: float = 0.0
     polls: int = 0
+    #: Removed or paused since it was scheduled: its heap entry is dropped when it comes up.
+    dropped: bool = False
+
+
+#: At most this long between two reads of the feed list (``refresh``), whatever the interval.
+REFRESH_EVERY_S = 30.0
+
+
+def refresh_period(interval_s: float) -> float:
+    """How often the scheduler re-reads its feed list: each poll interval, at most 30 s."""
+    return min(interval_s, REFRESH_EVERY_S)
 
 
 async def run_schedule(
@@ -83,10 +94,17 @@ async def run_schedule(
     stop: asyncio.Event,
     *,
     max_in_flight: int,
+    refresh: Callable[[], Awaitable[list[FeedSpec] | None]] | None = None,
+    refresh_every_s: float = REFRESH_EVERY_S,
 ) -> None:
     """Start ``poll(state)`` for each feed when it is due, at most ``max_in_flight`` at once,
     until ``stop`` is set; ``poll`` answers the delay to the feed's next poll. The polls begun
-    are finished before this returns."""
+    are finished before this returns.
+
+    With ``refresh``, the feed list is asked for every ``refresh_every_s`` (``None``: it did
+    not change); a new feed joins
+    the heap, a feed gone from the list is dropped (a poll of it in flight finishes), and a
+    feed whose spec changed is polled with the new one from its next poll on."""
     loop = asyncio.get_running_loop()
     now = loop.time()
     due: list[tuple[float, int]] = []
@@ -94,6 +112,35 @@ async def run_schedule(
         state.due = now + first_delay(state.feed.interval_s, len(states))
         due.append((state.due, index))
     heapq.heapify(due)
+    by_name = {state.feed.name: index for index, state in enumerate(states)}
+    next_refresh = now + refresh_every_s
+
+    async def reread() -> None:
+        assert refresh is not None
+        try:
+            feeds = await refresh()
+        except Exception:  # Redis away: keep polling the feeds known, try again later
+            log.exception("cannot read the feed list; polling the feeds already known")
+            return
+        if feeds is None:
+            return
+        wanted = {feed.name: feed for feed in feeds}
+        for name in list(by_name):
+            if name not in wanted:
+                states[by_name.pop(name)].dropped = True
+                log.info("feed %s: removed or paused, no more polls", name)
+        at = loop.time()
+        for name, feed in wanted.items():
+            index = by_name.get(name)
+            if index is not None:
+                states[index].feed = feed
+                continue
+            state = FeedState(feed, due=at + first_delay(feed.interval_s, 1))
+            states.append(state)
+            by_name[name] = len(states) - 1
+            heapq.heappush(due, (state.due, by_name[name]))
+            log.info("feed %s: added, first poll within %.0fs", name, state.due - at)
+
     slots = asyncio.Semaphore(max_in_flight)
     running: set[asyncio.Task[None]] = set()
 
@@ -108,16 +155,22 @@ async def run_schedule(
         finally:
             slots.release()
         state.due = loop.time() + delay
-        heapq.heappush(due, (state.due, index))
+        if not state.dropped:
+            heapq.heappush(due, (state.due, index))
 
     while not stop.is_set():
+        if refresh is not None and loop.time() >= next_refresh:
+            await reread()
+            next_refresh = loop.time() + refresh_every_s
         wait = due[0][0] - loop.time() if due else 1.0
         if wait > 0:
             # Short naps so a stop is seen within a second even between sparse polls.
             await asyncio.sleep(min(wait, 1.0))
             continue
-        await slots.acquire()
         _, index = heapq.heappop(due)
+        if states[index].dropped:
+            continue
+        await slots.acquire()
         task = asyncio.create_task(one(index))
         running.add(task)
         task.add_done_callback(running.discard)

@@ -3,6 +3,8 @@
     VigieError                          base of them all
     ├── InputError (ValueError)         what Vigie was given is wrong: fix the input, never retried
     │   ├── FeedConfigError             a feeds-file entry; names the entry and the field
+    │   │   └── FeedFieldError          one feed's wrong ``field`` (the API's and CLI's feeds)
+    │   │       └── FeedExists          a feed of that name is already stored
     │   ├── SubscriptionInvalid         a subscription; ``problems`` lists ``field: message``
     │   ├── SilenceInvalid              a silence; ``problems`` lists ``field: message``
     │   ├── WebConfigError              the web process would run open; says what to set

@@ -79,3 +79,26 @@ def test_silences_add_list_expire(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "silences", "add", "kind=city_capture", "-c", "x", "-d", "soon")
     assert code == 2 and "--duration" in err
     assert run(capsys, "silences", "expire", "sil_none")[0] == 1
+
+
+def test_feeds_add_list_pause_remove(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "feeds", "add", "afp-fr", "https://afp.example/fr.xml", "--lang", "fr"
+    )
+    assert code == 0 and json.loads(out)["lang"] == "fr" and json.loads(out)["paused"] is False
+    code, _, err = run(capsys, "feeds", "add", "afp-fr", "https://afp.example/other.xml")
+    assert code == 2 and "name: a feed named 'afp-fr' already exists" in err
+    code, _, err = run(
+        capsys, "feeds", "add", "afp-en", "https://afp.example/en", "--interval", "0"
+    )
+    assert code == 2 and "interval: must be at least" in err
+    code, _, err = run(capsys, "feeds", "add", "meta", "http://169.254.169.254/latest")
+    assert code == 2 and "url: refused target" in err
+
+    code, out, _ = run(capsys, "feeds", "pause", "afp-fr")
+    assert code == 0 and json.loads(out)["paused"] is True
+    assert json.loads(run(capsys, "feeds", "list")[1])["paused"] is True
+    assert json.loads(run(capsys, "feeds", "resume", "afp-fr")[1])["paused"] is False
+    assert run(capsys, "feeds", "remove", "afp-fr")[0] == 0
+    assert run(capsys, "feeds", "list")[1] == ""
+    assert run(capsys, "feeds", "remove", "afp-fr")[0] == 1

@@ -255,6 +255,34 @@ def test_a_subscription_is_created_edited_paused_and_test_sent(
     )
 
 
+def test_a_feed_added_in_the_page_is_polled_paused_and_removed(
+    page: Any, stack: RunningStack
+) -> None:
+    form = page.locator("#feed-form")
+    form.locator("[name=name]").fill("desk copy")
+    form.locator("[name=url]").fill(stack.state()["urls"]["demo_feeds"] + "world-wire-en.xml")
+    form.locator("button[type=submit]").click()
+    # The API's 422 is shown next to the field it is about.
+    error = form.locator('[data-error-for="name"]')
+    error.wait_for(timeout=20_000)
+    assert "letters, digits" in error.inner_text()
+
+    form.locator("[name=name]").fill("desk-copy-en")
+    form.locator("[name=lang]").fill("en")
+    form.locator("button[type=submit]").click()
+    # The running poller picks the feed up and polls it; its health shows the poll.
+    polled = page.locator('#feed-list tr[data-feed-name="desk-copy-en"][data-polled=true]')
+    polled.wait_for(timeout=30_000)
+    assert "ago" in polled.locator(".last-poll").inner_text()
+    page.locator("#feeds-section").screenshot(path=str(ARTIFACTS / "console-feeds.png"))
+
+    polled.locator("button.pause").click()
+    page.wait_for_selector('#feed-list tr[data-feed-name="desk-copy-en"][data-paused=true]')
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator('#feed-list tr[data-feed-name="desk-copy-en"] button.remove').click()
+    page.wait_for_selector('#feed-list tr[data-feed-name="desk-copy-en"]', state="detached")
+
+
 def test_a_template_is_previewed_refused_saved_and_test_sent(page: Any, receiver: Receiver) -> None:
     form = page.locator("#subscription-form")
     form.locator("button.cancel").click()

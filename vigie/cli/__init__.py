@@ -19,6 +19,7 @@ COMMANDS = (
     "history",
     "subscriptions",
     "silences",
+    "feeds",
     "dead",
     "status",
     "ingest",

@@ -63,6 +63,7 @@ async def _main(
 ) -> int:
     import redis.asyncio as aioredis
 
+    from ingest.feed_store import FeedStore
     from ingest.poller import FeedPoller, PollPool
     from ingest.publisher import ItemPublisher
     from ingest.sources.base import FeedError, FetchLimits
@@ -90,7 +91,13 @@ async def _main(
         per_host=settings.poll_per_host,
     )
     poller = FeedPoller(
-        feeds, redis=client, publisher=publisher, limits=limits, egress=egress, pool=pool
+        feeds,
+        redis=client,
+        publisher=publisher,
+        limits=limits,
+        egress=egress,
+        pool=pool,
+        store=FeedStore(client, settings.poll_interval_s),
     )
     try:
         async with serve_ops(settings.ingest_metrics_port, process="ingest", host=settings.bind):

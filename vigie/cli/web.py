@@ -75,6 +75,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         host=host,
         api_token=token,
         egress=egress,
+        feed_interval_s=settings.poll_interval_s,
         urls=lambda: stack_urls(settings),
         history_url=settings.history_database,
     )

@@ -122,6 +122,8 @@ class WebConfig:
     api_token: str | None = None
     #: What the subscriptions API accepts as channel targets.
     egress: EgressPolicy = PUBLIC_ONLY
+    #: Poll interval of a feed added through the API without one (``VIGIE_POLL_INTERVAL_S``).
+    feed_interval_s: float = 300.0
     lag_interval_s: float = DEFAULT_LAG_INTERVAL_S
     #: The URLs of the running stack, read again on every request (they change on restarts).
     urls: Callable[[], Mapping[str, str]] = field(default=_no_urls)
@@ -201,6 +203,7 @@ def subscriptions_api(
     redis: Redis | None = None,
     egress: EgressPolicy = PUBLIC_ONLY,
     history: Any = None,
+    feed_interval_s: float = 300.0,
 ) -> Any:
     """The API app of ``alerts.api``, or ``None`` (logged) when unavailable."""
     try:
@@ -210,7 +213,14 @@ def subscriptions_api(
         return None
     if token is None:
         log.warning("VIGIE_API_TOKEN is not set: the subscriptions API answers 503 until it is")
-    return create_api(redis_url, token, redis=redis, egress=egress, history=history)
+    return create_api(
+        redis_url,
+        token,
+        redis=redis,
+        egress=egress,
+        history=history,
+        feed_interval_s=feed_interval_s,
+    )
 
 
 def open_history(url: str | None) -> Any:
@@ -269,7 +279,14 @@ async def serve_web(config: WebConfig) -> AsyncIterator[int]:
         redis,
         lag=lag,
         urls=config.urls,
-        api=subscriptions_api(config.redis_url, config.api_token, redis, config.egress, history),
+        api=subscriptions_api(
+            config.redis_url,
+            config.api_token,
+            redis,
+            config.egress,
+            history,
+            feed_interval_s=config.feed_interval_s,
+        ),
         token=config.api_token,
     )
     sock = _bind(config.host, config.port)

@@ -10,6 +10,7 @@ import { lagChart, stackedChart, timeChart } from "./charts.js";
 import { KINDS, TOKEN_KEY, absolute, authHeaders, el, relative, svg, time, toll } from "./dom.js";
 import { HistoryView } from "./history.js";
 import { WorldMap } from "./map.js";
+import { FeedManager } from "./feeds.js";
 import { Silences } from "./silences.js";
 import { Subscriptions } from "./subscriptions.js";
 
@@ -239,6 +240,7 @@ async function refresh() {
     renderThroughput(data.throughput);
     renderCharts(data.charts);
     renderFeeds(data.feeds, now);
+    feedManager.refresh(now);
     renderAlerts(data.alerts, now);
     renderLag(data.lag, now);
     renderDead(data.dead, now);
@@ -268,6 +270,7 @@ let configReadAt = 0;
 const map = new WorldMap(document.getElementById("map-section"), (id) => openDetail(id));
 const subscriptions = new Subscriptions(document.getElementById("subscriptions-section"));
 const silences = new Silences(document.getElementById("silences-section"));
+const feedManager = new FeedManager(document.getElementById("feeds-section"));
 const dialog = document.getElementById("alert-detail");
 const historyView = new HistoryView(document.getElementById("history-section"), (row) => openDetail(row.id, row));
 
