@@ -39,7 +39,7 @@ from alerts.history.models import FTS_TABLE, AlertRow, RevisionRow  # noqa: E402
 from alerts.history.store import HistoryQuery, HistoryStore, place_key  # noqa: E402
 from alerts.testing import sample_alert  # noqa: E402
 from kernel.contracts import STREAMS_APP_ID, TOPIC_ITEMS  # noqa: E402
-from vigie.settings import PORT_VARIABLES  # noqa: E402
+from kernel.settings import PORT_VARIABLES  # noqa: E402
 
 YEAR = datetime(2023, 1, 1, tzinfo=UTC)
 ORDINARY = (

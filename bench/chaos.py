@@ -49,8 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from alerts.policy import DeliveryPolicy  # noqa: E402
+from kernel.settings import PORT_VARIABLES  # noqa: E402
 from vigie.embedded.ports import free_port  # noqa: E402
-from vigie.settings import PORT_VARIABLES  # noqa: E402
 
 SECRET = "chaos-bench-secret"
 KILL_FAULTS = ("stream worker", "alert worker", "redis", "broker + store")

@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))
 from ingest.items import WireItem  # noqa: E402
 from ingest.publisher import encode_item  # noqa: E402
 from kernel.contracts import STREAMS_APP_ID, TOPIC_ITEMS  # noqa: E402
+from kernel.settings import PORT_VARIABLES  # noqa: E402
 from vigie.embedded.broker import create_topics  # noqa: E402
 from vigie.embedded.ports import free_port  # noqa: E402
-from vigie.settings import PORT_VARIABLES  # noqa: E402
 
 PASS_SOURCE = "bench.items"
 PASS_SINK = "bench.passthrough"

@@ -75,6 +75,9 @@ class KindSpec:
     short: str
     #: Colour of the kind on chat channels that colour messages (RGB).
     colour: int
+    #: How long after an event's first report another report may still join it (the default
+    #: of ``VIGIE_CAPTURE_WINDOW_HOURS`` / ``VIGIE_CASUALTY_WINDOW_HOURS``).
+    window_hours: float
 
 
 KIND_SPECS: dict[EventKind, KindSpec] = {
@@ -83,12 +86,14 @@ KIND_SPECS: dict[EventKind, KindSpec] = {
         headline=Words("prise de la ville", "city captured"),
         short="capture",
         colour=0xC0392B,
+        window_hours=72.0,
     ),
     EventKind.CASUALTY_REPORT: KindSpec(
         label=Words("Bilan humain", "Casualty report"),
         headline=Words("victimes signalées", "casualties reported"),
         short="casualties",
         colour=0x34495E,
+        window_hours=36.0,
     ),
 }
 

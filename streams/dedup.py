@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ingest.items import WireItem
-from kernel.vocabulary import EventKind, EventStatus, confirms
+from kernel.vocabulary import KIND_SPECS, EventKind, EventStatus, confirms
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
 from streams.fingerprint import fold, words
 from streams.headlines import headlines
@@ -61,10 +61,10 @@ REASON_REVERSAL = "reversal"
 
 @dataclass(frozen=True, slots=True)
 class DedupPolicy:
-    """The knobs of dedup; defaults are those of ``vigie.settings.Settings``."""
+    """The knobs of dedup; defaults are those of ``kernel.settings.Settings``."""
 
-    capture_window_hours: float = 72.0
-    casualty_window_hours: float = 36.0
+    capture_window_hours: float = KIND_SPECS[EventKind.CITY_CAPTURE].window_hours
+    casualty_window_hours: float = KIND_SPECS[EventKind.CASUALTY_REPORT].window_hours
     event_ttl_days: int = 7
     revision_min_ratio: float = 0.2
     revision_min_count: int = 3

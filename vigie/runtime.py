@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.errors import StackError
-from vigie.settings import Settings
+from kernel.settings import Settings
 
 
 class StackNotFound(StackError):

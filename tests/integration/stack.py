@@ -15,8 +15,8 @@ from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 
+from kernel.settings import PORT_VARIABLES
 from vigie.runtime import read_state
-from vigie.settings import PORT_VARIABLES
 
 
 def vigie_env(data_dir: Path, **extra: str) -> dict[str, str]:

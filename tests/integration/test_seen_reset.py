@@ -13,9 +13,9 @@ from kafka.admin import KafkaAdminClient
 from ingest.poller import seen_key
 from ingest.seen import forget_published
 from kernel.contracts import ALL_TOPICS
+from kernel.settings import Settings
 from kernel.stats import FEEDS_KEY, feed_key
 from vigie.embedded.stack import PROCESSES, EmbeddedStack, StackOptions
-from vigie.settings import Settings
 
 pytestmark = pytest.mark.integration
 

@@ -19,8 +19,8 @@ import yaml
 
 from ingest.feeds import load_feeds
 from kernel.contracts import ALL_TOPICS
+from kernel.settings import Settings
 from vigie.cli import COMMANDS, build_parser
-from vigie.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))

@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vigie`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from vigie.settings import load_settings
+    from kernel.settings import load_settings
 
     settings = load_settings(data_dir=args.data_dir, log_level=args.log_level)
     logging.basicConfig(

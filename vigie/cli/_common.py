@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from kernel.settings import Settings
 from vigie.runtime import Endpoints, StackNotFound, resolve_endpoints
-from vigie.settings import Settings
 
 if TYPE_CHECKING:
     from ingest.egress import EgressPolicy

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vigie.settings import Settings
+from kernel.settings import Settings
 
 FORMATS = ("table", "csv", "jsonl", "geojson")
 

@@ -7,8 +7,8 @@ import asyncio
 import sys
 from typing import Any
 
+from kernel.settings import Settings
 from vigie.cli._common import endpoints_or_exit, stop_event_on_signals
-from vigie.settings import Settings
 
 
 def register(subparsers: Any) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vigie.settings import Settings
+from kernel.settings import Settings
 
 #: Redis connections one ingest process keeps; each poll holds one for a round trip at a time.
 REDIS_CONNECTIONS = 64

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vigie.settings import Settings
+from kernel.settings import Settings
 
 if TYPE_CHECKING:
     from ingest.items import WireItem

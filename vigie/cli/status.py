@@ -11,8 +11,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from kernel.settings import Settings
 from kernel.vocabulary import kind_spec
-from vigie.settings import Settings
 
 #: How long one reading of the consumer lag may take before the summary goes without it.
 LAG_TIMEOUT_S = 10.0

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from vigie.settings import Settings
+from kernel.settings import Settings
 
 log = logging.getLogger("vigie.up")
 

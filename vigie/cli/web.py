@@ -7,9 +7,9 @@ import asyncio
 import sys
 from typing import Any
 
+from kernel.settings import Settings
 from vigie.cli._common import egress_policy_or_exit, endpoints_or_exit
 from vigie.runtime import StackNotFound, resolve_endpoints
-from vigie.settings import Settings
 
 
 def register(subparsers: Any) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.contracts import ALL_TOPICS
+from kernel.settings import Settings
 from vigie.embedded.broker import TansuBroker, create_topics
 from vigie.embedded.demo import DemoFeedServer, demo_dir
 from vigie.embedded.ports import port_in_use, port_or_free
@@ -25,7 +26,6 @@ from vigie.embedded.redis import RedisServer, redis_reachable
 from vigie.embedded.storage import S3_ENGINE, SeaweedStore
 from vigie.embedded.supervisor import ChildProcess, stop_children
 from vigie.runtime import write_state
-from vigie.settings import Settings
 
 log = logging.getLogger(__name__)
 

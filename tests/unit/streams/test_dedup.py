@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ingest.items import WireItem
+from kernel.settings import Settings
 from streams.dedup import (
     DedupPolicy,
     EventState,
@@ -28,7 +29,6 @@ from streams.dedup import (
     source_of,
 )
 from streams.events import AlertSource, Casualties, DetectedEvent, Place
-from vigie.settings import Settings
 
 POLICY = DedupPolicy()
 T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ import pytest
 
 from ingest.egress import EgressPolicy
 from ingest.feeds import load_feeds
+from kernel.settings import Settings
 from vigie.cli import main
 from vigie.cli._common import refused_feeds
-from vigie.settings import Settings
 
 FEEDS = """\
 feeds:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from kernel.settings import Settings
 from vigie.cli import main
 from vigie.cli.status import render
 from vigie.cli.web import default_urls, stack_urls
-from vigie.settings import Settings
 
 NOW = 1_800_000_000.0
 

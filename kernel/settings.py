@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kernel.vocabulary import KIND_SPECS, EventKind
+
 DEFAULT_DATA_DIR = Path(".vigie")
 
 # Documented default ports of the embedded stack; 0 means "any free port".
@@ -74,8 +76,12 @@ class Settings(BaseSettings):
     poll_per_host: int = Field(default=4, ge=1)
 
     # Streams / dedup
-    capture_window_hours: float = Field(default=72.0, gt=0)
-    casualty_window_hours: float = Field(default=36.0, gt=0)
+    capture_window_hours: float = Field(
+        default=KIND_SPECS[EventKind.CITY_CAPTURE].window_hours, gt=0
+    )
+    casualty_window_hours: float = Field(
+        default=KIND_SPECS[EventKind.CASUALTY_REPORT].window_hours, gt=0
+    )
     event_ttl_days: int = Field(default=7, ge=1)
     revision_min_ratio: float = Field(default=0.2, ge=0)
     revision_min_count: int = Field(default=3, ge=0)
