@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from streams.detectors.cues import CUES
@@ -749,22 +749,30 @@ def find_captures(
         )
         if city is None:
             continue
-        actor = _subject(sentence, start)
-        for place in _with_list(sentence, city, cities):
-            capture = _active(sentence, place, actor, None, start, aux)
-            if capture is not None:
-                found.setdefault(place.start, capture)
+        _keep(
+            found,
+            sentence,
+            _with_list(sentence, city, cities),
+            _subject(sentence, start),
+            None,
+            start,
+            aux,
+        )
     for match in triggers["capture.gerund"]:
         city = _city_after(sentence, match.end(), cities) or _antecedent(
             sentence, match.end(), match.start(), cities
         )
         if city is None or _blocked(sentence, match.start(), ""):
             continue
-        actor = _subject(sentence, match.start())
-        for place in _with_list(sentence, city, cities):
-            capture = _active(sentence, place, actor, None, match.start(), "")
-            if capture is not None:
-                found.setdefault(place.start, capture)
+        _keep(
+            found,
+            sentence,
+            _with_list(sentence, city, cities),
+            _subject(sentence, match.start()),
+            None,
+            match.start(),
+            "",
+        )
     for match in triggers["capture.passive"] + triggers["capture.state_since"]:
         if _in_spans(match.start(), titled) or _TO_A_FIGURE.match(sentence, match.end()):
             continue
@@ -824,11 +832,15 @@ def find_captures(
             )
         if city is None:
             continue
-        actor = _subject(sentence, start)
-        for place in _with_list(sentence, city, cities):
-            capture = _active(sentence, place, actor, None, start, aux)
-            if capture is not None:
-                found.setdefault(place.start, capture)
+        _keep(
+            found,
+            sentence,
+            _with_list(sentence, city, cities),
+            _subject(sentence, start),
+            None,
+            start,
+            aux,
+        )
     for match in triggers["capture.lost"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if _blocked(sentence, start, aux):
@@ -841,11 +853,16 @@ def find_captures(
         if not (match.group("control") or match.group("controle") or winner or settled):
             # "lost Kherson" alone may be a vote or a match; "lost Kherson to" is not.
             continue
-        actor = _np_after(sentence, winner.end() - 4, _AGENT) if winner else None
-        loser = _subject(sentence, start)
-        capture = _active(sentence, city, actor, loser, start, aux)
-        if capture is not None:
-            found.setdefault(city.start, replace(capture, conceded=True))
+        _keep(
+            found,
+            sentence,
+            (city,),
+            _np_after(sentence, winner.end() - 4, _AGENT) if winner else None,
+            _subject(sentence, start),
+            start,
+            aux,
+            conceded=True,
+        )
     for match in triggers["capture.handed"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if _blocked(sentence, start, aux) or not _armed_subject(sentence, start):
@@ -856,10 +873,16 @@ def find_captures(
         receiver = _HANDED_TO.match(sentence, _settled_end(sentence, city.end))
         if receiver is None or not _ARMED_RECEIVER.match(sentence, receiver.end()):
             continue
-        actor = _np_after(sentence, receiver.end() - 4, _AGENT)
-        capture = _active(sentence, city, actor, _subject(sentence, start), start, aux)
-        if capture is not None:
-            found.setdefault(city.start, replace(capture, conceded=True))
+        _keep(
+            found,
+            sentence,
+            (city,),
+            _np_after(sentence, receiver.end() - 4, _AGENT),
+            _subject(sentence, start),
+            start,
+            aux,
+            conceded=True,
+        )
     for match in triggers["capture.withdrawn"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         ordered = _search(_ORDERED_BEFORE, sentence, max(0, start - 60), start)
@@ -870,11 +893,16 @@ def find_captures(
         city = _city_after(sentence, match.end(), cities)
         if city is None:
             continue
-        loser = _subject(sentence, start)
-        for place in _with_list(sentence, city, cities):
-            capture = _active(sentence, place, None, loser, start, aux)
-            if capture is not None:
-                found.setdefault(place.start, replace(capture, conceded=True))
+        _keep(
+            found,
+            sentence,
+            _with_list(sentence, city, cities),
+            None,
+            _subject(sentence, start),
+            start,
+            aux,
+            conceded=True,
+        )
     for match in triggers["capture.cleared"]:
         start, aux = _auxiliary(_PASSIVE_AUX, sentence, match.start())
         # A place is cleared of militants, a person never: an unknown name may be the town.
@@ -897,10 +925,7 @@ def find_captures(
         city = _city_after(sentence, match.end("verb"), cities)
         if city is None or not _since_day(sentence, city.end):
             continue
-        actor = _subject(sentence, start)
-        capture = _active(sentence, city, actor, None, start, aux)
-        if capture is not None:
-            found.setdefault(city.start, capture)
+        _keep(found, sentence, (city,), _subject(sentence, start), None, start, aux)
     for match in triggers["capture.flag"]:
         if (
             _in_spans(match.start(), titled)
@@ -914,10 +939,7 @@ def find_captures(
         city = _city_after(sentence, match.end(), cities)
         if city is None:
             continue
-        actor = _subject(sentence, start)
-        capture = _active(sentence, city, actor, None, start, aux)
-        if capture is not None:
-            found.setdefault(city.start, capture)
+        _keep(found, sentence, (city,), _subject(sentence, start), None, start, aux)
     for match in triggers["capture.possessive"]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
@@ -937,21 +959,24 @@ def find_captures(
         if city is None or _blocked(sentence, match.start(), ""):
             continue
         if _FREE_AFTER.match(sentence, city.end):
-            actor = _subject(sentence, match.start())
-            capture = _active(sentence, city, actor, None, match.start(), "")
-            if capture is not None:
-                found.setdefault(city.start, capture)
+            _keep(
+                found, sentence, (city,), _subject(sentence, match.start()), None, match.start(), ""
+            )
     for match in triggers["capture.expelled"]:
         if _blocked(sentence, match.start(), ""):
             continue
         city = _city_after(sentence, match.end(), cities)
         if city is None:
             continue
-        agent = _np_after(sentence, _after_list(sentence, city, cities), _AGENT)
-        for place in _with_list(sentence, city, cities):
-            capture = _active(sentence, place, agent, None, match.start(), "")
-            if capture is not None:
-                found.setdefault(place.start, capture)
+        _keep(
+            found,
+            sentence,
+            _with_list(sentence, city, cities),
+            _np_after(sentence, _after_list(sentence, city, cities), _AGENT),
+            None,
+            match.start(),
+            "",
+        )
     for match in triggers["capture.expel"]:
         if _blocked(sentence, match.start(), ""):
             continue
@@ -1059,6 +1084,24 @@ def _recalled_sentence(sentence: str) -> bool:
         or bool(_OPENING_YEAR.fullmatch(opening.group(0)))
         or bool(_OPENING_SINCE.match(sentence))
     )
+
+
+def _keep(
+    found: dict[int, CaptureMatch],
+    sentence: str,
+    places: Iterable[Mention],
+    actor: str | None,
+    from_actor: str | None,
+    start: int,
+    aux: str,
+    conceded: bool = False,
+) -> None:
+    """Keep the capture of each of ``places`` told by the verb at ``start`` (the first telling of
+    a town wins); ``conceded`` when the losing side tells it."""
+    for place in places:
+        capture = _active(sentence, place, actor, from_actor, start, aux)
+        if capture is not None:
+            found.setdefault(place.start, replace(capture, conceded=True) if conceded else capture)
 
 
 def _active(
