@@ -19,6 +19,7 @@ from kernel.clock import utcnow
 from kernel.vocabulary import EventKind, EventStatus
 from streams.detectors.capture import CaptureMatch, find_captures
 from streams.detectors.casualties import find_toll
+from streams.detectors.clauses import ClauseReader
 from streams.detectors.confidence import confidence
 from streams.detectors.gazetteer import Gazetteer, Mention, fold
 from streams.detectors.merging import (
@@ -31,6 +32,7 @@ from streams.detectors.merging import (
 from streams.detectors.modality import (
     Modality,
     assess,
+    conceded,
     has_year,
     holdout_at,
     is_background,
@@ -67,6 +69,7 @@ class Detector:
         self.gazetteer = gazetteer
         self.towns = towns
         self._triggers = TriggerIndex()
+        self._clauses = ClauseReader()
 
     @classmethod
     def load(cls, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> Detector:
@@ -152,11 +155,14 @@ class Detector:
                 continue
             told = []
             if kind & CAPTURE and not game:
-                told = find_captures(
-                    text,
-                    partial(self._names, looked_up, index, text, found, lookup_countries, conflict),
-                    earlier,
+                names = partial(
+                    self._names, looked_up, index, text, found, lookup_countries, conflict
                 )
+                # The families know how wires usually tell a capture; in an item about armed
+                # forces, the clause reader reads the rest by grammar.
+                told = find_captures(text, names, earlier)
+                if not told and conflict:
+                    told = self._clauses.captures(text, item.lang, names, earlier)
             # A town whose capture a sentence tells is what "the town" means next.
             captured = next((c.mention for c in reversed(told) if c.mention.start >= 0), None)
             earlier = captured or named or earlier
@@ -306,6 +312,8 @@ class Detector:
         conflict: bool,
     ) -> list[Mention]:
         """The place names of sentence ``index`` (see ``name_mentions``), kept in ``looked_up``."""
+        if index in looked_up:
+            return looked_up[index]
         looked_up[index] = name_mentions(
             text, found, self.gazetteer, self.towns, countries, unknown=conflict
         )
@@ -321,7 +329,7 @@ class Detector:
     ) -> Finding:
         city = self.gazetteer.resolve(capture.mention, countries)
         claimed = modality.capture_claimed or (capture.reported_speech and not modality.witnessed)
-        if capture.conceded and not modality.hearsay:
+        if (capture.conceded or conceded(modality, capture.actor)) and not modality.hearsay:
             # "the army acknowledged it had lost control of Hama": the loser's word is news.
             claimed = False
         return Finding(

@@ -78,8 +78,12 @@ _WITNESS = re.compile(
     r"rescapés|déplacés|(?:a|an|un|une)\s+(?:doctor|médecin)|sources?\s+administratives?|"
     r"société\s+civile|civil\s+society|maire|mayor|(?:a|one|two)\s+(?:security|military)\s+sources?|"
     r"police|policiers|senators?|sénateurs?|(?:council|assembly)\s+members?|"
-    # Peacekeepers and news agencies watch the war; they are no side of it.
-    r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées)\b",
+    # Peacekeepers, monitors, the U.N., refugees and news agencies watch the war; they are
+    # no side of it.
+    r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées|(?:war\s+)?monitor(?:s|ing\s+group)?|"
+    r"observatory|observatoire|U\.N\.|UN\s+(?:source|official|mission|agency)s?|United\s+Nations|"
+    r"Nations\s+unies|ONU|refugees|réfugiés|security\s+sources?|sources?\s+sécuritaires?|"
+    r"aid\s+agenc(?:y|ies)|NGOs?|ONG)\b",
     _I,
 )
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")
@@ -220,6 +224,37 @@ def assess(sentence: str) -> Modality:
     )
 
 
+#: Armed groups that are not a state's forces: when one takes a town and the state's officials
+#: tell it, the loser concedes; that is news, not a claim.
+_NON_STATE = re.compile(
+    r"\b(?:rebels?|rebelles?|militants?|jihadists?|djihadistes?|jihadistes?|islamists?|"
+    r"islamistes?|insurgents?|insurgés|guerrillas?|guérilleros|taliban|talibans|gangs?|gunmen|"
+    r"bandits?|separatists?|séparatistes|militias?|milices?|militiamen|miliciens|"
+    r"islamic\s+state|état\s+islamique|boko\s+haram|shabaab|shebab|m23|seleka|fano|houthis?|"
+    r"jnim|iswap|isis|isil|daech|daesh|al-qaeda|al-qaïda|ruf|unita|farc|eln|hezbollah|hamas|"
+    r"rapid\s+support\s+forces|rsf|fsr|ltte|maoists?|pkk|ypg|sdf|fds)\b",
+    _I,
+)
+
+
+#: A state's forces in an actor: "Iraqi forces and allied militias" fight for the state.
+_STATE_FORCES = re.compile(
+    r"\b(?:army|armée|troops|troupes|government|gouvernement|gouvernementales?|soldiers|"
+    r"soldats|military|militaires|police|(?<!rebel\s)(?<!opposition\s)forces)\b",
+    _I,
+)
+
+
+def conceded(modality: Modality, actor: str | None) -> bool:
+    """Whether a capture by a non-state group is told by the state's own officials ("The
+    Taliban overran Farah, officials in the province said"): the side that lost says so."""
+    if not modality.official or not actor or not _NON_STATE.search(actor):
+        return False
+    if _STATE_FORCES.search(actor):
+        return False
+    return not _NON_STATE.search(modality.attribution or "")
+
+
 def is_denial(sentence: str) -> bool:
     """Whether a sentence denies something ("Kinshasa dément", "the army denied")."""
     return CUES.holds("modality.denial", sentence.lower()) and bool(_find(_DENIAL, sentence))
@@ -286,7 +321,8 @@ def is_election(text: str) -> bool:
 
 
 def _speaker(sentence: str, end: int) -> str:
-    """Up to four words before a verb of saying, stopping at punctuation: "the army "."""
+    """Up to eight words before a verb of saying, stopping at punctuation: "the army ",
+    "residents and a U.N. source "."""
     head = re.split(r"[,;:«»\"()]", sentence[:end])[-1]
-    words = head.split()[-4:]
+    words = head.split()[-8:]
     return " ".join(words) + " " if words else ""
