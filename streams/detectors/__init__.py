@@ -17,7 +17,7 @@ from pathlib import Path
 from ingest.items import WireItem
 from kernel.clock import utcnow
 from kernel.vocabulary import EventKind, EventStatus
-from streams.detectors.capture import CaptureMatch, find_captures
+from streams.detectors.capture import CaptureMatch, bracketed, find_captures
 from streams.detectors.casualties import find_toll
 from streams.detectors.clauses import ClauseReader
 from streams.detectors.confidence import confidence
@@ -127,6 +127,9 @@ class Detector:
             # An event note dates its event in full anywhere ("fell to X on 24 November
             # 2023"): such a date is the event's own, not a year of history.
             texts = [_FULL_DATE.sub(_blank, text) for text in texts]
+        if texts and not item.title.strip():
+            # "In late December 2014 Boko Haram overran ...": a note dated by its month.
+            texts[0] = _LEADING_MONTH.sub(_blank, texts[0], count=1)
         # Item-wide cues read once over the whole text rather than sentence by sentence.
         whole = " ".join(sentence.text for sentence in sentences)
         denied = is_denial(whole)
@@ -154,6 +157,10 @@ class Detector:
                 earlier = named or earlier
                 continue
             told = []
+            if kind & CAPTURE and not game and earlier is None and index and conflict:
+                # "Troops retreated and the militants took control of the town": a town the
+                # sentences before name, though no gazetteer lists it ("camp at Séguénéga").
+                earlier = self._named_before(sentences, mentions, index, lookup_countries)
             if kind & CAPTURE and not game:
                 names = partial(
                     self._names, looked_up, index, text, found, lookup_countries, conflict
@@ -302,6 +309,37 @@ class Detector:
         moment = now or utcnow()
         return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
 
+    def _named_before(
+        self,
+        sentences: list[Sentence],
+        mentions: list[list[Mention]],
+        index: int,
+        countries: set[str],
+    ) -> Mention | None:
+        """The last town the sentences before ``index`` name, looked up in the small-town index
+        only when sentence ``index`` refers back to one ("the town", "la localité")."""
+        if not countries or not _TOWN_WORD.search(sentences[index].text):
+            return None
+        for before in range(index - 1, -1, -1):
+            text = sentences[before].text
+            found = name_mentions(
+                text, mentions[before], self.gazetteer, self.towns, countries, unknown=True
+            )
+            town = next(
+                (
+                    m
+                    for m in reversed(found)
+                    if m.is_city
+                    and not m.region
+                    and not bracketed(text, m)
+                    and (not m.weak or _LOCATIVE_BEFORE.search(text, max(0, m.start - 8), m.start))
+                ),
+                None,
+            )
+            if town is not None:
+                return town
+        return None
+
     def _names(
         self,
         looked_up: dict[int, list[Mention]],
@@ -410,6 +448,13 @@ _FULL_DATE = re.compile(
 )
 
 
+#: The month an event note opens with: "In late December 2014", "In September 1996,".
+_LEADING_MONTH = re.compile(
+    rf"^\W*(?:in|en)\s+(?:(?:early|mid|late|début|fin|mi-)\s*)?{_MONTHS}\s+(?P<year>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
 def _blank(match: re.Match[str]) -> str:
     """A leading date with its year blanked out (offsets kept)."""
     start, end = match.span("year")
@@ -423,6 +468,8 @@ _TOWN_WORD = re.compile(
 )
 
 
+#: A preposition that places what follows: "the camp at Séguénéga".
+_LOCATIVE_BEFORE = re.compile(r"\b(?:at|in|à|dans)\s+$", re.IGNORECASE)
 #: A capitalised name after a locative preposition: "à Kolofata", "near Metoro".
 _LOCATIVE_NAME = re.compile(
     r"(?:\b(?:in|at|near|nearby|outside|à|près\s+de|dans|aux\s+abords\s+de)\s+|"

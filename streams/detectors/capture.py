@@ -513,6 +513,7 @@ _STATE_OK = re.compile(
 #: A verbless headline: "Kombolcha aux mains des rebelles", "Syrie : Raqqa sous contrôle des FDS".
 _FREED = re.compile(r"^(?:freed|free|cleared|libérée?s?|libres?|liberated)$", _I)
 _OF_AGENT = re.compile(r"\s*(?:,\s*)?(?:of|de|d'|du|des)\b", _I)
+_TOWARDS_BEFORE = re.compile(r"\b(?:to|towards?|vers)\s+$", _I)
 _RETAKEN = re.compile(r"^(?:reprise?s?|reconquise?s?|retaken|recaptured)$", _I)
 _ARMED_AGENT = re.compile(
     r"\s+(?:par|by)\s+(?:l'|la|le|les|the|des)?\s*(?:[\w-]+\s+){0,2}?(?:armée|army|troops|"
@@ -1048,12 +1049,20 @@ def _antecedent(
         # "the city council", "la ville basse": a part of the city, or not a city at all.
         return None
     for city in reversed(cities):
-        if city.end > verb_start or bracketed(sentence, city):
+        if city.end > verb_start or bracketed(sentence, city) or destination(sentence, city):
             continue
         if speaks(sentence, city) or not usable_city(sentence, city):
             return None
         return city
     return None
+
+
+def destination(sentence: str, city: Mention) -> bool:
+    """Whether a place is where a party went ("FACA withdrew to Bozoum; the rebels now control
+    the town"): "the town" is not it."""
+    return city.start > 0 and bool(
+        _TOWARDS_BEFORE.search(sentence, max(0, city.start - 12), city.start)
+    )
 
 
 def bracketed(sentence: str, city: Mention) -> bool:

@@ -32,6 +32,7 @@ from streams.detectors.capture import (
     bracketed,
     clause_around,
     denied,
+    destination,
     np_after,
     object_city,
     recalled,
@@ -44,7 +45,7 @@ from streams.detectors.gazetteer import Mention
 from streams.detectors.lexicons import words
 
 LEXICON_PATH = Path(__file__).with_name("data") / "capture_lexicon.tsv"
-FRAMES = frozenset({"object", "object_de", "control", "subject", "fall", "expel"})
+FRAMES = frozenset({"object", "object_de", "control", "state", "subject", "fall", "cede", "expel"})
 
 _TOKEN = re.compile(
     r"(?:qu|jusqu|lorsqu|puisqu|[cdjlmnst])['’](?=\w)|['’]s\b|\d+(?:[.,]\d+)*|\w+(?:-\w+)*|[^\w\s]",
@@ -57,6 +58,7 @@ _TIME_WORDS = words(
     "early hours night morning afternoon evening dawn course nuit aube matin petit soirée "
     "matinée journée fin début cours"
 )
+_BY_TIME = words("nightfall evening midday noon morning dawn sunset")
 _MONTHS = words(
     "january february march april may june july august september october november december "
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
@@ -101,10 +103,14 @@ _SETTLEMENT = words(
     """
 )
 #: Heads of "control of": "took full control of X", "le contrôle total de X".
-_SINGULAR_SETTLEMENT = words("town city village hamlet locality ville cité localité bourgade bourg")
+_SINGULAR_SETTLEMENT = words(
+    "town city village hamlet locality capital ville cité localité bourgade bourg capitale "
+    "chef-lieu"
+)
 _PLURAL_SETTLEMENT = words("towns cities villages localities villes localités bourgades")
 _COUNTS = words("two three four five several many some deux trois quatre cinq plusieurs")
 #: Prepositions that open a phrase of means or circumstance before an object.
+_CEDED_TO = words("to à aux au")
 _PHRASE_OPENERS = words(
     "in after with without during following amid despite après avec sans malgré dans lors au"
 )
@@ -123,7 +129,7 @@ _PHRASE_END = words(
     "par aux au à sans mais but"
 )
 _CONTROL = words("control contrôle controle possession command")
-_WHOLE = words("whole all entirety most ensemble totalité quasi-totalité")
+_WHOLE = words("whole all entirety ensemble totalité quasi-totalité")
 #: Words that leave the place out of the object: a part of it, a direction, something else.
 _PARTIAL = words(
     """
@@ -151,6 +157,17 @@ _UNDONE = words(
     """
 )
 #: Words before an infinitive or a gerund that say it was done: "managed to retake".
+#: What makes "controls" or "holds" news: "now", "désormais", a party's claim.
+_NEW_STATE = words(
+    "now désormais maintenant claims claim claimed claiming affirme affirment affirmé dit disent "
+    "assure assurent revendique revendiquent says say said"
+)
+#: Verbs of claiming before an infinitive: "a affirmé contrôler X", "claims to control".
+_STILL = words("still toujours encore remains remain continue continues")
+_CLAIMING = words(
+    "claims claim claimed claiming affirme affirment affirmé affirmait dit disent assure "
+    "assurent assuré revendique revendiquent"
+)
 _ACHIEVED = words(
     "managed succeeded success able after après parvenu parvenus parvenue réussi réussit "
     "réussissent parviennent parvient"
@@ -300,24 +317,36 @@ class _Walk:
         """The captures the trigger at ``index`` tells, by its frames."""
         if self._undone(index) or not self._verb_form(index):
             return []
-        token = self.tokens[index]
         places: list[Mention] = []
         if frames & {"object", "control"}:
             places = self._object(index, control_only="object" not in frames)
         elif "object_de" in frames:
             places = self._object(index, preposition=True)
+        elif "state" in frames and self._new_state(index):
+            places = self._object(index)
         if not places and "expel" in frames:
-            places = self._expelled(index)
+            places, party = self._expelled(index)
             if places:
-                party = self.sentence[token.end : places[0].start]
                 if not ARMED.search(party):
                     return []
                 return [self._match(city, index, from_actor=_party(party)) for city in places]
         if places:
             return [self._match(city, index) for city in places]
-        if frames & {"subject", "fall"}:
+        if frames & {"subject", "fall", "cede"}:
             return [self._match(city, index, passive=True) for city in self._subject(index, frames)]
         return []
+
+    def _new_state(self, index: int) -> bool:
+        """Whether "controls" or "holds" tells a new state rather than a standing one: "now
+        controls", "affirme contrôler", "claims fighters hold", "held the whole town"."""
+        before = {token.lower for token in self.tokens[max(0, index - 3) : index]}
+        if before & _STILL:
+            # "the government says it still holds the town": a standing state.
+            return False
+        if before & _NEW_STATE:
+            return True
+        after = {token.lower for token in self.tokens[index + 1 : index + 4]}
+        return bool(after & _WHOLE)
 
     # -- the object side -------------------------------------------------------------------
 
@@ -421,6 +450,8 @@ class _Walk:
         if position + 1 >= len(self.tokens):
             return True
         following = self.tokens[position + 1].lower
+        if following == "," and position + 2 in self.at:
+            return False  # "the provincial capital, Sheberghan": the name follows.
         return following in _PHRASE_END or (following in _ADJUNCT and following not in _ARTICLE)
 
     def _antecedent(self, index: int) -> list[Mention]:
@@ -428,6 +459,9 @@ class _Walk:
         the item named before this sentence."""
         start = self.tokens[index].start
         for city in reversed(self.cities):
+            if city.end <= start and destination(self.sentence, city):
+                # "FACA withdrew to Bozoum; the rebels now control the town": not Bozoum.
+                continue
             if city.end <= start and not bracketed(self.sentence, city):
                 if (
                     speaks(self.sentence, city)
@@ -471,13 +505,15 @@ class _Walk:
             return token.lower
         return ""
 
-    def _expelled(self, index: int) -> list[Mention]:
-        """The place a party is driven out of: "drove the militants out of X"."""
+    def _expelled(self, index: int) -> tuple[list[Mention], str]:
+        """The place a party is driven out of, and the party: "drove the militants out of X";
+        "stormed X and drove out its garrison" drives them out of the place named before."""
         tokens = self.tokens
+        token = tokens[index]
         for position in range(index + 1, min(len(tokens), index + 10)):
             word = tokens[position].lower
             if word in _CLAUSE_END or word == ",":
-                return []
+                break
             out_of = word == "of" and tokens[position - 1].lower == "out"
             if (word in _OUT_OF or out_of) and position > index + 1:
                 following = position + 1
@@ -485,8 +521,18 @@ class _Walk:
                     following += 1
                 city = self.at.get(following)
                 if city is not None and city.start == tokens[following].start:
-                    return self._listed(city)
-        return []
+                    return self._listed(city), self.sentence[token.end : city.start]
+        if index + 1 < len(tokens) and tokens[index + 1].lower == "out":
+            end = next(
+                (
+                    t.start
+                    for t in tokens[index + 2 :]
+                    if t.lower in _CLAUSE_END or t.lower in (",", "from", "of")
+                ),
+                len(self.sentence),
+            )
+            return self._antecedent(index), self.sentence[tokens[index + 1].end : end]
+        return [], ""
 
     # -- the subject side ------------------------------------------------------------------
 
@@ -494,6 +540,8 @@ class _Walk:
         after = self._skip_adjuncts(index + 1)
         following = self.tokens[after].lower if after < len(self.tokens) else ""
         if "fall" in frames and "subject" not in frames and not self._to_hands(after):
+            return []
+        if "cede" in frames and following not in _CEDED_TO:
             return []
         position = index - 1
         auxiliaries = 0
@@ -510,7 +558,7 @@ class _Walk:
                 position = opened - 1
                 continue
             break
-        if "fall" not in frames and not auxiliaries and following not in _BY:
+        if not frames & {"fall", "cede"} and not auxiliaries and following not in _BY:
             # "Rebels captured X": an active verb whose object the object side reads.
             return []
         if position < 0:
@@ -646,8 +694,9 @@ class _Walk:
             return False
         if before in ("to", "à") or token.lower.endswith("ing") or infinitive:
             window = {t.lower for t in self.tokens[max(0, index - 3) : index]}
-            return bool(window & _ACHIEVED) or "avoir" in window
-        return True
+            return bool(window & (_ACHIEVED | _CLAIMING)) or "avoir" in window
+        # "Les islamistes occupaient la ville depuis novembre": a past state, no news.
+        return not (self.lang == "fr" and token.lower.endswith(("ait", "aient")))
 
     def _undone(self, index: int) -> bool:
         """Whether the words before a trigger in its clause deny or defer it."""
@@ -693,7 +742,11 @@ class _Walk:
         if recalled(clause_around(self.sentence, start, end)) or denied(self.sentence, start):
             return False
         before = {token.lower for token in self.tokens[max(0, index - 3) : index]}
-        return not (before & _PLUPERFECT) or capture.reported_speech
+        if not before & _PLUPERFECT or capture.reported_speech:
+            return True
+        # "By dawn the rebels had taken the town": the pluperfect of this report's night.
+        opening = [token.lower for token in self.tokens[:3]]
+        return opening[:1] == ["by"] and bool(set(opening[1:]) & _TIME_WORDS | _BY_TIME)
 
 
 def _party(text: str) -> str | None:

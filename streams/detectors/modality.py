@@ -81,9 +81,9 @@ _WITNESS = re.compile(
     # Peacekeepers, monitors, the U.N., refugees and news agencies watch the war; they are
     # no side of it.
     r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées|(?:war\s+)?monitor(?:s|ing\s+group)?|"
-    r"observatory|observatoire|U\.N\.|UN\s+(?:source|official|mission|agency)s?|United\s+Nations|"
-    r"Nations\s+unies|ONU|refugees|réfugiés|security\s+sources?|sources?\s+sécuritaires?|"
-    r"aid\s+agenc(?:y|ies)|NGOs?|ONG)\b",
+    r"observatory|observatoire|osdh|sohr|u\.n\.|un\s+(?:source|official|mission|agency)s?|"
+    r"united\s+nations|nations\s+unies|onu|refugees|réfugiés|security\s+sources?|"
+    r"sources?\s+sécuritaires?|aid\s+agenc(?:y|ies)|ngos?|ong)\b",
     _I,
 )
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")

@@ -192,7 +192,13 @@ def name_mentions(
     mentions = _Mentions(known)
     for match in _ANY_NAME.finditer(text):
         start = match.start("name")
-        written = _trim(match.group("name"))
+        raw = match.group("name")
+        noun = _LEADING_NOUN.match(raw)
+        if noun is not None:
+            # "L'enclave de Srebrenica" opening a sentence: the name is the town's.
+            start += noun.end()
+            raw = raw[noun.end() :]
+        written = _trim(raw)
         end = start + len(written)
         if _person(text, start, end):
             # "Abu Hamza, a senior commander": a person, whatever town "Abu" may name.
@@ -207,8 +213,10 @@ def name_mentions(
             # "Khan Cheikhoun" is not the town "Khan" of an alternate name, and "Marin Gubay"
             # in Somalia is not Marín in Spain.
             contains = False
-        if city is None and not contains:
-            city = towns.lookup(written, countries) if towns is not None and countries else None
+        if city is None and not contains and towns is not None and (countries or unknown):
+            # With no country named, a small town is taken only where one name stands for
+            # one town (or one dwarfs the others): "Qala-i-Naw falls to Taliban".
+            city = towns.lookup(written, countries)
         weak = city is None
         if weak and (
             contains
@@ -224,6 +232,10 @@ def name_mentions(
     return mentions.sorted()
 
 
+#: A capitalised article and common noun before a name: "L'enclave de", "La ville de".
+_LEADING_NOUN = re.compile(
+    r"(?:[LD]['’]|(?:La|Le|Les|The)\s+)[a-zà-ÿ-]+(?:\s+[a-zà-ÿ-]+)?\s+(?:de\s+|d['’]|du\s+|of\s+)"
+)
 #: A sentence's first word is a name only when a verb follows: "Kalehe is now held by".
 _SUBJECT_VERB = re.compile(
     r"\s*(?:,|(?:is|was|has|had|fell|falls|est|a|sont|serait|était|came|remains)\b)",
