@@ -93,7 +93,8 @@ _PASSIVE_AUX = re.compile(
     r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|étant|désormais|maintenant|finally|"
     r"officially|fully|completely|entirely|reportedly|finalement|officiellement|entièrement|"
     r"totalement|complètement|définitivement|back|bel\s+et\s+bien|again|de\s+nouveau|"
-    r"à\s+nouveau|totally|once\s+again|reste|restent|remains?|remained|demeure|demeurent)\s+|"
+    r"à\s+nouveau|totally|once\s+again|reste|restent|remains?|remained|demeure|demeurent|"
+    r"(?:elle|lui|elles|eux)\s+aussi|also|too)\s+|"
     rf"{_WHEN}\s+|[«\"“'’]\s*)+$",
     _I,
 )
@@ -109,7 +110,7 @@ _PASSIVE = re.compile(
     r"freed|conquered"
     r"|tomb(?:ée?s?|e|ent|ait|aient)"
     r"|(?:(?:re)?pass(?:e|ent|ée?s?)|bascul(?:e|ent|ée?s?))\s+"
-    rf"(?:{_WHEN}\s+)?(?:de\s+nouveau\s+)?sous\s+(?:le\s+)?contrôle"
+    rf"(?:{_WHEN}\s+)?(?:de\s+nouveau\s+)?sous\s+(?:le|son|leur)?\s*contrôle"
     rf"|pass(?:e|ent|ée?s?)\s+(?:{_WHEN}\s+)?(?:aux|entre\s+les)\s+mains"
     r"|sous\s+(?:le\s+)?(?:contrôle|coupe)|aux\s+mains|entre\s+les\s+mains"
     r"|under\s+(?:[\w-]+\s+){0,2}control|in\s+(?:the\s+)?(?:[\w-]+\s+){1,2}hands"

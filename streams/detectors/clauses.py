@@ -483,7 +483,7 @@ class _Walk:
         closed = False
         while position + 1 < len(self.tokens) and self.tokens[position].lower in (",", "and", "et"):
             closed = closed or self.tokens[position].lower in ("and", "et")
-            following = self.at.get(position + 1)
+            following = self.at.get(self._past_settlement_noun(position + 1))
             if following is None or not usable_city(self.sentence, following):
                 break
             listed.append(following)
@@ -494,6 +494,24 @@ class _Walk:
             # "the Nateh and Naman districts": the noun after the names is their head.
             return []
         return listed if closed else listed[:1]
+
+    def _past_settlement_noun(self, position: int) -> int:
+        """Past "the nearby town of" in a list: "Dessie et la ville voisine de Kombolcha"."""
+        for other in range(position, min(len(self.tokens), position + 5)):
+            word = self.tokens[other].lower
+            if word in _SINGULAR_SETTLEMENT and other + 1 < len(self.tokens):
+                if self.tokens[other + 1].lower in ("of", "de", "d'"):
+                    return other + 2
+                if other + 2 < len(self.tokens) and self.tokens[other + 2].lower in (
+                    "of",
+                    "de",
+                    "d'",
+                ):
+                    return other + 3  # "la ville voisine de"
+                return position
+            if not (word in _DETERMINER or (word.isalpha() and word.islower())):
+                return position
+        return position
 
     def _head_after(self, position: int) -> str:
         """The first lower-case word after a run of names and list marks."""

@@ -109,7 +109,12 @@ _HOLDOUT = re.compile(
 _GAME = re.compile(
     r"\b(?:video\s*games?|jeux?\s+vidéos?|(?:strategy|war|board|computer|mobile)\s+games?|"
     r"jeux?\s+(?:de\s+(?:stratégie|guerre|société)|vidéo)|gamers|joueurs\s+doivent|"
-    r"les\s+joueurs|players\s+(?:can|must|storm|retake|take|liberate|capture))\b",
+    r"les\s+joueurs|players\s+(?:can|must|storm|retake|take|liberate|capture)|"
+    # Fiction: "a war drama in which rebels capture Monrovia", "une dystopie".
+    r"(?:drama|film|movie|novel|thriller|series|play|roman|série|téléfilm)\s+in\s+which|"
+    r"(?:film|roman|série|téléfilm)\s+(?:où|dans\s+lequel|dans\s+laquelle)|dystop\w+|"
+    r"nollywood|hollywood|bollywood|fespaco|box-office|premiere[sd]?|avant-première|"
+    r"le\s+réalisateur\s+imagine|the\s+director\s+imagines)\b",
     _I,
 )
 #: Anniversaries, memories and obituaries: the event is old news.
@@ -277,7 +282,7 @@ def is_background(text: str) -> bool:
 
 
 def is_game(sentence: str) -> bool:
-    """Whether a sentence is about a video or board game."""
+    """Whether a sentence is about a video or board game, or a work of fiction."""
     return CUES.holds("modality.game", sentence.lower()) and bool(_find(_GAME, sentence))
 
 

@@ -238,7 +238,10 @@ _LEADING_NOUN = re.compile(
 )
 #: A sentence's first word is a name only when a verb follows: "Kalehe is now held by".
 _SUBJECT_VERB = re.compile(
-    r"\s*(?:,|(?:is|was|has|had|fell|falls|est|a|sont|serait|était|came|remains)\b)",
+    r"\s*(?:,|(?:is|was|has|had|fell|falls|est|a|sont|serait|était|came|remains|"
+    # Headlines: "Chaghcharan cédée aux talibans", "X tombe aux mains des rebelles".
+    r"tombe|tombée|cédée?|reprise|prise|reconquise|libérée|captured|seized|retaken|"
+    r"recaptured|overrun|taken|liberated|freed|ceded)\b)",
     re.IGNORECASE,
 )
 #: Seas, rivers and mountains are not towns: "the Dead Sea fell".
@@ -266,7 +269,9 @@ _PERSON_AFTER = re.compile(
     r"{0,2}?(?:commander|leader|chief|"
     r"spokes\w+|official|member|head|emir|militant|fighter|officer|general|minister|"
     r"journalist|reporter|commandant|chef(?!-lieu)|responsable|membre|porte-parole|dirigeant|"
-    r"ministre|journaliste|président)\b",
+    r"ministre|journaliste|président)\b"
+    # "Batangafo, a rebel operations chief told the BBC": the subject of a new clause.
+    r"(?!\s+(?:told|tells|said|says|added|confirmed|a\s+(?:dit|déclaré|indiqué|affirmé|confié)))",
     re.IGNORECASE,
 )
 
