@@ -37,6 +37,7 @@ from streams.detectors.modality import (
     holdout_at,
     is_background,
     is_business,
+    is_conditional,
     is_dated,
     is_denial,
     is_election,
@@ -292,6 +293,7 @@ class Detector:
                     toll=part,
                 )
                 finding.precision = precision
+                finding.hedged = modality.hearsay and is_conditional(sentence.text)
                 tolls.append(finding)
         if captures and not denied:
             # "its forces still held parts of the city": the other side disputes the capture;

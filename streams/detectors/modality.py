@@ -48,10 +48,11 @@ _OFFICIAL_SOURCE = re.compile(
     r"hospitaliers?|hospitalières?|medics|médecins|doctors|paramedics|health|santé|"
     r"rescuers|rescue\s+workers|secouristes|secours|civil\s+defen[cs]e|défense\s+civile|"
     r"emergency\s+(?:services?|officials?|agency|agencies|management|workers)|"
-    r"services\s+d'urgence|coroners?|morgue|UN|ONU|United\s+Nations|"
+    r"services\s+d'urgence|coroners?|morgue|UN|U\.N\b|ONU|United\s+Nations|emergency\s+room|"
     r"Red\s+Cross|Croix-Rouge|Red\s+Crescent|Croissant-Rouge|"
     r"Nations\s+unies|spokes(?:man|woman|person)|security\s+sources?|military\s+sources?|"
-    r"sources?\s+(?:sécuritaires?|militaires?|médicales?|hospitalières?|policières?))\b",
+    r"sources?\s+(?:sécuritaires?|militaires?|médicales?|hospitalières?|policières?|"
+    r"administratives?)|medical\s+sources?)\b",
     _I,
 )
 #: A party saying it killed ("say they killed", "affirment avoir tué"): its own claim.
@@ -81,7 +82,8 @@ _WITNESS = re.compile(
     # Peacekeepers, monitors, the U.N., refugees and news agencies watch the war; they are
     # no side of it.
     r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées|(?:war\s+)?monitor(?:s|ing\s+group)?|"
-    r"observatory|observatoire|osdh|sohr|u\.n\.|un\s+(?:source|official|mission|agency)s?|"
+    r"observatory|observatoire|osdh|sohr|u\.n\b|un\s+(?:source|official|mission|agency)s?|"
+    r"diplomats?|diplomates?|observers?|observateurs?|"
     r"united\s+nations|nations\s+unies|onu|refugees|réfugiés|security\s+sources?|"
     r"sources?\s+sécuritaires?|aid\s+agenc(?:y|ies)|ngos?|ong)\b",
     _I,
@@ -102,7 +104,12 @@ _HOLDOUT = re.compile(
     r"(?:tien(?:nent|t)|contrôle(?:nt)?|control(?:s)?)\s+toujours|"
     # "assurent toujours tenir la ville".
     r"toujours\s+(?:tenir|contrôler)|(?:tenir|contrôler)\s+toujours|"
-    r"toujours\s+(?:présente?s?\s+)?dans\s+la\s+ville|remained\s+in\s+place)\b",
+    r"toujours\s+(?:présente?s?\s+)?dans\s+la\s+ville|remained\s+in\s+place|"
+    # "says the town remains under its control", "fighting was continuing inside the town",
+    # "aucune unité n'était entrée dans la ville".
+    r"remains?\s+under\s+(?:its|their|the\s+army's|army|government)\s+control|"
+    r"fighting\s+(?:was\s+|is\s+)?(?:continuing|continues|going\s+on)\s+(?:inside|in)|"
+    r"n'(?:était|est|a)\s+(?:jamais\s+)?(?:été\s+)?(?:entrée?s?|tombée?))\b",
     _I,
 )
 #: Video and board games: players "retake Kherson" on a screen.
@@ -199,10 +206,11 @@ class Modality:
     @property
     def toll_claimed(self) -> bool:
         """A toll told as someone's word: hearsay, a party's count of its own kills, or a source
-        other than officials, police, hospitals or rescuers (whose count is the news)."""
+        other than officials, police, hospitals, rescuers or witnesses (whose count is the
+        news)."""
         if self.hearsay or self.self_claim:
             return True
-        return self.attribution is not None and not self.official
+        return self.attribution is not None and not self.official and not self.witnessed
 
 
 def assess(sentence: str) -> Modality:
@@ -258,6 +266,18 @@ def conceded(modality: Modality, actor: str | None) -> bool:
     if _STATE_FORCES.search(actor):
         return False
     return not _NON_STATE.search(modality.attribution or "")
+
+
+#: The conditional and its kin: the figure itself is unconfirmed ("auraient été tuées").
+_CONDITIONAL = re.compile(
+    r"\b(?:\w+erai(?:en)?t|aurai(?:en)?t|serai(?:en)?t|unconfirmed|non\s+confirmée?s?)\b", _I
+)
+
+
+def is_conditional(sentence: str) -> bool:
+    """Whether a sentence hedges what it tells in the conditional ("auraient été tuées"),
+    rather than only its actors ("des jihadistes présumés")."""
+    return bool(_CONDITIONAL.search(sentence))
 
 
 def is_denial(sentence: str) -> bool:
