@@ -152,7 +152,12 @@ class Detector:
             zip(sentences, texts, mentions, kinds, strict=True)
         ):
             named = next(
-                (m for m in reversed(found) if m.is_city and not m.region and not m.weak), None
+                (
+                    m
+                    for m in reversed(found)
+                    if m.is_city and not m.region and not m.weak and not bracketed(sentence.text, m)
+                ),
+                None,
             )
             if not kind:
                 earlier = named or earlier
@@ -471,7 +476,7 @@ _TOWN_WORD = re.compile(
 
 
 #: A preposition that places what follows: "the camp at Séguénéga".
-_LOCATIVE_BEFORE = re.compile(r"\b(?:at|in|à|dans)\s+$", re.IGNORECASE)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:at|in|near|à|dans|près\s+de)\s+$", re.IGNORECASE)
 #: A capitalised name after a locative preposition: "à Kolofata", "near Metoro".
 _LOCATIVE_NAME = re.compile(
     r"(?:\b(?:in|at|near|nearby|outside|à|près\s+de|dans|aux\s+abords\s+de)\s+|"

@@ -100,9 +100,10 @@ _PASSIVE_AUX = re.compile(
 )
 _PASSIVE = re.compile(
     r"\b(?P<verb>"
-    r"(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:the\s+)?"
+    r"(?:came|comes?|fallen|fell|falls|passed|passes)\s+(?:back\s+)?under\s+(?:the\s+)?"
     r"(?:(?:full|complete|total)\s+)?control\s+of"
-    r"|(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:[\w/-]+\s+){1,2}control"
+    r"|(?:came|comes?|fallen|fell|falls|passed|passes)\s+(?:back\s+)?under\s+(?:[\w/-]+\s+){1,2}"
+    r"control"
     r"|(?:in|into)\s+the\s+hands\s+of|under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?"
     r"control\s+of|under\s+(?:its|their|his)\s+(?:(?:full|complete|total)\s+)?control"
     r"|sous\s+(?:son|leur)\s+(?:entier\s+)?contrôle"
@@ -1060,7 +1061,10 @@ def _antecedent(
 
 def destination(sentence: str, city: Mention) -> bool:
     """Whether a place is where a party went ("FACA withdrew to Bozoum; the rebels now control
-    the town"): "the town" is not it."""
+    the town"), or where the wire wrote from ("MONROVIA (Reuters) - ... took the town"): "the
+    town" is not it."""
+    if city.start == 0 and city.written.isupper() and len(city.written) > 1:
+        return True
     return city.start > 0 and bool(
         _TOWARDS_BEFORE.search(sentence, max(0, city.start - 12), city.start)
     )

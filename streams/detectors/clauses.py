@@ -365,13 +365,20 @@ class _Walk:
             position = self._skip_phrase(position)
         head: str | None = None
         counted = False
+        linked = False
         steps = 0
         while position < len(tokens) and steps < 12:
             city = self.at.get(position)
             if city is not None and city.start == tokens[position].start:
                 if control_only and head not in _CONTROL:
                     return []
-                if head is not None and head not in _SETTLEMENT | _CONTROL | _WHOLE:
+                if (
+                    head is not None
+                    and head not in _SETTLEMENT | _CONTROL | _WHOLE
+                    and (linked or head in _PARTIAL or not _qualifier(head))
+                ):
+                    # "seized coastal Robertsport": words that only qualify the name; "took
+                    # 20 hostages in Bama" or "the outskirts of Bama" do not.
                     return []
                 if head in _SETTLEMENT and city.region:
                     # "the district town of Gwoza": a name that is also a district's, said to
@@ -384,6 +391,7 @@ class _Walk:
                 # "took up positions in the hills around the town of X": the object ended.
                 return []
             if word in ("of", "over", "de", "d'", "du", "des"):
+                linked = True
                 if head is not None and head not in _SETTLEMENT | _CONTROL | _WHOLE:
                     return []
             elif word == ",":
@@ -781,3 +789,11 @@ def _trimmed(actor: str | None) -> str | None:
     while kept and kept[-1].lower() in _ADJUNCT:
         kept.pop()
     return " ".join(kept) or None
+
+
+def _qualifier(word: str) -> bool:
+    """Whether a word reads as an adjective before a name: "coastal", "northern", "key"."""
+    return word in _QUALIFIERS or word.endswith(("al", "ern", "ic", "ian", "ese", "ous", "ive"))
+
+
+_QUALIFIERS = words("key strategic main remote small border frontier hilltop oil market rebel")

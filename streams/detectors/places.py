@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import simplemma
+
 from streams.detectors.cues import CUES
 from streams.detectors.gazetteer import City, Gazetteer, Mention, fold
 from streams.detectors.lexicons import (
@@ -146,6 +148,9 @@ def settlement_mentions(
             if not written or fold(written) in _NOT_NAMES or _country_at(known, start, written):
                 # "overrun Mozambique town": a country used as a modifier, not a town's name.
                 continue
+            if _common_word(written) and _compound(text, start, start + len(written)):
+                # "Border town back under government control", "North Darfur": headline words.
+                continue
             named = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
             end = start + len(written)
             if pattern is _AFTER_NAME and written == match.group("name").strip():
@@ -214,12 +219,16 @@ def name_mentions(
             # in Somalia is not Marín in Spain.
             contains = False
         if city is None and not contains and towns is not None and (countries or unknown):
+            if not countries and _common_word(written) and _compound(text, start, end):
+                # "North Darfur" names no "North Salt Lake" in an item that names no country.
+                continue
             # With no country named, a small town is taken only where one name stands for
             # one town (or one dwarfs the others): "Qala-i-Naw falls to Taliban".
             city = towns.lookup(written, countries)
         weak = city is None
         if weak and (
-            contains
+            (_common_word(written) and _compound(text, start, end))
+            or contains
             or not unknown
             or (start == 0 and not _SUBJECT_VERB.match(text, end))
             or written.isupper()
@@ -274,6 +283,21 @@ _PERSON_AFTER = re.compile(
     r"(?!\s+(?:told|tells|said|says|added|confirmed|a\s+(?:dit|déclaré|indiqué|affirmé|confié)))",
     re.IGNORECASE,
 )
+
+
+def _compound(text: str, start: int, end: int) -> bool:
+    """Whether a name opens its sentence or runs on into another capitalised word ("North
+    Darfur", "Defence Ministry"): a word of a longer name or of a title-case headline."""
+    return start == 0 or bool(_CAPITAL_AFTER.match(text, end))
+
+
+_CAPITAL_AFTER = re.compile(r"\s+[A-Z]")
+
+
+def _common_word(written: str) -> bool:
+    """Whether a one-word name is an English word in a title-case headline ("Border town back
+    under government control", "Defence"): a place only where a gazetteer lists it."""
+    return " " not in written and simplemma.is_known(written.lower(), lang="en")
 
 
 def _person(text: str, start: int, end: int) -> bool:
