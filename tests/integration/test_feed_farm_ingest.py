@@ -6,9 +6,6 @@ import asyncio
 import signal
 import subprocess
 import sys
-import time
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,29 +13,26 @@ import redis
 
 from kernel.contracts import TOPIC_ITEMS
 from kernel.stats import feed_key
-from vigie.embedded.feedfarm import HEALTHY, RETRY_AFTER_S, SLOW, THROTTLED, FeedFarm
+from vigie.embedded.feedfarm import RETRY_AFTER_S, THROTTLED
 from vigie.embedded.ports import free_port
 
-from .stack import read_topic, vigie_env
+from .farm import (
+    INTERVAL_S,
+    answering,
+    assert_each_once,
+    expected_ids,
+    mixed_farm,
+    publish_round,
+)
+from .stack import read_topic, vigie_env, wait_until_async
 
 pytestmark = pytest.mark.integration
-
-INTERVAL_S = 2.0
-
-
-async def wait_for(condition: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.2)
 
 
 async def test_every_new_item_of_200_feeds_arrives_once(
     kafka_bootstrap: str, redis_url: str, tmp_path: Path
 ) -> None:
-    farm = FeedFarm(
-        200, hosts=4, slow_share=0.03, failing_share=0.03, throttled_share=0.03, slow_s=0.5
-    )
+    farm = mixed_farm()
     await farm.start_async()
     feeds_file = farm.write_feeds_file(tmp_path / "feeds.yaml", INTERVAL_S)
     env = vigie_env(
@@ -54,17 +48,14 @@ async def test_every_new_item_of_200_feeds_arrives_once(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    answering = [feed for feed in farm.feeds if feed.behaviour in (HEALTHY, SLOW)]
     try:
-        await wait_for(lambda: farm.stats.requests >= len(farm.feeds), 30)
+        await wait_until_async(lambda: farm.stats.requests >= len(farm.feeds), 30)
         # New items while the poller runs: one in each of 60 feeds, then a second in 20.
-        for feed in answering[:60]:
-            farm.publish(feed.index)
+        publish_round(farm, 0)
         await asyncio.sleep(INTERVAL_S)
-        for feed in answering[:20]:
-            farm.publish(feed.index)
-        expected = {item.item_id for feed in answering for item in feed.items}
-        await wait_for(
+        publish_round(farm, 1)
+        expected = expected_ids(farm)
+        await wait_until_async(
             lambda: expected <= {r["id"] for r in read_topic(kafka_bootstrap, TOPIC_ITEMS, 500)},
             30,
         )
@@ -76,10 +67,8 @@ async def test_every_new_item_of_200_feeds_arrives_once(
         await farm.stop_async()
     assert process.returncode == 0, errors.decode()[-2000:]
 
-    produced = Counter(record["id"] for record in read_topic(kafka_bootstrap, TOPIC_ITEMS))
-    assert set(produced) == expected  # nothing from the failing or throttled feeds
-    assert max(produced.values()) == 1
-    assert farm.stats.answers[304] > len(answering)
+    assert_each_once((r["id"] for r in read_topic(kafka_bootstrap, TOPIC_ITEMS)), expected)
+    assert farm.stats.answers[304] > len(answering(farm))
     # A throttled feed is polled once, then left alone for as long as it asked.
     client = redis.Redis.from_url(redis_url)
     throttled = next(feed for feed in farm.feeds if feed.behaviour == THROTTLED)
