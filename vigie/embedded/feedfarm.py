@@ -529,6 +529,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1.0, help="new items per second, in all")
     parser.add_argument("--interval", type=float, default=60.0, help="poll interval written")
     parser.add_argument("--feeds-file", type=Path, default=Path("farm-feeds.yaml"))
+    parser.add_argument("--hub", action="store_true", help="be a WebSub hub for every feed")
     args = parser.parse_args()
     farm = FeedFarm(
         args.feeds,
@@ -537,6 +538,7 @@ def main() -> int:
         slow_share=0.01,
         failing_share=0.01,
         throttled_share=0.01,
+        hub=args.hub,
     )
 
     async def serve() -> None:
