@@ -22,6 +22,7 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 
 from kernel.settings import PORT_VARIABLES
+from vigie.embedded.ports import free_port
 from vigie.runtime import read_state
 
 
@@ -39,6 +40,32 @@ def vigie_env(data_dir: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def start_ingest(
+    data_dir: Path, feeds_file: Path, bootstrap: str, redis_url: str, **extra: str
+) -> subprocess.Popen[bytes]:
+    """`vigie ingest --feeds FEEDS_FILE` on the given broker and Redis, warnings on stderr."""
+    env = vigie_env(
+        data_dir,
+        VIGIE_KAFKA_BOOTSTRAP=bootstrap,
+        VIGIE_REDIS_URL=redis_url,
+        VIGIE_LOG_LEVEL="WARNING",
+        **{"VIGIE_INGEST_METRICS_PORT": str(free_port()), **extra},
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "vigie", "ingest", "--feeds", str(feeds_file)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 30) -> tuple[int, str]:
+    """SIGTERM ``process`` and wait: its exit code and the end of its stderr."""
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=timeout)
+    return process.returncode, errors.decode(errors="replace")[-2000:]
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0.25) -> Any:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,6 @@ import redis
 from kernel.contracts import TOPIC_ITEMS
 from kernel.stats import feed_key
 from vigie.embedded.feedfarm import RETRY_AFTER_S, THROTTLED
-from vigie.embedded.ports import free_port
 
 from .farm import (
     INTERVAL_S,
@@ -24,7 +20,7 @@ from .farm import (
     mixed_farm,
     publish_round,
 )
-from .stack import read_topic, vigie_env, wait_until_async
+from .stack import read_topic, start_ingest, stop_process, wait_until_async
 
 pytestmark = pytest.mark.integration
 
@@ -35,19 +31,7 @@ async def test_every_new_item_of_200_feeds_arrives_once(
     farm = mixed_farm()
     await farm.start_async()
     feeds_file = farm.write_feeds_file(tmp_path / "feeds.yaml", INTERVAL_S)
-    env = vigie_env(
-        tmp_path / "data",
-        VIGIE_KAFKA_BOOTSTRAP=kafka_bootstrap,
-        VIGIE_REDIS_URL=redis_url,
-        VIGIE_INGEST_METRICS_PORT=str(free_port()),
-        VIGIE_LOG_LEVEL="WARNING",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vigie", "ingest", "--feeds", str(feeds_file)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process = start_ingest(tmp_path / "data", feeds_file, kafka_bootstrap, redis_url)
     try:
         await wait_until_async(lambda: farm.stats.requests >= len(farm.feeds), 30)
         # New items while the poller runs: one in each of 60 feeds, then a second in 20.
@@ -62,10 +46,9 @@ async def test_every_new_item_of_200_feeds_arrives_once(
         # Two more rounds of polls: all answered 304, nothing produced again.
         await asyncio.sleep(2 * INTERVAL_S)
     finally:
-        process.send_signal(signal.SIGTERM)
-        _, errors = process.communicate(timeout=30)
+        code, errors = stop_process(process)
         await farm.stop_async()
-    assert process.returncode == 0, errors.decode()[-2000:]
+    assert code == 0, errors
 
     assert_each_once((r["id"] for r in read_topic(kafka_bootstrap, TOPIC_ITEMS)), expected)
     assert farm.stats.answers[304] > len(answering(farm))

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import signal
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from kernel.contracts import TOPIC_ITEMS
 from vigie.embedded.feedfarm import FarmItem, FeedFarm
 from vigie.embedded.ports import free_port
 
-from .stack import read_topic, vigie_env, wait_until_async
+from .stack import read_topic, start_ingest, stop_process, wait_until_async
 
 pytestmark = pytest.mark.integration
 
@@ -47,21 +44,15 @@ async def test_ingest_takes_pushes_from_the_farm_hub(
     await farm.start_async()
     feeds_file = farm.write_feeds_file(tmp_path / "feeds.yaml", INTERVAL_S)
     callback_port, metrics_port = free_port(), free_port()
-    env = vigie_env(
+    process = start_ingest(
         tmp_path / "data",
-        VIGIE_KAFKA_BOOTSTRAP=kafka_bootstrap,
-        VIGIE_REDIS_URL=redis_url,
+        feeds_file,
+        kafka_bootstrap,
+        redis_url,
         VIGIE_INGEST_METRICS_PORT=str(metrics_port),
         VIGIE_WEBSUB_CALLBACK_URL=f"http://127.0.0.1:{callback_port}/websub",
         VIGIE_WEBSUB_PORT=str(callback_port),
         VIGIE_WEBSUB_POLL_INTERVAL_S=str(SAFETY_NET_S),
-        VIGIE_LOG_LEVEL="WARNING",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vigie", "ingest", "--feeds", str(feeds_file)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
     )
     feed = farm.feeds[0]
     http = httpx.AsyncClient(timeout=5)
@@ -109,10 +100,9 @@ async def test_ingest_takes_pushes_from_the_farm_hub(
         exposition = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
     finally:
         await http.aclose()
-        process.send_signal(signal.SIGTERM)
-        _, errors = process.communicate(timeout=30)
+        code, errors = stop_process(process)
         await farm.stop_async()
-    assert process.returncode == 0, errors.decode()[-2000:]
+    assert code == 0, errors
 
     produced = Counter(r["id"] for r in read_topic(kafka_bootstrap, TOPIC_ITEMS))
     assert produced[first.item_id] == produced[pushed.item_id] == 1
