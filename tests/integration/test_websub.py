@@ -100,7 +100,8 @@ async def test_ingest_takes_pushes_from_the_farm_hub(
         exposition = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
     finally:
         await http.aclose()
-        code, errors = stop_process(process)
+        # Off the event loop: the farm answers the polls in flight until ingest has stopped.
+        code, errors = await asyncio.to_thread(stop_process, process)
         await farm.stop_async()
     assert code == 0, errors
 
