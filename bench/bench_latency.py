@@ -13,6 +13,10 @@ groups at random moments over ``--span`` seconds, and times each one:
 Prints p50 / p95 / p99 per poll interval and stage, against the goal p95 <= interval + 2 s
 (an item waits for the next poll of its feed: on average half an interval, at worst one).
 
+With ``--websub`` the farm is also a WebSub hub and ingest subscribes to every feed (callback
+on 127.0.0.1): each report is pushed at once, and the poll interval only matters as a safety
+net (``--intervals 60 --websub``: publication -> webhook with push instead of a 60 s poll).
+
 Run: ``.venv/bin/python bench/bench_latency.py`` (60 items per interval over 180 s, about five
 minutes) or ``--short`` (20 items per interval over 60 s, about two and a half minutes).
 """
@@ -41,6 +45,7 @@ from pipeline import percentile, wait_for  # noqa: E402
 
 from kernel.contracts import TOPIC_ALERTS, TOPIC_ITEMS  # noqa: E402
 from vigie.embedded.feedfarm import CITIES, FarmFeed, FarmItem, FeedFarm  # noqa: E402
+from vigie.embedded.ports import free_port  # noqa: E402
 
 STAGES = ("item", "alert", "webhook")
 GOAL_MARGIN_S = 2.0
@@ -162,7 +167,7 @@ def table(
 def run(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="vigie-bench-latency-"))
     texts = reports(args.items * len(args.intervals))
-    farm = FeedFarm(args.feeds, hosts=4, initial_items=1).start()
+    farm = FeedFarm(args.feeds, hosts=4, initial_items=1, hub=args.websub).start()
     per_group = len(farm.feeds) // len(args.intervals)
     groups = {
         interval: farm.feeds[number * per_group : (number + 1) * per_group]
@@ -174,6 +179,12 @@ def run(args: argparse.Namespace) -> int:
     thread.start()
     runner = asyncio.run_coroutine_threadsafe(receiver.start(), loop).result(10)
     stack = ChaosStack(work, receiver.port, args.broker_storage)
+    if args.websub:
+        port = free_port()
+        stack.env.update(
+            VIGIE_WEBSUB_CALLBACK_URL=f"http://127.0.0.1:{port}/websub",
+            VIGIE_WEBSUB_PORT=str(port),
+        )
     write_feeds(farm, groups, stack.feeds)
     clock: TopicClock | None = None
     try:
@@ -184,11 +195,14 @@ def run(args: argparse.Namespace) -> int:
         # Warm-up: every feed polled once, and the stack has sent a first alert (the
         # background items), so the stream and alert workers are past their start.
         wait_for(lambda: farm.stats.requests >= len(farm.feeds), 120)
+        if args.websub:
+            wait_for(lambda: all(farm.subscribers.get(feed.url) for feed in farm.feeds), 120)
         wait_for(lambda: bool(receiver.accepted), 120)
         time.sleep(5)
         print(
             f"publishing {len(texts)} reports over {args.span:g}s into {args.feeds} feeds "
-            f"(intervals {', '.join(f'{i:g}s' for i in args.intervals)}); work dir {work}",
+            f"(intervals {', '.join(f'{i:g}s' for i in args.intervals)}"
+            f"{', pushed by WebSub' if args.websub else ''}); work dir {work}",
             flush=True,
         )
         published = publish_schedule(farm, groups, texts, args.items, args.span)
@@ -238,6 +252,9 @@ def main() -> int:
         "--intervals", type=float, nargs="+", default=[60.0, 10.0], help="poll intervals"
     )
     parser.add_argument("--broker-storage", choices=("durable", "memory"), default="durable")
+    parser.add_argument(
+        "--websub", action="store_true", help="the farm is a WebSub hub: reports are pushed"
+    )
     args = parser.parse_args()
     args.items = args.items or (20 if args.short else 60)
     args.span = args.span or (60.0 if args.short else 180.0)

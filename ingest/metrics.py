@@ -27,3 +27,20 @@ POLL_LAG = Histogram(
     "How late a poll started after it was due (all feeds)",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+#: WebSub: subscription requests and hub answers by outcome (requested, verified, renewed,
+#: denied, failed), pushes taken in, and pushes or verifications refused by reason.
+WEBSUB_SUBSCRIPTIONS = Counter(
+    "vigie_websub_subscriptions_total", "WebSub subscription events by outcome", ["outcome"]
+)
+WEBSUB_ACTIVE = Gauge("vigie_websub_active_subscriptions", "WebSub subscriptions verified now")
+WEBSUB_PUSHES = Counter(
+    "vigie_websub_pushes_total", "Pushed feed bodies accepted from a hub", ["feed"]
+)
+WEBSUB_ITEMS = Counter(
+    "vigie_websub_items_total", "New items published from pushed bodies (before any poll)", ["feed"]
+)
+WEBSUB_REFUSED = Counter(
+    "vigie_websub_refused_total",
+    "Requests to the WebSub callback refused, by request (push, verification) and reason",
+    ["request", "reason"],
+)

@@ -14,6 +14,10 @@ heap and starts each when it is due, at most ``PollPool.max_in_flight`` at once 
 one is jittered, so polls never come in waves. Each host has its own small pool of keep-alive
 connections. A ``Retry-After`` (429, 503) or a ``Cache-Control: max-age`` longer than the
 interval pushes a feed's next poll back.
+
+WebSub (``websub``): a feed whose hub pushes it (``ingest/websub_listener.py``) is polled at the
+subscriber's longer interval; a pushed body goes through ``publish_items`` like a polled one,
+one feed at a time, so an item both pushed and polled is published once.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from ingest.schedule import FeedState, next_delay, refresh_period, run_schedule
 from ingest.sources import build_source
 from ingest.sources.base import FeedError, FetchLimits, Source, SourceContext
 from ingest.sources.http import host_of
+from ingest.websub import HubLinks
+from ingest.websub_listener import WebSubSubscriber
 from kernel.contracts import redis_key
 from kernel.stats import FEEDS_KEY, STAT_ITEMS, feed_items_stat, feed_key, queue_bump
 
@@ -78,6 +84,19 @@ class PollResult:
 VERSION_CHECK_S = 1.0
 
 
+#: Fields of a feed's hash a poll reads first: its validators and the WebSub hub it named.
+HASH_FIELDS = ("etag", "last_modified", "websub_hub", "websub_topic")
+
+
+def _stored_hub(stored: dict[str, Any]) -> HubLinks | None:
+    def text(name: str) -> str:
+        value = stored.get(name)
+        return value.decode() if isinstance(value, bytes) else str(value or "")
+
+    hub, topic = text("websub_hub"), text("websub_topic")
+    return HubLinks(hub, topic) if hub and topic else None
+
+
 def seen_key(item_id: str) -> str:
     """Redis key holding the content hash of an item already produced."""
     return redis_key("seen", item_id)
@@ -98,6 +117,7 @@ class FeedPoller:
         resolver: Resolver = system_resolver,
         pool: PollPool | None = None,
         store: FeedStore | None = None,
+        websub: WebSubSubscriber | None = None,
     ) -> None:
         self.feeds = feeds
         self.store = store
@@ -116,6 +136,11 @@ class FeedPoller:
         self._sources: dict[str, Source] = {}
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.polls_done = 0
+        self.websub = websub
+        #: Per feed: the seen check, publish and seen marks of a push and a poll never overlap.
+        self._publishing: dict[str, asyncio.Lock] = {}
+        if websub is not None:
+            websub.deliver = self.publish_items
 
     def _source(self, feed: FeedSpec) -> Source:
         """The source of the feed's format, built once and shared by every feed of it."""
@@ -162,11 +187,11 @@ class FeedPoller:
     async def poll_once(self, feed: FeedSpec) -> PollResult:
         """Fetch one feed and publish what is new; raise ``FeedError`` on failure."""
         key = feed_key(feed.name)
-        stored = await self.redis.hmget(key, ["etag", "last_modified"])
+        stored = dict(zip(HASH_FIELDS, await self.redis.hmget(key, list(HASH_FIELDS)), strict=True))
         validators = {
-            name: (value.decode() if isinstance(value, bytes) else value)
-            for name, value in zip(("etag", "last_modified"), stored, strict=True)
-            if value
+            name: value.decode() if isinstance(value, bytes) else value
+            for name, value in stored.items()
+            if value and name in ("etag", "last_modified")
         }
         # The deadline starts once the host lets us in: waiting our turn is not the server's fault.
         async with self._host_slot(feed.url):
@@ -180,34 +205,60 @@ class FeedPoller:
         status, items, max_age = fetched.status, fetched.items, fetched.max_age_s
         if fetched.not_modified:
             metrics.FEED_POLLS.labels(feed.name, "not_modified").inc()
+            if self.websub is not None:
+                self.websub.offer(feed, _stored_hub(stored))
             return PollResult(feed.name, status, not_modified=True, max_age_s=max_age)
         for item in items:
             metrics.ITEMS_FETCHED.labels(feed.name, item.lang).inc()
-        fresh = await self._new_items(feed, items)
-        # Produce first, mark seen after the broker acknowledged: a crash in between
-        # re-produces (at-least-once), it never loses an item.
-        await self.publisher.publish([item for item, _ in fresh])
-        # One round trip for what follows an answer: seen marks, minute counters, validators.
-        pipe = self.redis.pipeline(transaction=False)
-        if fresh:
+        validators = fetched.validators
+        hub = fetched.hub
+        produced = await self.publish_items(
+            feed,
+            items,
+            {
+                "etag": validators.get("etag", ""),
+                "last_modified": validators.get("last_modified", ""),
+                # Kept so a poll answered 304 after a restart still knows the feed's hub.
+                "websub_hub": hub.hub if hub else "",
+                "websub_topic": hub.topic if hub else "",
+            },
+        )
+        if self.websub is not None:
+            self.websub.offer(feed, hub)
+        metrics.FEED_POLLS.labels(feed.name, "ok").inc()
+        return PollResult(
+            feed.name, status, fetched=len(items), produced=produced, max_age_s=max_age
+        )
+
+    async def publish_items(
+        self, feed: FeedSpec, items: list[WireItem], fields: dict[str, str] | None = None
+    ) -> int:
+        """Publish the items of ``feed`` not produced unchanged before; return how many.
+
+        Polled and pushed bodies both come through here, one at a time per feed. ``fields``
+        go to the feed's hash in the same round trip as the seen marks.
+        """
+        lock = self._publishing.get(feed.name)
+        if lock is None:
+            lock = self._publishing[feed.name] = asyncio.Lock()
+        async with lock:
+            fresh = await self._new_items(feed, items)
+            # Produce first, mark seen after the broker acknowledged: a crash in between
+            # re-produces (at-least-once), it never loses an item.
+            await self.publisher.publish([item for item, _ in fresh])
+            # One round trip for what follows: seen marks, minute counters, the feed's fields.
+            pipe = self.redis.pipeline(transaction=False)
             for item, digest in fresh:
                 pipe.set(seen_key(item.id), digest, ex=self.limits.seen_ttl_s)
                 metrics.ITEMS_PRODUCED.labels(feed.name, item.lang).inc()
-            queue_bump(pipe, STAT_ITEMS, len(fresh))
-            queue_bump(pipe, feed_items_stat(feed.name), len(fresh))
-        validators = fetched.validators
-        pipe.hset(
-            key,
-            mapping={
-                "etag": validators.get("etag", ""),
-                "last_modified": validators.get("last_modified", ""),
-            },
-        )
-        await pipe.execute()
-        metrics.FEED_POLLS.labels(feed.name, "ok").inc()
-        return PollResult(
-            feed.name, status, fetched=len(items), produced=len(fresh), max_age_s=max_age
-        )
+            if fresh:
+                queue_bump(pipe, STAT_ITEMS, len(fresh))
+                queue_bump(pipe, feed_items_stat(feed.name), len(fresh))
+            if fields:
+                pipe.hset(feed_key(feed.name), mapping={k: v for k, v in fields.items()})
+            if fresh or fields:
+                await pipe.execute()
+        return len(fresh)
 
     async def _record(self, feed: FeedSpec, fields: dict[str, Any], produced: int = 0) -> None:
         try:
@@ -277,8 +328,9 @@ class FeedPoller:
                 )
         self.polls_done += 1
         state.polls += 1
+        interval = self.websub.interval_for(feed) if self.websub is not None else feed.interval_s
         delay = next_delay(
-            feed.interval_s,
+            interval,
             state.failures,
             retry_after_s=retry_after,
             max_age_s=max_age,

@@ -24,6 +24,7 @@ DEFAULT_STREAMS_METRICS_PORT = 9402
 DEFAULT_ALERTS_METRICS_PORT = 9403
 DEFAULT_HISTORY_METRICS_PORT = 9404
 DEFAULT_DEMO_FEEDS_PORT = 8479
+DEFAULT_WEBSUB_PORT = 8475
 #: Environment variables of every port the embedded stack opens; set them to 0 for any free one.
 PORT_VARIABLES = (
     "VIGIE_STATUS_PORT",
@@ -74,6 +75,14 @@ class Settings(BaseSettings):
     # Polls running at once in one ingest process, and at most this many per host (host:port).
     poll_in_flight: int = Field(default=256, ge=1)
     poll_per_host: int = Field(default=4, ge=1)
+    # WebSub push: the public URL hubs call back (off when unset), where its listener binds
+    # (VIGIE_BIND when unset: loopback by default), the lease asked for, and the interval of
+    # the safety-net polls of a feed a hub pushes.
+    websub_callback_url: str | None = None
+    websub_bind: str | None = None
+    websub_port: int = Field(default=DEFAULT_WEBSUB_PORT, ge=0, le=65535)
+    websub_lease_s: int = Field(default=86400, ge=60)
+    websub_poll_interval_s: float = Field(default=3600.0, gt=0)
 
     # Streams / dedup
     capture_window_hours: float = Field(

@@ -11,6 +11,7 @@ import httpx
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
 from ingest.items import WireItem
+from ingest.websub import HubLinks
 from kernel.errors import VigieError
 
 
@@ -69,6 +70,8 @@ class Fetched:
     validators: dict[str, str] = field(default_factory=dict)
     #: How long the server said the answer stays fresh (``Cache-Control: max-age``).
     max_age_s: float | None = None
+    #: The WebSub hub the feed names, and its topic, when it offers push.
+    hub: HubLinks | None = None
 
 
 @dataclass(frozen=True)

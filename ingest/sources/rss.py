@@ -1,11 +1,13 @@
 """RSS and Atom (``format: rss``, the default): a conditional GET, then feedparser on the bytes
 fetched (it never fetches). Bozo feeds are still read; a feed with no entries, or bytes that
-are not a feed at all, is a failure the poller records."""
+are not a feed at all, is a failure the poller records. A WebSub hub the feed names (``Link``
+headers or the document) comes with the items; a pushed body is read by ``parse_feed`` too."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 import feedparser
@@ -16,6 +18,7 @@ from ingest.items import WireItem
 from ingest.normalize import entry_to_item
 from ingest.sources.base import FeedError, FeedRef, Fetched, SourceContext
 from ingest.sources.http import HttpFetcher
+from ingest.websub import document_links, find_hub, header_links
 from kernel.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -37,14 +40,16 @@ class RssSource:
             return Fetched(status, not_modified=True, max_age_s=max_age)
         if not body.strip():
             raise FeedError("empty", f"empty body (HTTP {status})", status)
+        parsed = parse_feed(feed, body, headers.get("content-type", ""))
         return Fetched(
             status,
-            items=parse_entries(feed, body, headers.get("content-type", "")),
+            items=parsed.items,
             validators={
                 "etag": headers.get("etag", ""),
                 "last_modified": headers.get("last-modified", ""),
             },
             max_age_s=max_age,
+            hub=find_hub(header_links(headers.get("link")), parsed.links),
         )
 
     async def aclose(self) -> None:
@@ -52,8 +57,21 @@ class RssSource:
         await self.http.aclose()
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A feed document read: its items and the ``(rel, url)`` links of the feed itself."""
+
+    items: list[WireItem]
+    links: list[tuple[str, str]]
+
+
 def parse_entries(feed: FeedRef, body: bytes, content_type: str = "") -> list[WireItem]:
     """The entries of an RSS or Atom document as items; one bad entry never costs the others."""
+    return parse_feed(feed, body, content_type).items
+
+
+def parse_feed(feed: FeedRef, body: bytes, content_type: str = "") -> ParsedFeed:
+    """An RSS or Atom document (polled or pushed) as items and links; ``FeedError`` if none."""
     parsed = feedparser.parse(body, response_headers={"content-type": content_type})
     if not parsed.entries and parsed.get("version"):
         # Recognised as RSS/Atom (even if served with a loose content type), but says nothing.
@@ -87,4 +105,5 @@ def parse_entries(feed: FeedRef, body: bytes, content_type: str = "") -> list[Wi
             metrics.ITEMS_SKIPPED.labels(feed.name, "empty").inc()
             continue
         items.append(item)
-    return items
+    links = document_links(parsed.feed.get("links", ())) if parsed.get("feed") else []
+    return ParsedFeed(items, links)

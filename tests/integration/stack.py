@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import hmac
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 
 from kernel.settings import PORT_VARIABLES
+from vigie.embedded.ports import free_port
 from vigie.runtime import read_state
 
 
@@ -35,6 +42,32 @@ def vigie_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def start_ingest(
+    data_dir: Path, feeds_file: Path, bootstrap: str, redis_url: str, **extra: str
+) -> subprocess.Popen[bytes]:
+    """`vigie ingest --feeds FEEDS_FILE` on the given broker and Redis, warnings on stderr."""
+    env = vigie_env(
+        data_dir,
+        VIGIE_KAFKA_BOOTSTRAP=bootstrap,
+        VIGIE_REDIS_URL=redis_url,
+        VIGIE_LOG_LEVEL="WARNING",
+        **{"VIGIE_INGEST_METRICS_PORT": str(free_port()), **extra},
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "vigie", "ingest", "--feeds", str(feeds_file)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 30) -> tuple[int, str]:
+    """SIGTERM ``process`` and wait: its exit code and the end of its stderr."""
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=timeout)
+    return process.returncode, errors.decode(errors="replace")[-2000:]
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0.25) -> Any:
     """Poll ``predicate`` until it returns something truthy; return it, or fail after ``timeout``."""
     deadline = time.monotonic() + timeout
@@ -43,6 +76,19 @@ def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0
         if value:
             return value
         time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout:.0f}s")
+
+
+async def wait_until_async(
+    predicate: Callable[[], Any], timeout: float, interval: float = 0.2
+) -> Any:
+    """``wait_until`` for a test whose event loop serves something (a feed farm) meanwhile."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        await asyncio.sleep(interval)
     raise AssertionError(f"condition not met within {timeout:.0f}s")
 
 
@@ -85,3 +131,58 @@ def read_topic(bootstrap: str, topic: str, idle_ms: int = 2000) -> list[dict[str
     records = [json.loads(message.value) for message in consumer]
     consumer.close()
     return records
+
+
+class WebhookSink:
+    """A webhook receiver in its own thread that keeps every request and checks signatures."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                sink.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def subscriptions_yaml(self, name: str = "tests") -> str:
+        """A subscriptions file sending every alert to this sink, signed with its secret."""
+        return (
+            f"subscriptions:\n  - name: {name}\n    channel: webhook+{self.url}\n"
+            f"    secret: {self.secret}\n"
+        )
+
+    def alerts(self) -> list[dict[str, Any]]:
+        """Alert bodies received, each with a valid signature (digests unpacked)."""
+        found = []
+        for headers, body in list(self.requests):
+            expected = "sha256=" + hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+            assert hmac.compare_digest(headers.get("x-vigie-signature", ""), expected)
+            payload = json.loads(body)
+            found.extend(payload.get("alerts") or [payload.get("alert") or payload])
+        return found
+
+    def __enter__(self) -> WebhookSink:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.server.shutdown()
+        self.server.server_close()

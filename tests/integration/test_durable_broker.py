@@ -19,8 +19,7 @@ from kafka.structs import OffsetAndMetadata
 from kernel.contracts import TOPIC_ITEMS
 from kernel.ops import ConsumerLagProbe
 from tests.integration import test_end_to_end
-from tests.integration.stack import start_stack, vigie_env, wait_until
-from tests.integration.test_end_to_end import SECRET, Receiver
+from tests.integration.stack import WebhookSink, start_stack, vigie_env, wait_until
 from vigie.embedded.broker import TansuBroker, create_topics
 from vigie.embedded.storage import S3_ENGINE, SeaweedStore
 
@@ -111,15 +110,11 @@ def _casualty_line(number: int, city: str) -> str:
 
 
 def test_vigie_up_stopped_and_started_keeps_unconsumed_items_and_offsets(
-    tmp_path: Path, receiver: Receiver
+    tmp_path: Path, receiver: WebhookSink
 ) -> None:
     data = tmp_path / "data"
     subscriptions = tmp_path / "subscriptions.yaml"
-    subscriptions.write_text(
-        "subscriptions:\n  - name: restart\n"
-        f"    channel: webhook+{receiver.url}\n    secret: {SECRET}\n",
-        encoding="utf-8",
-    )
+    subscriptions.write_text(receiver.subscriptions_yaml("restart"), encoding="utf-8")
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds: []\n", encoding="utf-8")
     env = vigie_env(data, VIGIE_SUBSCRIPTIONS_FILE=str(subscriptions))

@@ -4,14 +4,9 @@ Exactly one alert per real event, none for the negatives, each kept in the histo
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,55 +15,17 @@ import yaml
 
 from alerts.history.store import HistoryQuery, HistoryStore
 from ingest.items import stable_item_id
-from tests.integration.stack import start_stack, vigie_env, wait_until
+from tests.integration.stack import WebhookSink, start_stack, vigie_env, wait_until
 from vigie.embedded.demo import demo_dir
 
 pytestmark = pytest.mark.integration
 SECRET = "end-to-end-secret"
 
 
-@dataclass
-class Receiver:
-    """A webhook receiver that keeps every request it gets."""
-
-    requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def alerts(self) -> list[dict[str, Any]]:
-        """Alert bodies received with a valid signature."""
-        found = []
-        for headers, body in list(self.requests):
-            expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-            assert hmac.compare_digest(headers.get("x-vigie-signature", ""), expected)
-            payload = json.loads(body)
-            found.extend(payload.get("alerts") or [payload.get("alert") or payload])
-        return found
-
-
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    sink = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length") or 0))
-            sink.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    sink.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=sink.server.serve_forever, daemon=True)
-    thread.start()
-    yield sink
-    sink.server.shutdown()
+def receiver() -> Iterator[WebhookSink]:
+    with WebhookSink(SECRET) as sink:
+        yield sink
 
 
 def expected_demo() -> dict[str, Any]:
@@ -80,7 +37,7 @@ def event_key(alert: dict[str, Any]) -> tuple[str, str, str]:
     return alert["kind"], place.get("country", ""), place.get("canonical", "")
 
 
-def test_demo_stack_alerts_each_event_once(tmp_path: Path, receiver: Receiver) -> None:
+def test_demo_stack_alerts_each_event_once(tmp_path: Path, receiver: WebhookSink) -> None:
     expected = expected_demo()
     wanted = sorted((e["kind"], e["country"], e["place"]) for e in expected["events"])
     subscriptions = tmp_path / "subscriptions.yaml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,8 @@ async def _main(
         max_in_flight=settings.poll_in_flight,
         per_host=settings.poll_per_host,
     )
+    # One pass of polls has no time to be pushed anything: --once never subscribes.
+    websub = None if once else _websub(settings, limits, egress)
     poller = FeedPoller(
         feeds,
         redis=client,
@@ -98,9 +101,17 @@ async def _main(
         egress=egress,
         pool=pool,
         store=FeedStore(client, settings.poll_interval_s),
+        websub=websub,
     )
     try:
-        async with serve_ops(settings.ingest_metrics_port, process="ingest", host=settings.bind):
+        async with contextlib.AsyncExitStack() as serving:
+            await serving.enter_async_context(
+                serve_ops(settings.ingest_metrics_port, process="ingest", host=settings.bind)
+            )
+            if websub is not None:
+                await serving.enter_async_context(
+                    websub.serve(settings.websub_bind or settings.bind, settings.websub_port)
+                )
             if once:
                 failed = 0
                 for feed in feeds:
@@ -122,3 +133,17 @@ async def _main(
         publisher.close()
         await client.aclose()
     return 0
+
+
+def _websub(settings: Settings, limits: Any, egress: Any) -> Any:
+    """The WebSub subscriber when ``VIGIE_WEBSUB_CALLBACK_URL`` is set, else ``None``."""
+    if not settings.websub_callback_url:
+        return None
+    from ingest.websub_listener import WebSubOptions, WebSubSubscriber
+
+    options = WebSubOptions(
+        callback_url=settings.websub_callback_url,
+        lease_s=settings.websub_lease_s,
+        poll_interval_s=settings.websub_poll_interval_s,
+    )
+    return WebSubSubscriber(options, limits=limits, egress=egress)

@@ -7,6 +7,11 @@ while nothing changed. ``publish`` puts a new item at the top of a feed now and 
 ``rate`` publishes generic items on random healthy feeds by itself. A share of the feeds is
 slow (answers after ``slow_s``), failing (500) or throttled (429 with ``Retry-After``).
 
+With ``hub=True`` the farm is also a WebSub hub: every feed names it (``rel="hub"``, and its own
+URL as ``rel="self"``), ``POST /hub`` takes subscriptions and checks the subscriber's intent
+with a GET on its callback, and ``publish`` pushes the feed's new version to each verified
+subscriber of it, signed with the subscriber's secret (``X-Hub-Signature-256``).
+
 Run it alone with ``python -m vigie.embedded.feedfarm --feeds 1000`` (it writes the feeds file
 for ``vigie ingest`` / ``vigie up --feeds`` and serves until Ctrl-C).
 """
@@ -16,8 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
 import random
+import secrets
 import threading
 import time
 from collections import Counter
@@ -26,8 +34,10 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+import aiohttp
 from aiohttp import web
 
 from ingest.items import stable_item_id
@@ -101,6 +111,8 @@ class FarmFeed:
     version: int = 0
     last_modified: str = ""
     body: bytes = b""
+    #: The WebSub hub the feed names; empty when the farm runs without one.
+    hub_url: str = ""
 
     @property
     def path(self) -> str:
@@ -121,6 +133,15 @@ class FarmFeed:
         return _rss(self).encode("utf-8")
 
 
+def _hub_links(feed: FarmFeed, tag: str) -> str:
+    if not feed.hub_url:
+        return ""
+    return (
+        f'<{tag} rel="hub" href={quoteattr(feed.hub_url)}/>'
+        f'<{tag} rel="self" href={quoteattr(feed.url)}/>'
+    )
+
+
 def _rss(feed: FarmFeed) -> str:
     entries = "".join(
         f'<item><guid isPermaLink="false">{escape(item.guid)}</guid>'
@@ -130,8 +151,9 @@ def _rss(feed: FarmFeed) -> str:
         for item in feed.items
     )
     return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{feed.name}</title><link>{escape(feed.url)}</link>"
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+        f"<title>{feed.name}</title><link>{escape(feed.url)}</link>{_hub_links(feed, 'atom:link')}"
         f"<description>Synthetic wire</description><language>{feed.lang}</language>"
         f"{entries}</channel></rss>"
     )
@@ -149,7 +171,7 @@ def _atom(feed: FarmFeed) -> str:
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{feed.lang}">'
-        f"<title>{feed.name}</title><id>urn:vigie-farm:{feed.name}</id>"
+        f"<title>{feed.name}</title><id>urn:vigie-farm:{feed.name}</id>{_hub_links(feed, 'link')}"
         f"<updated>{updated}</updated>{entries}</feed>"
     )
 
@@ -171,6 +193,26 @@ class FarmStats:
         return sum(self.answers.values())
 
 
+@dataclass
+class HubSubscriber:
+    """A callback the farm's hub verified for one topic, with its secret."""
+
+    callback: str
+    secret: str
+    lease_s: float
+    verified_at: float
+
+
+@dataclass
+class HubStats:
+    """What the farm's hub did: requests by mode, verifications, pushes by answer status."""
+
+    requests: Counter[str] = field(default_factory=Counter)
+    verified: int = 0
+    unverified: int = 0
+    pushes: Counter[int] = field(default_factory=Counter)
+
+
 class FeedFarm:
     """Serves synthetic feeds; ``publish`` adds items, ``published`` remembers them all."""
 
@@ -187,6 +229,8 @@ class FeedFarm:
         throttled_share: float = 0.0,
         slow_s: float = 2.0,
         max_age_s: int | None = None,
+        hub: bool = False,
+        hub_lease_s: float | None = None,
     ) -> None:
         self.hosts = max(1, hosts)
         #: The port of each host, known once the farm serves.
@@ -196,6 +240,15 @@ class FeedFarm:
         self.slow_s = slow_s
         self.max_age_s = max_age_s
         self.stats = FarmStats()
+        self.hub = hub
+        #: The longest lease the hub grants (``None``: what the subscriber asks).
+        self.hub_lease_s = hub_lease_s
+        self.hub_stats = HubStats()
+        #: Topic (feed URL) -> callback -> verified subscriber.
+        self.subscribers: dict[str, dict[str, HubSubscriber]] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._serving: asyncio.AbstractEventLoop | None = None
+        self._pushes: set[asyncio.Task[None]] = set()
         self.published: dict[str, FarmItem] = {}
         self._sequence = 0
         self._lock = threading.Lock()
@@ -252,6 +305,8 @@ class FeedFarm:
             feed.version += 1
             feed.last_modified = format_datetime(_utc(item.published_at), usegmt=True)
             feed.body = b""
+        if self._serving is not None and self.subscribers.get(feed.url):
+            self._serving.call_soon_threadsafe(self._start_push, feed)
         return item
 
     def feeds_yaml(self, interval_s: float, feeds: list[FarmFeed] | None = None) -> str:
@@ -316,6 +371,85 @@ class FeedFarm:
         self.stats.answers[response.status] += 1
         return response
 
+    # --- the WebSub hub -------------------------------------------------------------------
+
+    async def handle_hub(self, request: web.Request) -> web.Response:
+        """Take a (un)subscription request; its callback is verified right after the 202."""
+        form = await request.post()
+        mode = str(form.get("hub.mode", ""))
+        topic = str(form.get("hub.topic", ""))
+        callback = str(form.get("hub.callback", ""))
+        self.hub_stats.requests[mode] += 1
+        if mode not in ("subscribe", "unsubscribe") or not callback:
+            return web.Response(status=400, text="hub.mode and hub.callback are required")
+        feed = self._by_path.get(urlsplit(topic).path)
+        if feed is None or feed.url != topic:
+            return web.Response(status=404, text=f"no such topic {topic}")
+        try:
+            asked = float(str(form.get("hub.lease_seconds") or 86400))
+        except ValueError:
+            asked = 86400.0
+        lease = min(asked, self.hub_lease_s) if self.hub_lease_s else asked
+        task = asyncio.create_task(
+            self._verify(mode, topic, callback, str(form.get("hub.secret", "")), lease)
+        )
+        self._pushes.add(task)
+        task.add_done_callback(self._pushes.discard)
+        return web.Response(status=202)
+
+    async def _verify(
+        self, mode: str, topic: str, callback: str, secret: str, lease: float
+    ) -> None:
+        assert self._session is not None
+        challenge = secrets.token_urlsafe(16)
+        params = {
+            "hub.mode": mode,
+            "hub.topic": topic,
+            "hub.challenge": challenge,
+            "hub.lease_seconds": f"{lease:g}",
+        }
+        try:
+            async with self._session.get(callback, params=params) as response:
+                confirmed = response.status < 300 and (await response.text()) == challenge
+        except aiohttp.ClientError as exc:
+            log.warning("hub: cannot verify %s: %s", callback, exc)
+            confirmed = False
+        if not confirmed:
+            self.hub_stats.unverified += 1
+            return
+        self.hub_stats.verified += 1
+        subscribers = self.subscribers.setdefault(topic, {})
+        if mode == "subscribe":
+            subscribers[callback] = HubSubscriber(callback, secret, lease, time.time())
+        else:
+            subscribers.pop(callback, None)
+
+    def _start_push(self, feed: FarmFeed) -> None:
+        task = asyncio.create_task(self._push(feed))
+        self._pushes.add(task)
+        task.add_done_callback(self._pushes.discard)
+
+    async def _push(self, feed: FarmFeed) -> None:
+        """Send the feed's current document to each subscriber of it, signed."""
+        assert self._session is not None
+        body = feed.render()
+        content_type = "application/atom+xml" if feed.format == "atom" else "application/rss+xml"
+        for subscriber in list(self.subscribers.get(feed.url, {}).values()):
+            signature = hmac.new(subscriber.secret.encode(), body, hashlib.sha256).hexdigest()
+            headers = {
+                "Content-Type": content_type,
+                "Link": f'<{feed.hub_url}>; rel="hub", <{feed.url}>; rel="self"',
+                "X-Hub-Signature-256": f"sha256={signature}",
+            }
+            try:
+                async with self._session.post(
+                    subscriber.callback, data=body, headers=headers
+                ) as response:
+                    self.hub_stats.pushes[response.status] += 1
+            except aiohttp.ClientError as exc:
+                log.warning("hub: push to %s failed: %s", subscriber.callback, exc)
+                self.hub_stats.pushes[0] += 1
+
     async def _publish_forever(self) -> None:
         healthy = [feed.index for feed in self.healthy]
         if self.rate <= 0 or not healthy:
@@ -328,6 +462,9 @@ class FeedFarm:
         """Serve on the running event loop."""
         app = web.Application()
         app.router.add_get("/feeds/{name}", self.handle)
+        if self.hub:
+            app.router.add_post("/hub", self.handle_hub)
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         for _ in range(self.hosts):
@@ -336,15 +473,25 @@ class FeedFarm:
             await site.start()
             server: Any = site._server
             self.ports.append(server.sockets[0].getsockname()[1])
+        hub_url = f"http://127.0.0.1:{self.ports[0]}/hub" if self.hub else ""
         for feed in self.feeds:
             feed.port = self.ports[feed.host]
+            feed.hub_url = hub_url
+            feed.body = b""
+        self._serving = asyncio.get_running_loop()
         self._publisher = asyncio.create_task(self._publish_forever())
         return self
 
     async def stop_async(self) -> None:
         """Stop serving."""
+        self._serving = None
         if self._publisher is not None:
             self._publisher.cancel()
+        for task in list(self._pushes):
+            task.cancel()
+        await asyncio.gather(*self._pushes, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -382,6 +529,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=1.0, help="new items per second, in all")
     parser.add_argument("--interval", type=float, default=60.0, help="poll interval written")
     parser.add_argument("--feeds-file", type=Path, default=Path("farm-feeds.yaml"))
+    parser.add_argument("--hub", action="store_true", help="be a WebSub hub for every feed")
     args = parser.parse_args()
     farm = FeedFarm(
         args.feeds,
@@ -390,6 +538,7 @@ def main() -> int:
         slow_share=0.01,
         failing_share=0.01,
         throttled_share=0.01,
+        hub=args.hub,
     )
 
     async def serve() -> None:
