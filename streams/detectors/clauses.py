@@ -71,7 +71,7 @@ _ADJUNCT = (
     on early late this last earlier overnight again back finally reportedly
     effectively officially fully completely entirely swiftly quickly now already also then
     monday tuesday wednesday thursday friday saturday sunday yesterday today tonight
-    morning afternoon evening night dawn weekend week hours day the of
+    morning afternoon evening night dawn weekend week hours day next the of
     lundi mardi mercredi jeudi vendredi samedi dimanche hier soir matin nuit aube week-end
     la le du de d' cette ce tôt tard fin début journée matinée soirée semaine
     finalement désormais enfin déjà totalement entièrement rapidement officiellement
@@ -159,7 +159,8 @@ _UNDONE = words(
 #: Words before an infinitive or a gerund that say it was done: "managed to retake".
 #: What makes "controls" or "holds" news: "now", "désormais", a party's claim.
 _NEW_STATE = words(
-    "now désormais maintenant claims claim claimed claiming affirme affirment affirmé dit disent "
+    "now briefly désormais maintenant claims claim claimed claiming affirme affirment affirmé dit "
+    "disent "
     "assure assurent revendique revendiquent says say said"
 )
 #: Verbs of claiming before an infinitive: "a affirmé contrôler X", "claims to control".
@@ -273,7 +274,9 @@ class ClauseReader:
             mentions = mentions()
         if recalled_sentence(sentence):
             return []
-        walk = _Walk(sentence, lang, tokens, [m for m in mentions if m.is_city], earlier)
+        walk = _Walk(
+            self.lexicon, sentence, lang, tokens, [m for m in mentions if m.is_city], earlier
+        )
         if not walk.cities and earlier is None:
             return []
         found: dict[int, CaptureMatch] = {}
@@ -289,12 +292,14 @@ class _Walk:
 
     def __init__(
         self,
+        lexicon: Lexicon,
         sentence: str,
         lang: str,
         tokens: list[Token],
         cities: list[Mention],
         earlier: Mention | None,
     ) -> None:
+        self.lexicon = lexicon
         self.sentence = sentence
         self.lang = lang
         self.tokens = tokens
@@ -413,7 +418,7 @@ class _Walk:
                 head = word
             else:
                 return []
-            if head in _SETTLEMENT and self._anaphor(position):
+            if head in _SETTLEMENT and self._anaphor(position, index):
                 return self._antecedent(index)
             position += 1
             steps += 1
@@ -444,16 +449,18 @@ class _Walk:
                 return True
         return False
 
-    def _anaphor(self, position: int) -> bool:
+    def _anaphor(self, position: int, verb: int) -> bool:
         """Whether a settlement noun stands for a place named before: singular, definite and
-        ending its phrase ("seized the town on Sunday", "de la localité."), not "two cities",
+        ending its phrase ("seized the town on Sunday", "de la localité."), or bare right after
+        the verb in a note's telegraphic style ("briefly held town"); not "two cities",
         "another town" or "the city hall"."""
         if self.tokens[position].lower not in _SINGULAR_SETTLEMENT:
             return False
         previous = position - 1
         if previous >= 0 and self.tokens[previous].lower not in _DEFINITE:
             previous -= 1  # one adjective: "the northern town", "la petite localité"
-        if previous < 0 or self.tokens[previous].lower not in _DEFINITE:
+        bare = self.lang == "en" and position == verb + 1
+        if not bare and (previous < 0 or self.tokens[previous].lower not in _DEFINITE):
             return False
         if position + 1 >= len(self.tokens):
             return True
@@ -753,11 +760,22 @@ class _Walk:
         if passive:
             actor = np_after(self.sentence, token.end, AGENT)
         else:
-            actor = _trimmed(subject_of(self.sentence, start)) if not nominal else None
+            actor = self._actor(subject_of(self.sentence, start)) if not nominal else None
         if city.start >= 0 and from_actor is None:
             from_actor = np_after(self.sentence, city.end, FROM_PARTY)
         reported = bool(REPORTED_SPEECH.search(self.sentence, 0, start))
         return CaptureMatch(city, actor, from_actor, nominal, reported)
+
+    def _actor(self, subject: str | None) -> str | None:
+        """The subject before the verb, cut before an earlier capture verb it runs into ("group
+        next day overran a base in X and briefly held town" -> "group")."""
+        if subject is None:
+            return None
+        for token in tokenise(subject, self.lang):
+            if self.lexicon.frames(token, self.lang):
+                subject = subject[: token.start]
+                break
+        return _trimmed(subject)
 
     def news(self, capture: CaptureMatch, index: int) -> bool:
         """Whether a capture read here is this report's news: not recalled by a year or a

@@ -77,6 +77,14 @@ CAPTURES = [
     ),
     # An adjective before the name: "seize coastal X".
     ("Liberian rebels seize coastal Greenville", "", "en", ["Greenville"]),
+    # A note's telegraphic style: "briefly held town", no article.
+    (
+        "",
+        "In Borno State, ISWAP 12 May raided an army post near Kukawa town; group next day "
+        "overran a base in Monguno and briefly held town.",
+        "en",
+        ["Monguno"],
+    ),
     # A phrase of means before the object.
     (
         "",
