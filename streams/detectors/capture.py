@@ -462,9 +462,12 @@ _BLOCK_BEFORE = re.compile(
     r"pourrai(?:en)?t|devrai(?:en)?t|peuvent|peut|doit|doivent|veulent|veut|voulaient|"
     r"prom\w+\s+(?:\w+\s+){0,2}?de|jur\w+\s+(?:\w+\s+){0,2}?de|s'engag\w+\s+à|entend\w*|compt\w+|espèr\w+|espér\w+|"
     r"souhait\w+|appel\w+\s+à|ordonn\w+\s+de|décid\w+\s+de|prévoi\w+\s+de|envisag\w+\s+de)"
-    r"\s+(?:[\w'-]+\s+)?$",
+    # "would 'liberate' Uvira": a quote may open the verb.
+    r"\s+(?:[\w'-]+\s+)?[«\"“‘']?\s*$",
     _I,
 )
+#: A condition opening the clause: "If Russian forces take Pokrovsk, ...".
+_IF_BEFORE = re.compile(r"(?:^|[,;:]\s*)(?:if|unless|si)\s+(?:[\w'-]+\s+){0,5}$", _I)
 #: A noun inside a movement's name: "Front de libération de l'Azawad", "Liberation Army".
 _ORGANISATION_BEFORE = re.compile(
     r"(?-i:\b(?:Front|Mouvement|Movement|Armée|Army|Forces?|Conseil|Council|Organi[sz]ation|"
@@ -1269,7 +1272,11 @@ def _blocked(sentence: str, start: int, aux: str) -> bool:
     if _search(_ACHIEVED_BEFORE, sentence, max(0, start - 50), start):
         # "managed to retake", "sont parvenus à reprendre": done, not wished.
         return False
-    return bool(_search(_BLOCK_BEFORE, sentence, max(0, start - 40), start)) or "pas " in aux
+    return (
+        bool(_search(_BLOCK_BEFORE, sentence, max(0, start - 40), start))
+        or "pas " in aux
+        or bool(_search(_IF_BEFORE, sentence, max(0, start - 60), start))
+    )
 
 
 def _city_after(sentence: str, position: int, cities: list[Mention]) -> Mention | None:

@@ -150,7 +150,7 @@ _UNDONE = words(
     attempted attempting aim aims aimed aiming bid vow vows vowed vowing threaten threatens
     threatened threatening plan plans planned planning prepare prepares prepared preparing
     seek seeks sought seeking want wants wanted will would could might may must should
-    ready poised about
+    ready poised about if unless whether
     ne n' pas jamais point promis promet tenter tente tentent tenté tentaient cherchent cherche cherchaient viser
     visent vise menace menacent menaçait promet promettent pourrait pourraient pourront
     peuvent veulent veut voulaient prépare préparent pour afin vue
