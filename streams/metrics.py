@@ -29,3 +29,8 @@ DETECT_DURATION = Histogram(
     "Time to detect events in one item",
     buckets=(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1),
 )
+BATCH_SIZE = Histogram(
+    "vigie_stream_batch_size",
+    "Records taken together by the stream worker (what had arrived, up to its limit)",
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500),
+)
