@@ -1,7 +1,7 @@
 """Print detection quality: P/R/F1 per kind and language on the labelled and held-out sets, then UCDP.
 
     .venv/bin/python bench/eval_detection.py [--mistakes] [--holdout] [--blind2] [--blind3] [--blind4]
-        [--blind5] [--blind6]
+        [--blind5] [--blind6] [--blind7]
 
 The held-out set (tests/data/detection_holdout_*.jsonl) was written blind, before its author read
 the rules, so it is the honest in-house figure; ``--holdout`` prints only that table.
@@ -20,8 +20,11 @@ less-covered conflicts, without reading the rules or the earlier batches, and sc
 any fix; ``--blind5`` prints only that table. The sixth (tests/data/detection_blind6_notes.jsonl
 and tests/data/detection_blind6_en.jsonl: 154 English event notes in varied coder styles and 55
 English wire items, about a third hard negatives, each tagged with a phrasing family) was written
-the same way and scored once before any fix; ``--blind6`` prints only that table. The default run
-prints them all after UCDP.
+the same way and scored once before any fix; ``--blind6`` prints only that table. The seventh
+(tests/data/detection_blind7_{fr,en,notes}.jsonl: 120 French and 120 English wire items and 160
+English event notes, a third hard negatives, from conflicts and decades the earlier batches left
+out) was written the same way and scored once before any fix; ``--blind7`` prints only that
+table. The default run prints them all after UCDP.
 
 The UCDP GED subset (../shared/data/ucdp/, real English headlines) has no per-headline label,
 so it is scored with silver labels read off each headline by a deliberately simple rule:
@@ -89,6 +92,20 @@ BLIND5 = (DATA / "detection_blind5_fr.jsonl", DATA / "detection_blind5_en.jsonl"
 BLIND5_TITLE = "Fifth blind batch (tests/data/detection_blind5_{fr,en}.jsonl)"
 BLIND6 = (DATA / "detection_blind6_en.jsonl", DATA / "detection_blind6_notes.jsonl")
 BLIND6_TITLE = "Sixth blind batch (tests/data/detection_blind6_{en,notes}.jsonl)"
+BLIND7 = (
+    DATA / "detection_blind7_fr.jsonl",
+    DATA / "detection_blind7_en.jsonl",
+    DATA / "detection_blind7_notes.jsonl",
+)
+BLIND7_TITLE = "Seventh blind batch (tests/data/detection_blind7_{fr,en,notes}.jsonl)"
+#: The batches scored by ``--blindN`` alone and after the others in the default run.
+BATCHES = {
+    "blind3": (BLIND3_TITLE, BLIND3),
+    "blind4": (BLIND4_TITLE, BLIND4),
+    "blind5": (BLIND5_TITLE, BLIND5),
+    "blind6": (BLIND6_TITLE, BLIND6),
+    "blind7": (BLIND7_TITLE, BLIND7),
+}
 
 
 def labelled_set(detector: Detector, show_mistakes: bool) -> None:
@@ -257,18 +274,10 @@ def main() -> None:
     parser.add_argument(
         "--blind2", action="store_true", help="print only the second blind batch table"
     )
-    parser.add_argument(
-        "--blind3", action="store_true", help="print only the third blind batch table"
-    )
-    parser.add_argument(
-        "--blind4", action="store_true", help="print only the fourth blind batch table"
-    )
-    parser.add_argument(
-        "--blind5", action="store_true", help="print only the fifth blind batch table"
-    )
-    parser.add_argument(
-        "--blind6", action="store_true", help="print only the sixth blind batch table"
-    )
+    for name in BATCHES:
+        parser.add_argument(
+            f"--{name}", action="store_true", help=f"print only the {name} batch table"
+        )
     args = parser.parse_args()
     started = time.perf_counter()
     detector = Detector.load()
@@ -284,30 +293,17 @@ def main() -> None:
     if args.blind2:
         score_files(detector, BLIND2_TITLE, BLIND2, args.mistakes)
         return
-    if args.blind3:
-        score_files(detector, BLIND3_TITLE, BLIND3, args.mistakes)
-        return
-    if args.blind4:
-        score_files(detector, BLIND4_TITLE, BLIND4, args.mistakes)
-        return
-    if args.blind5:
-        score_files(detector, BLIND5_TITLE, BLIND5, args.mistakes)
-        return
-    if args.blind6:
-        score_files(detector, BLIND6_TITLE, BLIND6, args.mistakes)
-        return
+    for name, (title, files) in BATCHES.items():
+        if getattr(args, name):
+            score_files(detector, title, files, args.mistakes)
+            return
     labelled_set(detector, args.mistakes)
     holdout_set(detector, args.mistakes)
     ucdp(detector, args.mistakes)
     blind2_set(detector, args.mistakes)
-    print()
-    score_files(detector, BLIND3_TITLE, BLIND3, args.mistakes)
-    print()
-    score_files(detector, BLIND4_TITLE, BLIND4, args.mistakes)
-    print()
-    score_files(detector, BLIND5_TITLE, BLIND5, args.mistakes)
-    print()
-    score_files(detector, BLIND6_TITLE, BLIND6, args.mistakes)
+    for title, files in BATCHES.values():
+        print()
+        score_files(detector, title, files, args.mistakes)
 
 
 if __name__ == "__main__":

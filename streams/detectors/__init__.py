@@ -17,8 +17,9 @@ from pathlib import Path
 from ingest.items import WireItem
 from kernel.clock import utcnow
 from kernel.vocabulary import EventKind, EventStatus
-from streams.detectors.capture import CaptureMatch, find_captures
+from streams.detectors.capture import CaptureMatch, bracketed, find_captures
 from streams.detectors.casualties import find_toll
+from streams.detectors.clauses import ClauseReader
 from streams.detectors.confidence import confidence
 from streams.detectors.gazetteer import Gazetteer, Mention, fold
 from streams.detectors.merging import (
@@ -31,10 +32,12 @@ from streams.detectors.merging import (
 from streams.detectors.modality import (
     Modality,
     assess,
+    conceded,
     has_year,
     holdout_at,
     is_background,
     is_business,
+    is_conditional,
     is_dated,
     is_denial,
     is_election,
@@ -67,6 +70,7 @@ class Detector:
         self.gazetteer = gazetteer
         self.towns = towns
         self._triggers = TriggerIndex()
+        self._clauses = ClauseReader()
 
     @classmethod
     def load(cls, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> Detector:
@@ -124,6 +128,9 @@ class Detector:
             # An event note dates its event in full anywhere ("fell to X on 24 November
             # 2023"): such a date is the event's own, not a year of history.
             texts = [_FULL_DATE.sub(_blank, text) for text in texts]
+        if texts and not item.title.strip():
+            # "In late December 2014 Boko Haram overran ...": a note dated by its month.
+            texts[0] = _LEADING_MONTH.sub(_blank, texts[0], count=1)
         # Item-wide cues read once over the whole text rather than sentence by sentence.
         whole = " ".join(sentence.text for sentence in sentences)
         denied = is_denial(whole)
@@ -145,18 +152,30 @@ class Detector:
             zip(sentences, texts, mentions, kinds, strict=True)
         ):
             named = next(
-                (m for m in reversed(found) if m.is_city and not m.region and not m.weak), None
+                (
+                    m
+                    for m in reversed(found)
+                    if m.is_city and not m.region and not m.weak and not bracketed(sentence.text, m)
+                ),
+                None,
             )
             if not kind:
                 earlier = named or earlier
                 continue
             told = []
+            if kind & CAPTURE and not game and earlier is None and index and conflict:
+                # "Troops retreated and the militants took control of the town": a town the
+                # sentences before name, though no gazetteer lists it ("camp at Séguénéga").
+                earlier = self._named_before(sentences, mentions, index, lookup_countries)
             if kind & CAPTURE and not game:
-                told = find_captures(
-                    text,
-                    partial(self._names, looked_up, index, text, found, lookup_countries, conflict),
-                    earlier,
+                names = partial(
+                    self._names, looked_up, index, text, found, lookup_countries, conflict
                 )
+                # The families know how wires usually tell a capture; in an item about armed
+                # forces, the clause reader reads the rest by grammar.
+                told = find_captures(text, names, earlier)
+                if not told and conflict:
+                    told = self._clauses.captures(text, item.lang, names, earlier)
             # A town whose capture a sentence tells is what "the town" means next.
             captured = next((c.mention for c in reversed(told) if c.mention.start >= 0), None)
             earlier = captured or named or earlier
@@ -279,6 +298,7 @@ class Detector:
                     toll=part,
                 )
                 finding.precision = precision
+                finding.hedged = modality.hearsay and is_conditional(sentence.text)
                 tolls.append(finding)
         if captures and not denied:
             # "its forces still held parts of the city": the other side disputes the capture;
@@ -296,6 +316,37 @@ class Detector:
         moment = now or utcnow()
         return [self._event(item, finding, index, moment) for index, finding in enumerate(findings)]
 
+    def _named_before(
+        self,
+        sentences: list[Sentence],
+        mentions: list[list[Mention]],
+        index: int,
+        countries: set[str],
+    ) -> Mention | None:
+        """The last town the sentences before ``index`` name, looked up in the small-town index
+        only when sentence ``index`` refers back to one ("the town", "la localité")."""
+        if not countries or not _TOWN_WORD.search(sentences[index].text):
+            return None
+        for before in range(index - 1, -1, -1):
+            text = sentences[before].text
+            found = name_mentions(
+                text, mentions[before], self.gazetteer, self.towns, countries, unknown=True
+            )
+            town = next(
+                (
+                    m
+                    for m in reversed(found)
+                    if m.is_city
+                    and not m.region
+                    and not bracketed(text, m)
+                    and (not m.weak or _LOCATIVE_BEFORE.search(text, max(0, m.start - 8), m.start))
+                ),
+                None,
+            )
+            if town is not None:
+                return town
+        return None
+
     def _names(
         self,
         looked_up: dict[int, list[Mention]],
@@ -306,6 +357,8 @@ class Detector:
         conflict: bool,
     ) -> list[Mention]:
         """The place names of sentence ``index`` (see ``name_mentions``), kept in ``looked_up``."""
+        if index in looked_up:
+            return looked_up[index]
         looked_up[index] = name_mentions(
             text, found, self.gazetteer, self.towns, countries, unknown=conflict
         )
@@ -321,7 +374,7 @@ class Detector:
     ) -> Finding:
         city = self.gazetteer.resolve(capture.mention, countries)
         claimed = modality.capture_claimed or (capture.reported_speech and not modality.witnessed)
-        if capture.conceded and not modality.hearsay:
+        if (capture.conceded or conceded(modality, capture.actor)) and not modality.hearsay:
             # "the army acknowledged it had lost control of Hama": the loser's word is news.
             claimed = False
         return Finding(
@@ -402,6 +455,13 @@ _FULL_DATE = re.compile(
 )
 
 
+#: The month an event note opens with: "In late December 2014", "In September 1996,".
+_LEADING_MONTH = re.compile(
+    rf"^\W*(?:in|en)\s+(?:(?:early|mid|late|début|fin|mi-)\s*)?{_MONTHS}\s+(?P<year>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
 def _blank(match: re.Match[str]) -> str:
     """A leading date with its year blanked out (offsets kept)."""
     start, end = match.span("year")
@@ -415,6 +475,8 @@ _TOWN_WORD = re.compile(
 )
 
 
+#: A preposition that places what follows: "the camp at Séguénéga".
+_LOCATIVE_BEFORE = re.compile(r"\b(?:at|in|near|à|dans|près\s+de)\s+$", re.IGNORECASE)
 #: A capitalised name after a locative preposition: "à Kolofata", "near Metoro".
 _LOCATIVE_NAME = re.compile(
     r"(?:\b(?:in|at|near|nearby|outside|à|près\s+de|dans|aux\s+abords\s+de)\s+|"

@@ -93,15 +93,17 @@ _PASSIVE_AUX = re.compile(
     r"a|ont|aurait|auraient|avait|avaient|était|étaient|été|étant|désormais|maintenant|finally|"
     r"officially|fully|completely|entirely|reportedly|finalement|officiellement|entièrement|"
     r"totalement|complètement|définitivement|back|bel\s+et\s+bien|again|de\s+nouveau|"
-    r"à\s+nouveau|totally|once\s+again|reste|restent|remains?|remained|demeure|demeurent)\s+|"
+    r"à\s+nouveau|totally|once\s+again|reste|restent|remains?|remained|demeure|demeurent|"
+    r"(?:elle|lui|elles|eux)\s+aussi|also|too)\s+|"
     rf"{_WHEN}\s+|[«\"“'’]\s*)+$",
     _I,
 )
 _PASSIVE = re.compile(
     r"\b(?P<verb>"
-    r"(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:the\s+)?"
+    r"(?:came|comes?|fallen|fell|falls|passed|passes)\s+(?:back\s+)?under\s+(?:the\s+)?"
     r"(?:(?:full|complete|total)\s+)?control\s+of"
-    r"|(?:came|comes?|fallen|fell|falls|passed|passes)\s+under\s+(?:[\w/-]+\s+){1,2}control"
+    r"|(?:came|comes?|fallen|fell|falls|passed|passes)\s+(?:back\s+)?under\s+(?:[\w/-]+\s+){1,2}"
+    r"control"
     r"|(?:in|into)\s+the\s+hands\s+of|under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?"
     r"control\s+of|under\s+(?:its|their|his)\s+(?:(?:full|complete|total)\s+)?control"
     r"|sous\s+(?:son|leur)\s+(?:entier\s+)?contrôle"
@@ -109,7 +111,7 @@ _PASSIVE = re.compile(
     r"freed|conquered"
     r"|tomb(?:ée?s?|e|ent|ait|aient)"
     r"|(?:(?:re)?pass(?:e|ent|ée?s?)|bascul(?:e|ent|ée?s?))\s+"
-    rf"(?:{_WHEN}\s+)?(?:de\s+nouveau\s+)?sous\s+(?:le\s+)?contrôle"
+    rf"(?:{_WHEN}\s+)?(?:de\s+nouveau\s+)?sous\s+(?:le|son|leur)?\s*contrôle"
     rf"|pass(?:e|ent|ée?s?)\s+(?:{_WHEN}\s+)?(?:aux|entre\s+les)\s+mains"
     r"|sous\s+(?:le\s+)?(?:contrôle|coupe)|aux\s+mains|entre\s+les\s+mains"
     r"|under\s+(?:[\w-]+\s+){0,2}control|in\s+(?:the\s+)?(?:[\w-]+\s+){1,2}hands"
@@ -136,7 +138,7 @@ _POSSESSIVE_NOMINAL = re.compile(
 # Armed forces entering or holding a city: "M23 fighters marched into Bukavu", "les rebelles
 # contrôlent désormais Bukavu", "ont fait leur entrée dans Izioum", "ont investi Bambari". These
 # verbs name a capture only with an armed subject ("entered the talks", "marched into Kyiv"
-# said of protesters are not one), which ``_ARMED`` checks in the clause before the verb.
+# said of protesters are not one), which ``ARMED`` checks in the clause before the verb.
 _ENTRY = re.compile(
     r"\b(?P<verb>"
     r"(?:marched|marches|march|moved|moves|rolled|rolls|swept|sweeps|poured|pour|drove|rode)\s+"
@@ -205,7 +207,7 @@ _CLEARED = re.compile(
 _BACK_IN = re.compile(
     rf"\b(?P<verb>(?:sont|est|étaient|était)\s+(?:{_WHEN}\s+)?de\s+retour\s+(?:à|dans))\b", _I
 )
-_ARMED = re.compile(
+ARMED = re.compile(
     r"\b(?:troops|forces(?!\s+de\s+l'ordre)|soldiers|soldats|army|armée|rebels?|rebelles?|"
     r"fighters|combattants|"
     r"militants|jihadists?|djihadistes?|jihadistes?|jihadis|islamists|islamistes|insurgents|"
@@ -511,6 +513,9 @@ _STATE_OK = re.compile(
     _I,
 )
 #: A verbless headline: "Kombolcha aux mains des rebelles", "Syrie : Raqqa sous contrôle des FDS".
+_FREED = re.compile(r"^(?:freed|free|cleared|libérée?s?|libres?|liberated)$", _I)
+_OF_AGENT = re.compile(r"\s*(?:,\s*)?(?:of|de|d'|du|des)\b", _I)
+_TOWARDS_BEFORE = re.compile(r"\b(?:to|towards?|vers)\s+$", _I)
 _RETAKEN = re.compile(r"^(?:reprise?s?|reconquise?s?|retaken|recaptured)$", _I)
 _ARMED_AGENT = re.compile(
     r"\s+(?:par|by)\s+(?:l'|la|le|les|the|des)?\s*(?:[\w-]+\s+){0,2}?(?:armée|army|troops|"
@@ -578,12 +583,12 @@ _BE = re.compile(
     r"\b(?:was|were|is|are|been|being|est|sont|été|serait|seraient|était|étaient)\b", _I
 )
 _PLUPERFECT = re.compile(r"\b(?:had|avait|avaient|était|étaient|s'était|s'étaient)\b", _I)
-_REPORTED_SPEECH = re.compile(
+REPORTED_SPEECH = re.compile(
     r"\b(?:que|qu'|that|said|says|announced|claimed|claims|confirmed|annoncé|affirmé|"
     r"indiqué|déclaré|assuré|revendiqué|a\s+confirmé)\b",
     _I,
 )
-_AGENT = re.compile(
+AGENT = re.compile(
     rf"\s*(?:,\s*)?(?:(?:{_WHEN}|{_ASIDE})\s*,?\s*){{0,2}}(?:par|by|to|into\s+the\s+hands\s+of|of|aux\s+mains\s+d"
     + _ELIDED
     + r"|"
@@ -591,7 +596,7 @@ _AGENT = re.compile(
     r"d" + _ELIDED + r")\s*",
     _I,
 )
-_FROM = re.compile(
+FROM_PARTY = re.compile(
     r"\s*(?:,\s*)?(?:from|aux|à|au|des\s+mains\s+d" + _ELIDED + r")\s*",
     _I,
 )
@@ -733,7 +738,7 @@ def find_captures(
     if callable(mentions):
         mentions = mentions()
     cities = [mention for mention in mentions if mention.is_city]
-    if (not cities and earlier is None) or _recalled_sentence(sentence):
+    if (not cities and earlier is None) or recalled_sentence(sentence):
         return []
     if earlier is not None:
         # Placed before the sentence so that "the town" finds it last among earlier names.
@@ -753,7 +758,7 @@ def find_captures(
             found,
             sentence,
             _with_list(sentence, city, cities),
-            _subject(sentence, start),
+            subject_of(sentence, start),
             None,
             start,
             aux,
@@ -768,7 +773,7 @@ def find_captures(
             found,
             sentence,
             _with_list(sentence, city, cities),
-            _subject(sentence, match.start()),
+            subject_of(sentence, match.start()),
             None,
             match.start(),
             "",
@@ -794,10 +799,10 @@ def find_captures(
         )
         if (
             city is not None
-            and not _recalled(_clause(sentence, match.start(), max(city.end, match.start())))
+            and not recalled(clause_around(sentence, match.start(), max(city.end, match.start())))
             and not _HYPOTHETICAL_AFTER.match(sentence, max(city.end, 0))
         ):
-            actor = _np_after(sentence, city.end, _AGENT)
+            actor = np_after(sentence, city.end, AGENT)
             found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
     for match in triggers["capture.entry"] + triggers["capture.back_in"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
@@ -824,9 +829,9 @@ def find_captures(
                     for other in reversed(cities)
                     if other.end <= start
                     and not other.weak
-                    and not _bracketed(sentence, other)
-                    and not _speaks(sentence, other)
-                    and _usable_city(sentence, other)
+                    and not bracketed(sentence, other)
+                    and not speaks(sentence, other)
+                    and usable_city(sentence, other)
                 ),
                 None,
             )
@@ -836,7 +841,7 @@ def find_captures(
             found,
             sentence,
             _with_list(sentence, city, cities),
-            _subject(sentence, start),
+            subject_of(sentence, start),
             None,
             start,
             aux,
@@ -857,8 +862,8 @@ def find_captures(
             found,
             sentence,
             (city,),
-            _np_after(sentence, winner.end() - 4, _AGENT) if winner else None,
-            _subject(sentence, start),
+            np_after(sentence, winner.end() - 4, AGENT) if winner else None,
+            subject_of(sentence, start),
             start,
             aux,
             conceded=True,
@@ -877,8 +882,8 @@ def find_captures(
             found,
             sentence,
             (city,),
-            _np_after(sentence, receiver.end() - 4, _AGENT),
-            _subject(sentence, start),
+            np_after(sentence, receiver.end() - 4, AGENT),
+            subject_of(sentence, start),
             start,
             aux,
             conceded=True,
@@ -898,7 +903,7 @@ def find_captures(
             sentence,
             _with_list(sentence, city, cities),
             None,
-            _subject(sentence, start),
+            subject_of(sentence, start),
             start,
             aux,
             conceded=True,
@@ -910,11 +915,11 @@ def find_captures(
         if (
             city is None
             or _blocked(sentence, city.start, "")
-            or _recalled(_clause(sentence, city.start, match.end()))
+            or recalled(clause_around(sentence, city.start, match.end()))
             or _rumoured(sentence, city.start)
         ):
             continue
-        reported = bool(_REPORTED_SPEECH.search(sentence, 0, city.start))
+        reported = bool(REPORTED_SPEECH.search(sentence, 0, city.start))
         if _PLUPERFECT.search(aux) and not reported:
             continue
         found.setdefault(city.start, CaptureMatch(city, None, None, False, reported))
@@ -925,12 +930,12 @@ def find_captures(
         city = _city_after(sentence, match.end("verb"), cities)
         if city is None or not _since_day(sentence, city.end):
             continue
-        _keep(found, sentence, (city,), _subject(sentence, start), None, start, aux)
+        _keep(found, sentence, (city,), subject_of(sentence, start), None, start, aux)
     for match in triggers["capture.flag"]:
         if (
             _in_spans(match.start(), titled)
             or _FLAG_BLOCK.search(sentence)
-            or not (_ARMED.search(sentence) or _STATE_OK.search(match.group(0)))
+            or not (ARMED.search(sentence) or _STATE_OK.search(match.group(0)))
         ):
             continue
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
@@ -939,7 +944,7 @@ def find_captures(
         city = _city_after(sentence, match.end(), cities)
         if city is None:
             continue
-        _keep(found, sentence, (city,), _subject(sentence, start), None, start, aux)
+        _keep(found, sentence, (city,), subject_of(sentence, start), None, start, aux)
     for match in triggers["capture.possessive"]:
         city = next(
             (c for c in cities if c.start >= 0 and not c.weak and c.end == match.start()), None
@@ -949,10 +954,10 @@ def find_captures(
             or city.region
             or _search(_NOMINAL_BLOCK_BEFORE, sentence, max(0, city.start - 60), city.start)
             or _blocked(sentence, city.start, "")
-            or _recalled(_clause(sentence, city.start, match.end()))
+            or recalled(clause_around(sentence, city.start, match.end()))
         ):
             continue
-        actor = _np_after(sentence, match.end(), _AGENT)
+        actor = np_after(sentence, match.end(), AGENT)
         found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
     for match in triggers["capture.declared"]:
         city = next((c for c in cities if c.start == match.end()), None)
@@ -960,7 +965,13 @@ def find_captures(
             continue
         if _FREE_AFTER.match(sentence, city.end):
             _keep(
-                found, sentence, (city,), _subject(sentence, match.start()), None, match.start(), ""
+                found,
+                sentence,
+                (city,),
+                subject_of(sentence, match.start()),
+                None,
+                match.start(),
+                "",
             )
     for match in triggers["capture.expelled"]:
         if _blocked(sentence, match.start(), ""):
@@ -972,7 +983,7 @@ def find_captures(
             found,
             sentence,
             _with_list(sentence, city, cities),
-            _np_after(sentence, _after_list(sentence, city, cities), _AGENT),
+            np_after(sentence, _after_list(sentence, city, cities), AGENT),
             None,
             match.start(),
             "",
@@ -982,7 +993,7 @@ def find_captures(
             continue
         city = _city_after(sentence, match.end(), cities)
         if city is not None:
-            actor = _subject(sentence, match.start())
+            actor = subject_of(sentence, match.start())
             group = "from" if match.group("from") is not None else "from_fr"
             expelled = sentence[match.start(group) : match.end(group)].strip()
             capture = _active(sentence, city, actor, expelled, match.start(), "")
@@ -1020,7 +1031,7 @@ def _armed_subject(sentence: str, start: int) -> bool:
         after = head[cuts[-1].end() :]
         # "Tigrayan fighters said they had pushed into": "they" is the speaker.
         head = head if _PRONOUN_SUBJECT.search(after) else (after or head)
-    return bool(_ARMED.search(head))
+    return bool(ARMED.search(head))
 
 
 def _antecedent(
@@ -1040,15 +1051,26 @@ def _antecedent(
         # "the city council", "la ville basse": a part of the city, or not a city at all.
         return None
     for city in reversed(cities):
-        if city.end > verb_start or _bracketed(sentence, city):
+        if city.end > verb_start or bracketed(sentence, city) or destination(sentence, city):
             continue
-        if _speaks(sentence, city) or not _usable_city(sentence, city):
+        if speaks(sentence, city) or not usable_city(sentence, city):
             return None
         return city
     return None
 
 
-def _bracketed(sentence: str, city: Mention) -> bool:
+def destination(sentence: str, city: Mention) -> bool:
+    """Whether a place is where a party went ("FACA withdrew to Bozoum; the rebels now control
+    the town"), or where the wire wrote from ("MONROVIA (Reuters) - ... took the town"): "the
+    town" is not it."""
+    if city.start == 0 and city.written.isupper() and len(city.written) > 1:
+        return True
+    return city.start > 0 and bool(
+        _TOWARDS_BEFORE.search(sentence, max(0, city.start - 12), city.start)
+    )
+
+
+def bracketed(sentence: str, city: Mention) -> bool:
     """Whether a name stands in brackets: "Dioura village (Tenenkou, Mopti)" names Mopti only
     as the region the village is in."""
     if city.start < 0:
@@ -1068,12 +1090,12 @@ def _in_spans(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
-def _recalled(clause: str) -> bool:
+def recalled(clause: str) -> bool:
     """Whether a clause dates what it tells by a year or recalls it ("a decade after")."""
     return has_year(clause) or is_background(clause)
 
 
-def _recalled_sentence(sentence: str) -> bool:
+def recalled_sentence(sentence: str) -> bool:
     """Whether a sentence opens by recalling the past ("Ten years ago, ..."): all it tells is
     background, whereas "..., a decade after X fell" recalls only its last clause."""
     opening = _CLAUSE_AFTER.match(sentence)
@@ -1107,27 +1129,27 @@ def _keep(
 def _active(
     sentence: str, city: Mention, actor: str | None, from_actor: str | None, start: int, aux: str
 ) -> CaptureMatch | None:
-    if _recalled(_clause(sentence, start, max(city.end, start))):
+    if recalled(clause_around(sentence, start, max(city.end, start))):
         return None
-    if _denied(sentence, start):
+    if denied(sentence, start):
         # "denied reports that militants had seized Tillia": the capture told is the one denied.
         return None
-    reported = bool(_REPORTED_SPEECH.search(sentence, 0, start))
+    reported = bool(REPORTED_SPEECH.search(sentence, 0, start))
     pluperfect = (
         _PLUPERFECT.search(aux)
         or _PLUPERFECT.search(sentence, max(0, start - 12), start)
         or _PLUPERFECT.match(sentence, start)
     )
-    recent = _RECENT_DAY.search(_clause(sentence, start, city.end)) or _RECENT_DAY.match(
+    recent = _RECENT_DAY.search(clause_around(sentence, start, city.end)) or _RECENT_DAY.match(
         sentence.lstrip()
     )
     if pluperfect and not reported and not recent:
         return None
-    from_actor = from_actor or _np_after(sentence, city.end, _FROM)
+    from_actor = from_actor or np_after(sentence, city.end, FROM_PARTY)
     return CaptureMatch(city, actor, from_actor, False, reported)
 
 
-def _denied(sentence: str, start: int) -> bool:
+def denied(sentence: str, start: int) -> bool:
     """Whether the capture told from ``start`` on is the one a denial or a rumour holds
     ("denied reports that ...", "Rumours that X had fallen ..."), or one a report called false."""
     head = sentence[:start].lower()
@@ -1180,13 +1202,13 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
             (
                 other
                 for other in reversed(cities)
-                if other.end <= taken_up.start() and not other.weak and not _speaks(sentence, other)
+                if other.end <= taken_up.start() and not other.weak and not speaks(sentence, other)
             ),
             None,
         )
         if (
             city is None
-            or not _usable_city(sentence, city)
+            or not usable_city(sentence, city)
             or _DENIAL_BEFORE.search(sentence, 0, taken_up.start())
         ):
             # "denied the city had fallen": the capture told here is the one denied.
@@ -1213,24 +1235,28 @@ def _passive(sentence: str, match: re.Match[str], cities: list[Mention]) -> Capt
         and not _HEADLINE_STATE.fullmatch(sentence, 0, lead)
     ):
         return None
-    agent = _np_after(sentence, match.end(), _AGENT)
+    agent = np_after(sentence, match.end(), AGENT)
     loser = _FROM_THEN_AGENT.match(sentence, match.end())
     if agent is None and loser is not None:
-        agent = _np_after(sentence, loser.end(), _AGENT)
+        agent = np_after(sentence, loser.end(), AGENT)
     if _PARTICIPLE.match(verb) and not declared:
         # "Raqqa reprise par les FDS" is passive; "Nice a repris la gestion" is not.
         if not aux.strip() and agent is None:
             return None
         if aux.strip() and not _BE.search(aux):
             return None
-    if _blocked(sentence, city.start, "") or _recalled(
-        _clause(sentence, max(city.start, 0), match.end())
+    if _blocked(sentence, city.start, "") or recalled(
+        clause_around(sentence, max(city.start, 0), match.end())
     ):
         return None
-    reported = bool(_REPORTED_SPEECH.search(sentence, 0, lead))
+    reported = bool(REPORTED_SPEECH.search(sentence, 0, lead))
     if _PLUPERFECT.search(aux) and not reported:
         return None
-    return CaptureMatch(city, agent, None, False, reported)
+    from_actor = None
+    if agent is not None and _FREED.match(verb) and _OF_AGENT.match(sentence, match.end()):
+        # "Sirte had been freed of Islamic State fighters": the party driven out, not the victor.
+        agent, from_actor = None, agent
+    return CaptureMatch(city, agent, from_actor, False, reported)
 
 
 def _since_day(sentence: str, position: int) -> bool:
@@ -1252,7 +1278,7 @@ def _city_after(sentence: str, position: int, cities: list[Mention]) -> Mention 
             continue
         if _GAP_AFTER.fullmatch(sentence, position, city.start) is None:
             return None
-        if _usable_city(sentence, city) and _object_city(sentence, city):
+        if usable_city(sentence, city) and object_city(sentence, city):
             return city
         # "the capital of Samangan province, Aybak", "Al Jazirah state's capital, Wad Madani":
         # read past a region or a name used as a modifier, as far as the gap allows.
@@ -1279,11 +1305,11 @@ def _city_before(
                 # "..., a stronghold near Baghdad, was retaken": the end of an apposition.
                 continue
             return None
-        return city if _usable_city(sentence, city) else None
+        return city if usable_city(sentence, city) else None
     return None
 
 
-def _usable_city(sentence: str, city: Mention) -> bool:
+def usable_city(sentence: str, city: Mention) -> bool:
     """A city named as a whole: not a region ("province de"), a part ("Kunduz airport") or a
     possessive ("Lyon's"). A place named in an earlier sentence was checked there."""
     if city.start < 0:
@@ -1291,12 +1317,12 @@ def _usable_city(sentence: str, city: Mention) -> bool:
     return not city.region and not _AFTER_CITY_BLOCK.match(sentence, city.end)
 
 
-def _speaks(sentence: str, city: Mention) -> bool:
+def speaks(sentence: str, city: Mention) -> bool:
     """Whether a city speaks for its government here ("Kyiv says"), naming no place."""
     return city.start >= 0 and bool(_SAYS_AFTER.match(sentence, city.end))
 
 
-def _object_city(sentence: str, city: Mention) -> bool:
+def object_city(sentence: str, city: Mention) -> bool:
     """A city as the object of a verb or noun, not as a modifier: "the takeover of Paris firm"
     and "took Wembley by storm" are about a firm and a crowd, "captured an Abu Sayyaf leader"
     about a person."""
@@ -1326,12 +1352,12 @@ def _with_list(sentence: str, city: Mention, cities: list[Mention]) -> list[Ment
     close with "and"/"et", so "took Goma, Kinshasa denies" names one city."""
     listed = [city]
     for other in cities:
-        if other.start <= listed[-1].end or _bracketed(sentence, other):
+        if other.start <= listed[-1].end or bracketed(sentence, other):
             continue
         between = sentence[listed[-1].end : other.start]
         if not _LIST_SEPARATOR.fullmatch(between):
             break
-        if not _usable_city(sentence, other):
+        if not usable_city(sentence, other):
             if _LIST_END.search(between) and _AFTER_CITY_BLOCK.match(sentence, other.end):
                 # "captured the Nateh and Naman districts": the noun after the list is its head.
                 return []
@@ -1350,7 +1376,7 @@ def _list_before(sentence: str, city: Mention, cities: list[Mention]) -> list[Me
         if other.end > listed[-1].start or other.start < 0:
             continue
         between = sentence[other.end : listed[-1].start]
-        if not _LIST_SEPARATOR.fullmatch(between) or not _usable_city(sentence, other):
+        if not _LIST_SEPARATOR.fullmatch(between) or not usable_city(sentence, other):
             break
         if len(listed) == 1 and not _LIST_END.search(between):
             break
@@ -1363,7 +1389,7 @@ def _after_list(sentence: str, city: Mention, cities: list[Mention]) -> int:
     return _with_list(sentence, city, cities)[-1].end
 
 
-def _clause(sentence: str, start: int, end: int) -> str:
+def clause_around(sentence: str, start: int, end: int) -> str:
     """The clause around a span: from the previous comma to the next one."""
     head = _CLAUSE.search(sentence, 0, start)
     tail = _CLAUSE_AFTER.match(sentence, end)
@@ -1372,7 +1398,7 @@ def _clause(sentence: str, start: int, end: int) -> str:
     return sentence[left:right]
 
 
-def _np_after(sentence: str, position: int, connector: re.Pattern[str]) -> str | None:
+def np_after(sentence: str, position: int, connector: re.Pattern[str]) -> str | None:
     """The noun phrase after a connector ("by Iraqi forces", "aux djihadistes de Daesh")."""
     joined = connector.match(sentence, position)
     if joined is None or joined.end() == position:
@@ -1393,7 +1419,7 @@ _SPEAKER_OF_OWN_DEED = re.compile(
 )
 
 
-def _subject(sentence: str, position: int) -> str | None:
+def subject_of(sentence: str, position: int) -> str | None:
     """The subject of an active verb: the clause before it, appositions and openers dropped."""
     head = sentence[:position]
     speaker = _SPEAKER_OF_OWN_DEED.match(head.strip())

@@ -334,6 +334,15 @@ class Gazetteer:
         cities: tuple[tuple[City, bool], ...] = tuple(entry.cities)
         before = text[max(0, start - 20) : start].split()
         after = _WORD_AFTER.match(text, end)
+        if (
+            not shouting
+            and len(written) > 1
+            and written.isupper()
+            and after is not None
+            and after.group(1)[:1].islower()
+        ):
+            # "LURD fighters", "UPC rebels": an acronym naming a group, not Lourdes or Upice.
+            return None
         if (after and after.group(1).lower() in SPORT_SUFFIXES) or (
             before and before[-1].lower() in SPORT_PREFIXES
         ):

@@ -79,6 +79,7 @@ NOT_TOWN_NAMES = words(
     octobre novembre decembre army armee forces force troops rebels rebelles militants
     islamic state etat islamique president minister ministre general colonel police
     government gouvernement officials reuters afp ap bbc un onu nato otan eu ue
+    defence defense interior health finance justice ministry ministere ministry's
     sahel maghreb levant darfur donbas donbass kivu sinai kurdistan balochistan tigray amhara
     the a an this that these those some les des une un ce cette ces after before when while
     on in at by for with from of to and but or as since until

@@ -27,6 +27,8 @@ class Finding:
     nominal: bool = False
     precision: int = 2
     tolls: list[Toll] = field(default_factory=list)
+    #: Told in the conditional or as hearsay ("auraient été tuées").
+    hedged: bool = False
 
 
 def status_of(claimed: bool, denied: bool) -> EventStatus:
@@ -100,7 +102,11 @@ def merge_tolls(findings: list[Finding]) -> list[Finding]:
         ):
             # "Gunmen kill 8 in Kaduna village attack" over a body naming the village itself.
             kept.place, kept.precision = finding.place, finding.precision
-        if finding.status.certainty > kept.status.certainty:
+        if finding.hedged and kept.sentence.is_title and not kept.hedged:
+            # "300 morts selon une ONG" over "300 personnes auraient été tuées": the body's
+            # conditional says the headline's figure is unconfirmed.
+            kept.status, kept.attribution, kept.hedged = finding.status, finding.attribution, True
+        elif finding.status.certainty > kept.status.certainty and not kept.hedged:
             kept.status = finding.status
             kept.attribution = finding.attribution
     for finding in merged:

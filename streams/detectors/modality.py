@@ -48,10 +48,11 @@ _OFFICIAL_SOURCE = re.compile(
     r"hospitaliers?|hospitalières?|medics|médecins|doctors|paramedics|health|santé|"
     r"rescuers|rescue\s+workers|secouristes|secours|civil\s+defen[cs]e|défense\s+civile|"
     r"emergency\s+(?:services?|officials?|agency|agencies|management|workers)|"
-    r"services\s+d'urgence|coroners?|morgue|UN|ONU|United\s+Nations|"
+    r"services\s+d'urgence|coroners?|morgue|UN|U\.N\b|ONU|United\s+Nations|emergency\s+room|"
     r"Red\s+Cross|Croix-Rouge|Red\s+Crescent|Croissant-Rouge|"
     r"Nations\s+unies|spokes(?:man|woman|person)|security\s+sources?|military\s+sources?|"
-    r"sources?\s+(?:sécuritaires?|militaires?|médicales?|hospitalières?|policières?))\b",
+    r"sources?\s+(?:sécuritaires?|militaires?|médicales?|hospitalières?|policières?|"
+    r"administratives?)|medical\s+sources?)\b",
     _I,
 )
 #: A party saying it killed ("say they killed", "affirment avoir tué"): its own claim.
@@ -78,8 +79,13 @@ _WITNESS = re.compile(
     r"rescapés|déplacés|(?:a|an|un|une)\s+(?:doctor|médecin)|sources?\s+administratives?|"
     r"société\s+civile|civil\s+society|maire|mayor|(?:a|one|two)\s+(?:security|military)\s+sources?|"
     r"police|policiers|senators?|sénateurs?|(?:council|assembly)\s+members?|"
-    # Peacekeepers and news agencies watch the war; they are no side of it.
-    r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées)\b",
+    # Peacekeepers, monitors, the U.N., refugees and news agencies watch the war; they are
+    # no side of it.
+    r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées|(?:war\s+)?monitor(?:s|ing\s+group)?|"
+    r"observatory|observatoire|osdh|sohr|u\.n\b|un\s+(?:source|official|mission|agency)s?|"
+    r"diplomats?|diplomates?|observers?|observateurs?|"
+    r"united\s+nations|nations\s+unies|onu|refugees|réfugiés|security\s+sources?|"
+    r"sources?\s+sécuritaires?|aid\s+agenc(?:y|ies)|ngos?|ong)\b",
     _I,
 )
 _SOURCE_AFTER = re.compile(r"[^,;:.!?()«»\"]{0,60}")
@@ -98,14 +104,24 @@ _HOLDOUT = re.compile(
     r"(?:tien(?:nent|t)|contrôle(?:nt)?|control(?:s)?)\s+toujours|"
     # "assurent toujours tenir la ville".
     r"toujours\s+(?:tenir|contrôler)|(?:tenir|contrôler)\s+toujours|"
-    r"toujours\s+(?:présente?s?\s+)?dans\s+la\s+ville|remained\s+in\s+place)\b",
+    r"toujours\s+(?:présente?s?\s+)?dans\s+la\s+ville|remained\s+in\s+place|"
+    # "says the town remains under its control", "fighting was continuing inside the town",
+    # "aucune unité n'était entrée dans la ville".
+    r"remains?\s+under\s+(?:its|their|the\s+army's|army|government)\s+control|"
+    r"fighting\s+(?:was\s+|is\s+)?(?:continuing|continues|going\s+on)\s+(?:inside|in)|"
+    r"n'(?:était|est|a)\s+(?:jamais\s+)?(?:été\s+)?(?:entrée?s?|tombée?))\b",
     _I,
 )
 #: Video and board games: players "retake Kherson" on a screen.
 _GAME = re.compile(
     r"\b(?:video\s*games?|jeux?\s+vidéos?|(?:strategy|war|board|computer|mobile)\s+games?|"
     r"jeux?\s+(?:de\s+(?:stratégie|guerre|société)|vidéo)|gamers|joueurs\s+doivent|"
-    r"les\s+joueurs|players\s+(?:can|must|storm|retake|take|liberate|capture))\b",
+    r"les\s+joueurs|players\s+(?:can|must|storm|retake|take|liberate|capture)|"
+    # Fiction: "a war drama in which rebels capture Monrovia", "une dystopie".
+    r"(?:drama|film|movie|novel|thriller|series|play|roman|série|téléfilm)\s+in\s+which|"
+    r"(?:film|roman|série|téléfilm)\s+(?:où|dans\s+lequel|dans\s+laquelle)|dystop\w+|"
+    r"nollywood|hollywood|bollywood|fespaco|box-office|premiere[sd]?|avant-première|"
+    r"le\s+réalisateur\s+imagine|the\s+director\s+imagines)\b",
     _I,
 )
 #: Anniversaries, memories and obituaries: the event is old news.
@@ -190,10 +206,11 @@ class Modality:
     @property
     def toll_claimed(self) -> bool:
         """A toll told as someone's word: hearsay, a party's count of its own kills, or a source
-        other than officials, police, hospitals or rescuers (whose count is the news)."""
+        other than officials, police, hospitals, rescuers or witnesses (whose count is the
+        news)."""
         if self.hearsay or self.self_claim:
             return True
-        return self.attribution is not None and not self.official
+        return self.attribution is not None and not self.official and not self.witnessed
 
 
 def assess(sentence: str) -> Modality:
@@ -220,6 +237,49 @@ def assess(sentence: str) -> Modality:
     )
 
 
+#: Armed groups that are not a state's forces: when one takes a town and the state's officials
+#: tell it, the loser concedes; that is news, not a claim.
+_NON_STATE = re.compile(
+    r"\b(?:rebels?|rebelles?|militants?|jihadists?|djihadistes?|jihadistes?|islamists?|"
+    r"islamistes?|insurgents?|insurgés|guerrillas?|guérilleros|taliban|talibans|gangs?|gunmen|"
+    r"bandits?|separatists?|séparatistes|militias?|milices?|militiamen|miliciens|"
+    r"islamic\s+state|état\s+islamique|boko\s+haram|shabaab|shebab|m23|seleka|fano|houthis?|"
+    r"jnim|iswap|isis|isil|daech|daesh|al-qaeda|al-qaïda|ruf|unita|farc|eln|hezbollah|hamas|"
+    r"rapid\s+support\s+forces|rsf|fsr|ltte|maoists?|pkk|ypg|sdf|fds)\b",
+    _I,
+)
+
+
+#: A state's forces in an actor: "Iraqi forces and allied militias" fight for the state.
+_STATE_FORCES = re.compile(
+    r"\b(?:army|armée|troops|troupes|government|gouvernement|gouvernementales?|soldiers|"
+    r"soldats|military|militaires|police|(?<!rebel\s)(?<!opposition\s)forces)\b",
+    _I,
+)
+
+
+def conceded(modality: Modality, actor: str | None) -> bool:
+    """Whether a capture by a non-state group is told by the state's own officials ("The
+    Taliban overran Farah, officials in the province said"): the side that lost says so."""
+    if not modality.official or not actor or not _NON_STATE.search(actor):
+        return False
+    if _STATE_FORCES.search(actor):
+        return False
+    return not _NON_STATE.search(modality.attribution or "")
+
+
+#: The conditional and its kin: the figure itself is unconfirmed ("auraient été tuées").
+_CONDITIONAL = re.compile(
+    r"\b(?:\w+erai(?:en)?t|aurai(?:en)?t|serai(?:en)?t|unconfirmed|non\s+confirmée?s?)\b", _I
+)
+
+
+def is_conditional(sentence: str) -> bool:
+    """Whether a sentence hedges what it tells in the conditional ("auraient été tuées"),
+    rather than only its actors ("des jihadistes présumés")."""
+    return bool(_CONDITIONAL.search(sentence))
+
+
 def is_denial(sentence: str) -> bool:
     """Whether a sentence denies something ("Kinshasa dément", "the army denied")."""
     return CUES.holds("modality.denial", sentence.lower()) and bool(_find(_DENIAL, sentence))
@@ -242,7 +302,7 @@ def is_background(text: str) -> bool:
 
 
 def is_game(sentence: str) -> bool:
-    """Whether a sentence is about a video or board game."""
+    """Whether a sentence is about a video or board game, or a work of fiction."""
     return CUES.holds("modality.game", sentence.lower()) and bool(_find(_GAME, sentence))
 
 
@@ -286,7 +346,8 @@ def is_election(text: str) -> bool:
 
 
 def _speaker(sentence: str, end: int) -> str:
-    """Up to four words before a verb of saying, stopping at punctuation: "the army "."""
+    """Up to eight words before a verb of saying, stopping at punctuation: "the army ",
+    "residents and a U.N. source "."""
     head = re.split(r"[,;:«»\"()]", sentence[:end])[-1]
-    words = head.split()[-4:]
+    words = head.split()[-8:]
     return " ".join(words) + " " if words else ""

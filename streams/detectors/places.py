@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import simplemma
+
 from streams.detectors.cues import CUES
 from streams.detectors.gazetteer import City, Gazetteer, Mention, fold
 from streams.detectors.lexicons import (
@@ -146,6 +148,9 @@ def settlement_mentions(
             if not written or fold(written) in _NOT_NAMES or _country_at(known, start, written):
                 # "overrun Mozambique town": a country used as a modifier, not a town's name.
                 continue
+            if _common_word(written) and _compound(text, start, start + len(written)):
+                # "Border town back under government control", "North Darfur": headline words.
+                continue
             named = _listed(written, gazetteer, towns, countries) or _unlisted(written, countries)
             end = start + len(written)
             if pattern is _AFTER_NAME and written == match.group("name").strip():
@@ -192,7 +197,13 @@ def name_mentions(
     mentions = _Mentions(known)
     for match in _ANY_NAME.finditer(text):
         start = match.start("name")
-        written = _trim(match.group("name"))
+        raw = match.group("name")
+        noun = _LEADING_NOUN.match(raw)
+        if noun is not None:
+            # "L'enclave de Srebrenica" opening a sentence: the name is the town's.
+            start += noun.end()
+            raw = raw[noun.end() :]
+        written = _trim(raw)
         end = start + len(written)
         if _person(text, start, end):
             # "Abu Hamza, a senior commander": a person, whatever town "Abu" may name.
@@ -207,11 +218,17 @@ def name_mentions(
             # "Khan Cheikhoun" is not the town "Khan" of an alternate name, and "Marin Gubay"
             # in Somalia is not Marín in Spain.
             contains = False
-        if city is None and not contains:
-            city = towns.lookup(written, countries) if towns is not None and countries else None
+        if city is None and not contains and towns is not None and (countries or unknown):
+            if not countries and _common_word(written) and _compound(text, start, end):
+                # "North Darfur" names no "North Salt Lake" in an item that names no country.
+                continue
+            # With no country named, a small town is taken only where one name stands for
+            # one town (or one dwarfs the others): "Qala-i-Naw falls to Taliban".
+            city = towns.lookup(written, countries)
         weak = city is None
         if weak and (
-            contains
+            (_common_word(written) and _compound(text, start, end))
+            or contains
             or not unknown
             or (start == 0 and not _SUBJECT_VERB.match(text, end))
             or written.isupper()
@@ -224,9 +241,16 @@ def name_mentions(
     return mentions.sorted()
 
 
+#: A capitalised article and common noun before a name: "L'enclave de", "La ville de".
+_LEADING_NOUN = re.compile(
+    r"(?:[LD]['’]|(?:La|Le|Les|The)\s+)[a-zà-ÿ-]+(?:\s+[a-zà-ÿ-]+)?\s+(?:de\s+|d['’]|du\s+|of\s+)"
+)
 #: A sentence's first word is a name only when a verb follows: "Kalehe is now held by".
 _SUBJECT_VERB = re.compile(
-    r"\s*(?:,|(?:is|was|has|had|fell|falls|est|a|sont|serait|était|came|remains)\b)",
+    r"\s*(?:,|(?:is|was|has|had|fell|falls|est|a|sont|serait|était|came|remains|"
+    # Headlines: "Chaghcharan cédée aux talibans", "X tombe aux mains des rebelles".
+    r"tombe|tombée|cédée?|reprise|prise|reconquise|libérée|captured|seized|retaken|"
+    r"recaptured|overrun|taken|liberated|freed|ceded)\b)",
     re.IGNORECASE,
 )
 #: Seas, rivers and mountains are not towns: "the Dead Sea fell".
@@ -254,9 +278,26 @@ _PERSON_AFTER = re.compile(
     r"{0,2}?(?:commander|leader|chief|"
     r"spokes\w+|official|member|head|emir|militant|fighter|officer|general|minister|"
     r"journalist|reporter|commandant|chef(?!-lieu)|responsable|membre|porte-parole|dirigeant|"
-    r"ministre|journaliste|président)\b",
+    r"ministre|journaliste|président)\b"
+    # "Batangafo, a rebel operations chief told the BBC": the subject of a new clause.
+    r"(?!\s+(?:told|tells|said|says|added|confirmed|a\s+(?:dit|déclaré|indiqué|affirmé|confié)))",
     re.IGNORECASE,
 )
+
+
+def _compound(text: str, start: int, end: int) -> bool:
+    """Whether a name opens its sentence or runs on into another capitalised word ("North
+    Darfur", "Defence Ministry"): a word of a longer name or of a title-case headline."""
+    return start == 0 or bool(_CAPITAL_AFTER.match(text, end))
+
+
+_CAPITAL_AFTER = re.compile(r"\s+[A-Z]")
+
+
+def _common_word(written: str) -> bool:
+    """Whether a one-word name is an English word in a title-case headline ("Border town back
+    under government control", "Defence"): a place only where a gazetteer lists it."""
+    return " " not in written and simplemma.is_known(written.lower(), lang="en")
 
 
 def _person(text: str, start: int, end: int) -> bool:
