@@ -10,6 +10,9 @@ Prints, for each broker storage (``durable``: Tansu on its SeaweedFS store, the 
 
 Run: ``make bench`` or ``.venv/bin/python bench/pipeline.py [--items 20000] [--rate 200
 --seconds 30] [--broker-storage both|durable|memory]``.
+
+``--scale-out`` prints instead items/s of two and four stream workers on 4 partitions and on 8
+(each against the pass-through agent on as many partitions, same stack).
 """
 
 from __future__ import annotations
@@ -233,11 +236,11 @@ def broker_alone(bootstrap: str, records: int, size: int = 300) -> tuple[float, 
     return produced, consumed
 
 
-def run_storage(storage: str, args: argparse.Namespace) -> dict[str, float]:
-    """Every figure of the benchmark on a fresh stack whose broker uses ``storage``."""
+def start_stack(
+    storage: str, partitions: int, receiver: Receiver
+) -> tuple[Path, dict[str, str], subprocess.Popen[bytes]]:
+    """A fresh `vigie up` (its own broker and Redis) delivering alerts to ``receiver``."""
     work = Path(tempfile.mkdtemp(prefix=f"vigie-bench-{storage}-"))
-    figures: dict[str, float] = {}
-    receiver = Receiver()
     subs = work / "subscriptions.yaml"
     subs.write_text(
         "subscriptions:\n"
@@ -266,24 +269,59 @@ def run_storage(storage: str, args: argparse.Namespace) -> dict[str, float]:
             str(feeds),
             "--no-console",
             "--partitions",
-            "4",
+            str(partitions),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
     )
-    passthrough: subprocess.Popen[bytes] | None = None
-    # The receiver answers from its own thread while the main thread produces and waits.
+    return work, env, stack
+
+
+def stack_bootstrap(work: Path) -> str:
+    """The broker address of the stack started in ``work``, once its state file is written."""
+    state_file = work / "data" / "state.json"
+    deadline = time.monotonic() + 90
+    while not state_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return str(json.loads(state_file.read_text())["kafka_bootstrap"])
+
+
+def start_receiver(receiver: Receiver) -> tuple[asyncio.AbstractEventLoop, web.AppRunner]:
+    """Serve ``receiver`` from a thread of its own (the main thread produces and waits)."""
     loop = asyncio.new_event_loop()
     threading.Thread(target=loop.run_forever, daemon=True).start()
-    runner = asyncio.run_coroutine_threadsafe(receiver.start(), loop).result(10)
+    return loop, asyncio.run_coroutine_threadsafe(receiver.start(), loop).result(10)
+
+
+def stop_all(
+    processes: list[subprocess.Popen[bytes]],
+    stack: subprocess.Popen[bytes],
+    loop: asyncio.AbstractEventLoop,
+    runner: web.AppRunner,
+) -> None:
+    """Stop extra processes, then the stack, then the receiver."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        process.wait(30)
+    stack.send_signal(signal.SIGTERM)
+    stack.wait(60)
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+
+
+def run_storage(storage: str, args: argparse.Namespace) -> dict[str, float]:
+    """Every figure of the benchmark on a fresh stack whose broker uses ``storage``."""
+    figures: dict[str, float] = {}
+    receiver = Receiver()
+    work, _env, stack = start_stack(storage, 4, receiver)
+    passthrough: subprocess.Popen[bytes] | None = None
+    loop, runner = start_receiver(receiver)
     try:
-        state_file = work / "data" / "state.json"
-        deadline = time.monotonic() + 90
-        while not state_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        bootstrap = json.loads(state_file.read_text())["kafka_bootstrap"]
+        bootstrap = stack_bootstrap(work)
         print(f"{storage} broker ({bootstrap}):")
         produced, consumed = broker_alone(bootstrap, args.records)
         figures.update(broker_produce=produced, broker_consume=consumed)
@@ -336,14 +374,64 @@ def run_storage(storage: str, args: argparse.Namespace) -> dict[str, float]:
                 ")",
             )
     finally:
-        if passthrough is not None and passthrough.poll() is None:
-            passthrough.send_signal(signal.SIGTERM)
-            passthrough.wait(30)
-        stack.send_signal(signal.SIGTERM)
-        stack.wait(60)
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
+        stop_all([passthrough] if passthrough is not None else [], stack, loop, runner)
     return figures
+
+
+def run_scale_out(storage: str, partitions: int, workers: tuple[int, ...], items: int) -> None:
+    """items/s of ``workers`` stream workers (each count in turn) on ``partitions`` partitions,
+    and of the pass-through agent on as many partitions, on one fresh stack."""
+    receiver = Receiver()
+    work, env, stack = start_stack(storage, partitions, receiver)
+    loop, runner = start_receiver(receiver)
+    extra: list[subprocess.Popen[bytes]] = []
+    try:
+        bootstrap = stack_bootstrap(work)
+        create_topics(bootstrap, [PASS_SOURCE, PASS_SINK], partitions)
+        extra.append(
+            subprocess.Popen(
+                [sys.executable, str(ROOT / "bench" / "passthrough_app.py"), bootstrap],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=ROOT,
+            )
+        )
+        names = cities(items // 20 * (len(workers) + 1))
+        warm = [make_item(n, None, time.time()) for n in range(100)]
+        measure_group(bootstrap, PASS_GROUP, PASS_SOURCE, warm)
+        batch = [make_item(n, None, time.time()) for n in range(items)]
+        pass_rate = measure_group(bootstrap, PASS_GROUP, PASS_SOURCE, batch)
+        print(f"  {partitions} partitions: pass-through Faust agent {pass_rate:8.0f} items/s")
+        running = 1  # the stack's own stream worker
+        for round_, count in enumerate(workers):
+            for _ in range(count - running):
+                extra.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "vigie", "streams"],
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        cwd=ROOT,
+                    )
+                )
+            running = max(running, count)
+            # Twice: every worker joined the group and loaded its detector before measuring.
+            for _ in range(2):
+                warm = [make_item(n, None, time.time()) for n in range(200)]
+                measure_group(bootstrap, STREAMS_APP_ID, TOPIC_ITEMS, warm)
+            offset = round_ * (items // 20)
+            now = time.time()
+            batch = [
+                make_item(n, names[offset + n // 20] if n % 20 == 0 else None, now)
+                for n in range(items)
+            ]
+            rate = measure_group(bootstrap, STREAMS_APP_ID, TOPIC_ITEMS, batch)
+            print(
+                f"  {partitions} partitions, {count} stream workers: {rate:8.0f} items/s "
+                f"({rate / pass_rate:.2f} x the pass-through)"
+            )
+    finally:
+        stop_all(extra, stack, loop, runner)
 
 
 def main() -> int:
@@ -357,7 +445,19 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--broker-storage", choices=("both", "durable", "memory"), default="both")
+    parser.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="instead: 2 then 4 stream workers on 4 partitions, then on 8 (memory broker "
+        "unless --broker-storage durable)",
+    )
     args = parser.parse_args()
+    if args.scale_out:
+        storage = "durable" if args.broker_storage == "durable" else "memory"
+        print(f"scale-out: {args.items} items (5% casualty reports) per figure, {storage} broker")
+        for partitions in (4, 8):
+            run_scale_out(storage, partitions, (2, 4), args.items)
+        return 0
     storages = ("durable", "memory") if args.broker_storage == "both" else (args.broker_storage,)
     print(f"pipeline benchmark: {args.items} items (5% casualty reports), 4 partitions")
     results = {storage: run_storage(storage, args) for storage in storages}

@@ -2,6 +2,7 @@
 
 - ``serve_ops``: ``/metrics``, ``/healthz`` and ``/readyz`` on a port of their own.
 - ``install_faust_sensor``: Faust's Prometheus monitor, writing to the default registry.
+- ``CachedLabels``: a labelled metric whose children are looked up once per label set.
 - ``ConsumerLagReporter`` / ``lag_reporter``: ``vigie_consumer_lag{group,topic,partition}``,
   the end offset of a partition minus the offset its consumer group committed.
 """
@@ -121,6 +122,29 @@ async def serve_ops(
 _faust_metrics: dict[str, Any] = {}
 
 
+class CachedLabels:
+    """A labelled Prometheus metric whose ``labels(...)`` children are looked up once.
+
+    ``labels`` validates and locks on every call, which costs more than the increment on a
+    path taken for every record; the label sets met on such paths are few (topics,
+    partitions, languages, kinds). Everything else is the wrapped metric's."""
+
+    def __init__(self, metric: Any) -> None:
+        self._metric = metric
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def labels(self, *values: Any, **named: Any) -> Any:
+        """The child of ``values`` / ``named``, as the wrapped metric's ``labels`` gives it."""
+        key = (values, tuple(named.items()))
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = self._metric.labels(*values, **named)
+        return child
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._metric, name)
+
+
 def install_faust_sensor(app: Any, prefix: str = "vigie_faust") -> None:
     """Attach Faust's Prometheus monitor to ``app``; its metrics land in the default registry."""
     # Faust's own ``setup_prometheus_sensors`` also mounts a page on Faust's web server, which
@@ -129,7 +153,14 @@ def install_faust_sensor(app: Any, prefix: str = "vigie_faust") -> None:
 
     metrics = _faust_metrics.get(prefix)
     if metrics is None:
-        metrics = _faust_metrics[prefix] = FaustMetrics.create(REGISTRY, prefix)
+        created = FaustMetrics.create(REGISTRY, prefix)
+        # The monitor labels several metrics for every record in and out: cache the children.
+        cached: dict[str, Any] = {
+            name: CachedLabels(metric)
+            for name, metric in created._asdict().items()
+            if getattr(metric, "_labelnames", ())
+        }
+        metrics = _faust_metrics[prefix] = created._replace(**cached)
     app.monitor = PrometheusMonitor(metrics=metrics)
 
 

@@ -128,11 +128,18 @@ async def push_recent(
     redis: Redis, name: str, payload: dict[str, Any], keep: int = RECENT_KEEP
 ) -> None:
     """Put ``payload`` at the head of the recent list ``name``, keeping the newest ``keep``."""
-    key = recent_key(name)
     pipe = redis.pipeline(transaction=False)
-    pipe.lpush(key, json.dumps(payload, ensure_ascii=False))
-    pipe.ltrim(key, 0, keep - 1)
+    queue_push_recent(pipe, name, [payload], keep)
     await pipe.execute()
+
+
+def queue_push_recent(
+    pipe: Any, name: str, payloads: Sequence[dict[str, Any]], keep: int = RECENT_KEEP
+) -> None:
+    """``push_recent`` of several payloads, oldest first, as commands queued on ``pipe``."""
+    key = recent_key(name)
+    pipe.lpush(key, *(json.dumps(payload, ensure_ascii=False) for payload in payloads))
+    pipe.ltrim(key, 0, keep - 1)
 
 
 async def read_recent(redis: Redis, name: str, count: int = RECENT_KEEP) -> list[dict[str, Any]]:

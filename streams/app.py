@@ -1,10 +1,13 @@
 """The Faust application of the stream workers: ``vigie.items`` -> detect -> dedup -> alerts.
 
 Every detection goes to ``vigie.events`` (audit and replay); what dedup lets through goes to
-``vigie.alerts`` keyed by alert id. An item's sends are acknowledged by the broker (waited
-for together, not one after the other) before the agent takes the next item and its offset
-can be committed, so a crash re-processes the item (at-least-once) and
-the dedup store answers the same alert again (idempotent), never a new one.
+``vigie.alerts`` keyed by alert id. The agent reads records into a bounded queue and one task
+takes them in batches of whatever has arrived (up to ``BATCH_MAX``): it detects per item,
+does the Redis work of the batch in a few round trips, sends the batch's events and alerts
+and waits for all their acknowledgements at once; only then are the batch's records acked,
+so their offsets can be committed. A crash re-processes the batch (at-least-once) and the
+dedup store answers the same alerts again (idempotent), never new ones. A quiet stream gives
+batches of one item: nothing waits for a batch to fill.
 """
 
 from __future__ import annotations
@@ -13,17 +16,17 @@ import asyncio
 import functools
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import faust
 from redis.asyncio import Redis
 
 from kernel.contracts import STREAMS_APP_ID, TOPIC_ALERTS, TOPIC_EVENTS, TOPIC_ITEMS
+from streams import metrics
 from streams.consumer_offsets import CHECK_INTERVAL_S, FaustOffsets, OffsetHealer
-from streams.events import Alert, DetectedEvent
-from streams.processor import ItemProcessor
+from streams.processor import ItemProcessor, Outcome
 from streams.transport import PromptApp
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
+#: Most records one batch takes; more wait in the queue for the next batch.
+BATCH_MAX = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,18 +81,36 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
     alerts = app.topic(TOPIC_ALERTS, key_serializer="raw", value_serializer="raw")
     state: dict[str, Any] = {"ready": False}
 
-    async def send_all(outcome_events: list[DetectedEvent], outcome_alerts: list[Alert]) -> None:
-        """Send an item's events and alerts, then wait for all their acknowledgements at once."""
-        pending = [
-            await events.send(key=event.id.encode(), value=_encode(event.to_dict()))
-            for event in outcome_events
-        ]
-        pending += [
-            await alerts.send(key=alert.id.encode(), value=_encode(alert.to_dict()))
-            for alert in outcome_alerts
-        ]
+    async def send_all(outcomes: Sequence[Outcome]) -> None:
+        """Send a batch's events and alerts, item by item, then wait for every acknowledgement."""
+        pending = []
+        for outcome in outcomes:
+            for event in outcome.events:
+                key, value = event.id.encode(), _encode(event.to_dict())
+                pending.append(await events.send(key=key, value=value))
+            for alert in outcome.alerts:
+                key, value = alert.id.encode(), _encode(alert.to_dict())
+                pending.append(await alerts.send(key=key, value=value))
         if pending:
             await asyncio.gather(*pending)
+
+    async def read_into(stream: Any, queue: asyncio.Queue[tuple[Any, Any]]) -> None:
+        async for raw in stream:
+            await queue.put((raw, stream.current_event))
+
+    async def handle_batches(
+        stream: Any, queue: asyncio.Queue[tuple[Any, Any]], processor: ItemProcessor
+    ) -> None:
+        while True:
+            batch = await take_ready(queue, BATCH_MAX)
+            metrics.BATCH_SIZE.observe(len(batch))
+            detected = [processor.detect(raw) for raw, _event in batch]
+            outcomes = await settle_safely(processor, detected)
+            await send_all(outcomes)
+            await with_retries(processor.record, outcomes)
+            # Acknowledged sends: only now may the batch's offsets be committed.
+            for _raw, event in batch:
+                await stream.ack(event)
 
     @app.agent(items, name="detect")
     async def detect_agent(stream: Any) -> None:
@@ -95,14 +118,20 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
 
         client = aioredis.from_url(config.redis_url)
         processor = (processor_factory or default_processor)(client)
+        queue: asyncio.Queue[tuple[Any, Any]] = asyncio.Queue(2 * BATCH_MAX)
+        stream.enable_acks = False  # records are acked by ``handle_batches``
+        tasks = {
+            asyncio.create_task(read_into(stream, queue)),
+            asyncio.create_task(handle_batches(stream, queue, processor)),
+        }
         try:
-            async for raw in stream:
-                outcome = await with_retries(processor.process, raw)
-                # The item's offset is committed only after this returns: acknowledged sends.
-                await send_all(outcome.events, outcome.alerts)
-                for alert in outcome.alerts:
-                    await with_retries(processor.record_alert, alert)
+            done, _running = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # the agent fails with whatever stopped either task
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await client.aclose()
 
     @app.task
@@ -127,6 +156,40 @@ def create_app(config: StreamsConfig, processor_factory: Any = None) -> faust.Ap
 
     app.conf.vigie_detect_agent = detect_agent  # keeps a handle for tests and introspection
     return app
+
+
+async def take_ready(queue: asyncio.Queue[T], most: int) -> list[T]:
+    """Wait for one entry of ``queue``, then take it with those already there, up to ``most``."""
+    batch = [await queue.get()]
+    while len(batch) < most and not queue.empty():
+        batch.append(queue.get_nowait())
+    return batch
+
+
+async def settle_safely(processor: ItemProcessor, detected: list[Outcome]) -> list[Outcome]:
+    """``processor.settle`` of a batch, waiting out Redis outages; one failing item is skipped.
+
+    An error other than an outage (a dedup conflict that did not settle, a bug) would stop the
+    stream on every redelivery: the batch is settled again item by item (settling is
+    idempotent) and only the item that fails is logged, counted and skipped."""
+    try:
+        return await with_retries(processor.settle, detected)
+    except Exception:
+        if len(detected) == 1:
+            log.exception("could not settle item %s; skipped", _item_id(detected[0]))
+            metrics.ITEMS_REJECTED.labels("processing_error").inc()
+            return [replace(detected[0], events=[], verdict="processing_error")]
+        log.exception(
+            "could not settle a batch of %d items; settling them one by one", len(detected)
+        )
+    settled = []
+    for one in detected:
+        settled += await settle_safely(processor, [one])
+    return settled
+
+
+def _item_id(outcome: Outcome) -> str:
+    return outcome.item.id if outcome.item is not None else "?"
 
 
 async def with_retries(step: Callable[[T], Awaitable[R]], value: T) -> R:

@@ -10,15 +10,23 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
 from ingest.items import WireItem
 from kernel.errors import InputError
-from kernel.stats import RECENT_ALERTS, STAT_ALERTS, STAT_DETECTIONS, bump, push_recent
+from kernel.stats import (
+    RECENT_ALERTS,
+    STAT_ALERTS,
+    STAT_DETECTIONS,
+    bump,
+    push_recent,
+    queue_bump,
+    queue_push_recent,
+)
 from streams import metrics
 from streams.events import Alert, DetectedEvent
 
@@ -31,6 +39,8 @@ class DedupStore(Protocol):
     """What the processor needs from the dedup store (``RedisDedupStore``)."""
 
     async def check_item(self, item: WireItem) -> str: ...
+
+    async def check_items(self, items: Sequence[WireItem]) -> list[str]: ...
 
     async def observe_all(self, item: WireItem, event: DetectedEvent) -> list[Alert]: ...
 
@@ -64,7 +74,14 @@ def decode_item(raw: bytes | str | dict[str, Any]) -> WireItem:
 
 
 class ItemProcessor:
-    """Decides what one item means: skip it, or detections and the alerts they cause."""
+    """Decides what items mean: skip them, or detections and the alerts they cause.
+
+    ``process`` takes one record; the stream worker takes a batch in three steps, so the Redis
+    work of a batch costs a few round trips instead of several per reporting item:
+    ``detect`` (pure, per record), ``settle`` (near-duplicate checks of the whole batch in one
+    round trip, then dedup of each detection in order) and, once the batch's sends are
+    acknowledged, ``record`` (the status page's counters and recent alerts, one round trip).
+    """
 
     def __init__(self, store: DedupStore, detector: Detector, redis: Redis) -> None:
         self.store = store
@@ -73,6 +90,17 @@ class ItemProcessor:
 
     async def process(self, raw: bytes | str | dict[str, Any]) -> Outcome:
         """Process one record; a bad record is counted and skipped, never raised."""
+        (outcome,) = await self.settle([self.detect(raw)])
+        if outcome.events:
+            await bump(self.redis, STAT_DETECTIONS, len(outcome.events))
+        return outcome
+
+    def detect(self, raw: bytes | str | dict[str, Any]) -> Outcome:
+        """Read a record and run detection on it, without Redis.
+
+        The outcome's ``events`` are the detections still to be settled; a bad record or a
+        detector failure is counted, logged and answered with an outcome that reports nothing.
+        """
         try:
             item = decode_item(raw)
         except BadItem as exc:
@@ -88,10 +116,29 @@ class ItemProcessor:
             log.exception("detection failed on item %s; skipped", item.id)
             return Outcome(item=item, verdict="detector_error")
         metrics.DETECT_DURATION.observe(time.perf_counter() - started)
-        if not events:
-            # Nothing to count twice: the near-duplicate check is only for items that report.
-            return Outcome(item=item)
-        verdict = await self.store.check_item(item)
+        return Outcome(item=item, events=events)
+
+    async def settle(self, detected: Sequence[Outcome]) -> list[Outcome]:
+        """The final outcomes of detected records, in order (``detected`` is left as it is).
+
+        Items that report nothing never touch Redis. The near-duplicate checks of the others
+        go to Redis together, in order, so a copy of an item earlier in the batch is still
+        a copy; then each detection is deduplicated in order, since one may merge into the
+        event the previous one created. Safe to call again on the same records after a Redis
+        outage: a checked item is answered ``redelivered`` and a settled detection its alert.
+        """
+        reporting = [outcome.item for outcome in detected if outcome.events and outcome.item]
+        verdicts = iter(await self.store.check_items(reporting))
+        settled = []
+        for outcome in detected:
+            if outcome.events and outcome.item:
+                settled.append(await self._observe(outcome.item, next(verdicts), outcome.events))
+            else:
+                settled.append(replace(outcome, events=[]))
+        return settled
+
+    async def _observe(self, item: WireItem, verdict: str, events: list[DetectedEvent]) -> Outcome:
+        """Deduplicate the detections of one item the near-duplicate check let through."""
         if verdict == "near_duplicate":
             metrics.NEAR_DUPLICATES.labels(item.lang).inc()
             log.info("item %s (%s) is a copy of one already seen: skipped", item.id, item.source)
@@ -118,8 +165,25 @@ class ItemProcessor:
                     alert.reason,
                     alert.headline.get("en", ""),
                 )
-        await bump(self.redis, STAT_DETECTIONS, len(events))
         return outcome
+
+    async def record(self, outcomes: Sequence[Outcome]) -> None:
+        """Count a batch's detections and note its alerts for the status page, in one round trip.
+
+        A backfilled alert is old news: counted, not listed among the recent ones."""
+        detections = sum(len(outcome.events) for outcome in outcomes)
+        alerts = [alert for outcome in outcomes for alert in outcome.alerts]
+        if not detections and not alerts:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        if detections:
+            queue_bump(pipe, STAT_DETECTIONS, detections)
+        recent = [alert.to_dict() for alert in alerts if not alert.backfill]
+        if recent:
+            queue_push_recent(pipe, RECENT_ALERTS, recent)
+        if alerts:
+            queue_bump(pipe, STAT_ALERTS, len(alerts))
+        await pipe.execute()
 
     async def record_alert(self, alert: Alert) -> None:
         """Note an emitted alert for the status page (a backfilled one is old news: counted only)."""

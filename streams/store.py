@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import logging
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -487,29 +488,51 @@ class RedisDedupStore:
 
     async def check_item_detail(self, item: WireItem) -> tuple[str, str | None]:
         """The verdict of ``check_item`` and, for a near-duplicate, the id of the item it copies."""
+        keys, args = self._check_call(item)
+        return self._check_reply(item, await self._check_item(keys=keys, args=args))
+
+    async def check_items(self, items: Sequence[WireItem]) -> list[str]:
+        """``check_item`` of several items in one round trip, in order.
+
+        The scripts run one after the other in Redis, so an item is checked against every
+        item before it in ``items`` exactly as if each had been checked on its own."""
+        if not items:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for item in items:
+            keys, args = self._check_call(item)
+            await self._check_item(keys=keys, args=args, client=pipe)  # queued on the pipe
+        replies = await pipe.execute()
+        return [
+            self._check_reply(item, reply)[0] for item, reply in zip(items, replies, strict=True)
+        ]
+
+    def _check_call(self, item: WireItem) -> tuple[list[str], list[str | bytes | int | float]]:
+        """Keys and arguments of the near-duplicate script for ``item``."""
         text = item.text
         print_ = fingerprint(text)
         keys = [redis_key("dedup", "item", item.id), redis_key("dedup", "fp", item.id)]
         keys += [
             redis_key("dedup", "band", index, token) for index, token in enumerate(print_.bands())
         ]
-        verdict, original = await self._check_item(
-            keys=keys,
-            args=[
-                item.id,
-                content_digest(text),
-                print_.to_bytes(),
-                print_.numbers_field(),
-                self.policy.near_duplicate_threshold,
-                self.policy.event_ttl_seconds,
-                self.policy.near_duplicate_ttl_seconds,
-                redis_key("dedup", "fp", ""),
-                int(item.seen_at.timestamp()),
-                self.policy.near_duplicate_ttl_seconds,
-                "1" if item.backfill else "",
-            ],
-        )
-        verdict, original = _text(verdict), _text(original)
+        args: list[str | bytes | int | float] = [
+            item.id,
+            content_digest(text),
+            print_.to_bytes(),
+            print_.numbers_field(),
+            self.policy.near_duplicate_threshold,
+            self.policy.event_ttl_seconds,
+            self.policy.near_duplicate_ttl_seconds,
+            redis_key("dedup", "fp", ""),
+            int(item.seen_at.timestamp()),
+            self.policy.near_duplicate_ttl_seconds,
+            "1" if item.backfill else "",
+        ]
+        return keys, args
+
+    @staticmethod
+    def _check_reply(item: WireItem, reply: Any) -> tuple[str, str | None]:
+        verdict, original = _text(reply[0]), _text(reply[1])
         if verdict == NEAR_DUPLICATE:
             log.debug("item %s is a near-duplicate of %s", item.id, original)
         return verdict, original or None

@@ -87,3 +87,47 @@ async def test_status_shows_every_wire_behind_one_alert(redis_url: str) -> None:
         ("fil-fr", "fr"),
         ("wire-en", "en"),
     }
+
+
+async def test_a_batch_decides_as_its_items_one_by_one(redis_url: str) -> None:
+    from kernel.stats import RECENT_ALERTS, STAT_ALERTS, STAT_DETECTIONS, read_recent, read_series
+
+    client = aioredis.from_url(redis_url)
+    processor = default_processor(client)
+    copy = dataclasses.replace(CAPTURE_EN, id="en-copy", source="other-en")
+    records = [b"{not json", encode(ORDINARY), encode(CAPTURE_FR), encode(CAPTURE_EN), encode(copy)]
+
+    detected = [processor.detect(raw) for raw in records]
+    outcomes = await processor.settle(detected)
+
+    assert [outcome.verdict for outcome in outcomes] == [
+        "invalid",
+        "new",
+        "new",
+        "new",
+        "near_duplicate",  # a copy of an item earlier in the same batch
+    ]
+    assert [len(outcome.events) for outcome in outcomes] == [0, 0, 1, 1, 0]
+    [alert] = outcomes[2].alerts
+    assert alert.revision == 0 and outcomes[3].alerts == []
+    assert detected[4].events, "settling leaves the detected records as they were"
+
+    await processor.record(outcomes)
+    assert [entry["id"] for entry in await read_recent(client, RECENT_ALERTS)] == [alert.id]
+    counted = [
+        sum(count for _minute, count in await read_series(client, name, minutes=2))
+        for name in (STAT_DETECTIONS, STAT_ALERTS)
+    ]
+    assert counted == [2, 1]
+
+    # Settled again (a crash before the offsets were committed): the same answers.
+    again = await processor.settle(detected)
+    assert [outcome.verdict for outcome in again] == [
+        "invalid",
+        "new",
+        "redelivered",
+        "redelivered",
+        "near_duplicate",
+    ]
+    assert [(a.id, a.revision) for a in again[2].alerts] == [(alert.id, 0)]
+    await client.aclose()
