@@ -102,7 +102,7 @@ function renderFeeds(feeds, now) {
       el("td", {}, feed.http_status ?? "—"),
       el("td", { class: "num" }, feed.items_last_hour ?? "—"),
       el("td", { class: "num" }, feed.items_total),
-      el("td", {}, time(feed.next_poll_at, now)),
+      el("td", {}, time(feed.next_poll_at, now, false)),
     ),
   );
   replaceRows("feeds", rows, "no feed polled yet", 9);

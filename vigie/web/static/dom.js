@@ -40,10 +40,13 @@ export function absolute(value) {
   return seconds ? new Date(seconds * 1000).toISOString().replace(".000", "") : "";
 }
 
-export function relative(value, now) {
+// A past moment (the default) is never "in 1 s": a second of clock skew between the server
+// and the page reads "just now".
+export function relative(value, now, past = true) {
   const seconds = toSeconds(value);
   if (seconds === null) return "—";
-  const delta = Math.round(seconds - now);
+  const raw = Math.round(seconds - now);
+  const delta = past ? Math.min(raw, 0) : raw;
   const size = Math.abs(delta);
   if (size < 1) return "just now";
   const text =
@@ -57,9 +60,9 @@ export function relative(value, now) {
   return delta >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-export function time(value, now) {
+export function time(value, now, past = true) {
   const exact = absolute(value);
-  return el("time", { datetime: exact, title: exact }, relative(value, now));
+  return el("time", { datetime: exact, title: exact }, relative(value, now, past));
 }
 
 export function nowSeconds() {
