@@ -1,7 +1,7 @@
 """Print detection quality: P/R/F1 per kind and language on the labelled and held-out sets, then UCDP.
 
     .venv/bin/python bench/eval_detection.py [--mistakes] [--holdout] [--blind2] [--blind3] [--blind4]
-        [--blind5] [--blind6] [--blind7]
+        [--blind5] [--blind6] [--blind7] [--blind8]
 
 The held-out set (tests/data/detection_holdout_*.jsonl) was written blind, before its author read
 the rules, so it is the honest in-house figure; ``--holdout`` prints only that table.
@@ -24,7 +24,10 @@ the same way and scored once before any fix; ``--blind6`` prints only that table
 (tests/data/detection_blind7_{fr,en,notes}.jsonl: 120 French and 120 English wire items and 160
 English event notes, a third hard negatives, from conflicts and decades the earlier batches left
 out) was written the same way and scored once before any fix; ``--blind7`` prints only that
-table. The default run prints them all after UCDP.
+table. The eighth (tests/data/detection_blind8_{fr,en}.jsonl: 70 French and 70 English wire
+items, a third hard negatives, from the wars of 2020-2025 and a few older ones) was written the
+same way while the seventh's fixes were being made, and scored once on them; ``--blind8`` prints
+only that table. The default run prints them all after UCDP.
 
 The UCDP GED subset (../shared/data/ucdp/, real English headlines) has no per-headline label,
 so it is scored with silver labels read off each headline by a deliberately simple rule:
@@ -98,6 +101,8 @@ BLIND7 = (
     DATA / "detection_blind7_notes.jsonl",
 )
 BLIND7_TITLE = "Seventh blind batch (tests/data/detection_blind7_{fr,en,notes}.jsonl)"
+BLIND8 = (DATA / "detection_blind8_fr.jsonl", DATA / "detection_blind8_en.jsonl")
+BLIND8_TITLE = "Eighth blind batch (tests/data/detection_blind8_{fr,en}.jsonl)"
 #: The batches scored by ``--blindN`` alone and after the others in the default run.
 BATCHES = {
     "blind3": (BLIND3_TITLE, BLIND3),
@@ -105,6 +110,7 @@ BATCHES = {
     "blind5": (BLIND5_TITLE, BLIND5),
     "blind6": (BLIND6_TITLE, BLIND6),
     "blind7": (BLIND7_TITLE, BLIND7),
+    "blind8": (BLIND8_TITLE, BLIND8),
 }
 
 
