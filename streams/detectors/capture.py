@@ -518,6 +518,8 @@ _STATE_OK = re.compile(
 #: A verbless headline: "Kombolcha aux mains des rebelles", "Syrie : Raqqa sous contrôle des FDS".
 _FREED = re.compile(r"^(?:freed|free|cleared|libérée?s?|libres?|liberated)$", _I)
 _OF_AGENT = re.compile(r"\s*(?:,\s*)?(?:of|de|d'|du|des)\b", _I)
+#: A party named by its own name: "Islamic State", "le groupe État islamique", "the M23".
+_NAMED_PARTY = re.compile(r"(?<!\w)[A-ZÉ0-9]")
 _TOWARDS_BEFORE = re.compile(r"\b(?:to|towards?|vers)\s+$", _I)
 _RETAKEN = re.compile(r"^(?:reprise?s?|reconquise?s?|retaken|recaptured)$", _I)
 _ARMED_AGENT = re.compile(
@@ -999,6 +1001,9 @@ def find_captures(
             actor = subject_of(sentence, match.start())
             group = "from" if match.group("from") is not None else "from_fr"
             expelled = sentence[match.start(group) : match.end(group)].strip()
+            if not ARMED.search(expelled) and not _NAMED_PARTY.search(expelled):
+                # "pushed south from Goma": a direction, no party driven out.
+                continue
             capture = _active(sentence, city, actor, expelled, match.start(), "")
             if capture is not None:
                 found.setdefault(city.start, capture)

@@ -337,9 +337,33 @@ class _Walk:
                 return [self._match(city, index, from_actor=_party(party)) for city in places]
         if places:
             return [self._match(city, index) for city in places]
+        if "cede" in frames:
+            ceded = self._ceded(index)
+            if ceded is not None:
+                return [ceded]
         if frames & {"subject", "fall", "cede"}:
             return [self._match(city, index, passive=True) for city in self._subject(index, frames)]
         return []
+
+    def _ceded(self, index: int) -> CaptureMatch | None:
+        """A town its holder hands over: "ceding it to Russian forces" after the sentence named
+        the town, "a cédé la ville aux rebelles"; the receiver takes it from the subject."""
+        tokens = self.tokens
+        position = index + 1
+        if position < len(tokens) and tokens[position].lower in ("it", "la", "l'", "le"):
+            places = self._antecedent(index)
+            position += 1
+        else:
+            places = self._object(index)
+            if places:
+                position = self._after(places[-1]) if places[-1].start >= 0 else position
+        if not places or position >= len(tokens) or tokens[position].lower not in _CEDED_TO:
+            return None
+        receiver = np_after(self.sentence, tokens[position - 1].end, AGENT) or np_after(
+            self.sentence, tokens[position - 1].end, FROM_PARTY
+        )
+        match = self._match(places[0], index)
+        return replace(match, actor=receiver, from_actor=match.actor)
 
     def _new_state(self, index: int) -> bool:
         """Whether "controls" or "holds" tells a new state rather than a standing one: "now
@@ -725,6 +749,9 @@ class _Walk:
         if self.lang == "fr" and token.lower.endswith(_FUTURE):
             # "l'armée reprendra Goma", "reprendrait": a promise or a hypothesis.
             return False
+        if token.lower.endswith("ing") and before == ",":
+            # "advanced on the town, capturing it", ", ceding it to": a deed done.
+            return True
         if before in ("to", "à") or token.lower.endswith("ing") or infinitive:
             window = {t.lower for t in self.tokens[max(0, index - 3) : index]}
             return bool(window & (_ACHIEVED | _CLAIMING)) or "avoir" in window

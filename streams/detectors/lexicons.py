@@ -231,7 +231,7 @@ PARTIAL_NOUNS = (
     "outskirts|suburbs|suburb|downtown|old city|hill|checkpoint|bridge|road|highway|"
     "hospital|prison|university|stadium|refinery|dam|citadel|countryside|front|frontline|"
     "garrison|barracks|area|areas|sector|pocket|outpost|outposts|camp|battalion|regiment|"
-    "police station"
+    "police station|junction"
 )
 
 #: Exonyms wires use that GeoNames lacks, as (GeoNames name, country code).

@@ -121,7 +121,10 @@ _GAME = re.compile(
     r"(?:drama|film|movie|novel|thriller|series|play|roman|série|téléfilm)\s+in\s+which|"
     r"(?:film|roman|série|téléfilm)\s+(?:où|dans\s+lequel|dans\s+laquelle)|dystop\w+|"
     r"nollywood|hollywood|bollywood|fespaco|box-office|premiere[sd]?|avant-première|"
-    r"le\s+réalisateur\s+imagine|the\s+director\s+imagines)\b",
+    r"le\s+réalisateur\s+imagine|the\s+director\s+imagines|"
+    # Drills: "l'armée a simulé la reprise d'une localité", "NATO drill simulates".
+    r"simul\w+|drills?|war\s+games?|ennemi\s+fictif|fictional\s+enemy|mock\s+(?:assault|attack)|"
+    r"exercices?\s+(?:militaires?|conjoints?))\b",
     _I,
 )
 #: Anniversaries, memories and obituaries: the event is old news.
@@ -302,7 +305,7 @@ def is_background(text: str) -> bool:
 
 
 def is_game(sentence: str) -> bool:
-    """Whether a sentence is about a video or board game, or a work of fiction."""
+    """Whether a sentence is about a video or board game, a work of fiction or a drill."""
     return CUES.holds("modality.game", sentence.lower()) and bool(_find(_GAME, sentence))
 
 
