@@ -9,9 +9,10 @@ message, so it can wrap it. The environment is Jinja2's immutable sandbox
 (no attribute of Python internals, no mutation of the context) with ``StrictUndefined`` (a
 misspelt name is an error, not an empty string). A subscription's template makes plain text,
 which channels escape their own way; a packaged template of a channel's markup escapes every
-value it prints with that channel's escaping (``| safe`` marks what is already safe). Pathological templates are bounded: the source length, the output
-length (rendering stops as soon as it is exceeded), the iterations of all loops, the size of
-what a product, a call or a filter builds, and the wall time of a render.
+value it prints with that channel's escaping (``| safe`` marks what is already safe).
+Pathological templates are bounded: the source length, the output length (rendering stops as
+soon as it is exceeded), the iterations of all loops, the size of what a product, a call or a
+filter builds, and the wall time of a render.
 
 Errors never raise out of ``render_with_template``: the message falls back to the default
 text and says why (``RenderedMessage.template_error``), so an alert is never lost to a template.
@@ -158,7 +159,7 @@ def _size(value: Any) -> int:
 
 def _check_size(value: Any) -> Any:
     """``value`` unless it would print longer than a step towards a message may be."""
-    if _size(value) > MAX_VALUE:
+    if (len(value) if isinstance(value, str) else _size(value)) > MAX_VALUE:
         raise TemplateError(f"a value longer than {MAX_VALUE} characters is not allowed")
     return value
 
@@ -194,6 +195,9 @@ def _filter(node: nodes.Node | None, name: str) -> nodes.Filter:
     """``node`` piped through the filter ``name`` (``None``: the block's body)."""
     return nodes.Filter(node, name, [], [], None, None, lineno=getattr(node, "lineno", 1))
 
+
+#: Attributes of every dict: a key of the same name is found after them, as Jinja does.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 #: String methods whose result length a template could choose freely; refused outright.
 _REFUSED_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format"})
@@ -254,6 +258,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _BUDGET.get().tick()
+        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
+            # The context's data (``alert.place.name``): the key Jinja would find after failing
+            # to find an attribute, without raising and catching an AttributeError.
+            return obj[attribute]
         _refuse_method(obj, attribute)
         return super().getattr(obj, attribute)
 
@@ -353,11 +361,13 @@ def _render(
     escaping = _ESCAPE.set(_escape_of(source) if packaged else None)
     try:
         template = _sandbox().get_template(source) if packaged else _compiled(source)
+        if limit is None:
+            return template.render(context).strip()
         parts: list[str] = []
         size = 0
         for chunk in template.generate(context):
             size += len(chunk)
-            if limit is not None and size > limit:
+            if size > limit:
                 raise TemplateError(f"renders longer than {limit} characters")
             parts.append(chunk)
     except jinja2.TemplateSyntaxError as exc:
@@ -403,7 +413,7 @@ def check_template(source: str, part: str) -> None:
         raise TemplateError(f"longer than {MAX_SOURCE_CHARS} characters")
     alerts = (sample_alert(),)
     for lang in ("en", "fr"):
-        _render(source, template_context(alerts, lang, render_message(alerts, lang)), LIMITS[part])
+        _render(source, template_context(render_message(alerts, lang)), LIMITS[part])
 
 
 def _source(source: AlertSource) -> dict[str, Any]:
@@ -461,9 +471,7 @@ def message_context(alerts: tuple[Alert, ...], lang: str) -> dict[str, Any]:
     return {"alert": contexts[0], "alerts": contexts, "digest": len(contexts) > 1, "lang": lang}
 
 
-def template_context(
-    alerts: tuple[Alert, ...], lang: str, default: RenderedMessage
-) -> dict[str, Any]:
+def template_context(default: RenderedMessage) -> dict[str, Any]:
     """A subscription's template's context: the message's, and ``default`` (title and text)."""
     return {**default.context, "default": {"title": default.title, "text": default.text()}}
 
@@ -573,7 +581,7 @@ def render_with_template(
     default = render_message(alerts, lang)
     if template is None or (template.title is None and template.body is None):
         return default
-    context = template_context(alerts, lang, default)
+    context = template_context(default)
     try:
         title = default.title
         if template.title is not None:
