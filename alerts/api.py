@@ -40,7 +40,12 @@ from alerts.subscriptions import (
     build_subscription,
     edit_subscription,
 )
-from alerts.templating import MessageTemplate, render_with_template, sample_alert
+from alerts.templating import (
+    MessageTemplate,
+    packaged_sources,
+    render_with_template,
+    sample_alert,
+)
 from ingest.egress import PUBLIC_ONLY, EgressPolicy
 from ingest.egress_net import Resolver, system_resolver
 from ingest.feed_store import FeedStore, StoredFeed
@@ -113,6 +118,12 @@ class Preview(BaseModel):
 
     title: str
     text: str
+
+
+class DefaultTemplates(BaseModel):
+    """The packaged templates of the default message, by file name (``default/body.j2``)."""
+
+    templates: dict[str, str]
 
 
 class Problem(BaseModel):
@@ -303,6 +314,14 @@ def create_api(
     async def preview(request: PreviewRequest) -> Preview:
         rendered = render_with_template((sample_alert(),), request.lang, request.template)
         return Preview(title=rendered.title, text=rendered.text())
+
+    @app.get(
+        "/subscriptions/templates/default",
+        response_model=DefaultTemplates,
+        summary="The default message's templates, to start a subscription's template from",
+    )
+    async def default_templates(channel: str | None = None) -> DefaultTemplates:
+        return DefaultTemplates(templates=packaged_sources(channel))
 
     async def refused_channel(channel: str) -> JSONResponse | None:
         """The 422 for a channel the egress policy refuses, or ``None`` when it may be used."""

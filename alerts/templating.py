@@ -1,13 +1,18 @@
-"""Message templates: a subscription's own title and body, Jinja2 in a sandbox. Pure.
+"""Message templates: the default messages and a subscription's own, Jinja2 in a sandbox. Pure.
 
-A template renders plain text from a documented context (``template_context``, see
-docs/channels.md): the alert as plain dicts and lists, the subscription's language and the
-default message, so a template can wrap it. The environment is Jinja2's immutable sandbox
+Every message is rendered here, one way. The default title and text are packaged template
+files (``alerts/templates/``: ``default/`` for every channel, a channel's folder where its
+markup needs its own layout), loaded once; a subscription's ``template`` is rendered by the same
+environment from the same context (``message_context``, see docs/channels.md): the alerts as
+plain dicts and lists, the message language, and for a subscription's template the default
+message, so it can wrap it. The environment is Jinja2's immutable sandbox
 (no attribute of Python internals, no mutation of the context) with ``StrictUndefined`` (a
-misspelt name is an error, not an empty string) and no autoescape: channels escape the
-result their own way. Pathological templates are bounded: the source length, the output
-length (rendering stops as soon as it is exceeded), the iterations of all loops, the size of
-what a product, a call or a filter builds, and the wall time of a render.
+misspelt name is an error, not an empty string). A subscription's template makes plain text,
+which channels escape their own way; a packaged template of a channel's markup escapes every
+value it prints with that channel's escaping (``| safe`` marks what is already safe).
+Pathological templates are bounded: the source length, the output length (rendering stops as
+soon as it is exceeded), the iterations of all loops, the size of what a product, a call or a
+filter builds, and the wall time of a render.
 
 Errors never raise out of ``render_with_template``: the message falls back to the default
 text and says why (``RenderedMessage.template_error``), so an alert is never lost to a template.
@@ -18,8 +23,10 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import functools
+import html
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,9 +36,11 @@ from jinja2.filters import do_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from alerts.render import RenderedMessage, headline, render_message, toll_text
+from alerts.markup import escape_markdown, escape_slack, safe_url
+from alerts.render import facts, headline, pick_language, toll_text
 from kernel.clock import format_time
 from kernel.vocabulary import EventKind, kind_label, status_label
 from streams.events import Alert, AlertSource, Casualties, DetectedEvent, Place
@@ -51,6 +60,22 @@ MAX_RENDER_SECONDS = 0.5
 
 #: Compiled templates kept, by source.
 COMPILED_CACHE_SIZE = 512
+
+#: Package and folder of the default templates.
+TEMPLATES_PACKAGE = ("alerts", "templates")
+#: The default templates: title, plain text, and one alert's headline and footer.
+DEFAULT_TITLE = "default/title.j2"
+DEFAULT_BODY = "default/body.j2"
+DEFAULT_HEADLINE = "default/headline.j2"
+DEFAULT_FOOTER = "default/footer.j2"
+#: Loop iterations and seconds a packaged template may take: as many as the longest digest needs.
+PACKAGED_BUDGET = (10_000_000, 60.0)
+#: Folder of a packaged template -> how the values it prints are escaped (``default/``: not).
+MARKUP_ESCAPES: dict[str, Callable[[str], str]] = {
+    "slack": escape_slack,
+    "discord": escape_markdown,
+    "mattermost": escape_markdown,
+}
 
 #: Part of a template -> its output limit.
 LIMITS = {"title": MAX_TITLE_CHARS, "body": MAX_BODY_CHARS}
@@ -89,13 +114,16 @@ class MessageTemplate(BaseModel):
 class _Budget:
     """What one render may still spend: loop iterations and time."""
 
-    def __init__(self) -> None:
-        self.iterations = MAX_ITERATIONS
-        self.deadline = time.monotonic() + MAX_RENDER_SECONDS
+    def __init__(
+        self, iterations: int = MAX_ITERATIONS, seconds: float = MAX_RENDER_SECONDS
+    ) -> None:
+        self.iterations = iterations
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise TemplateError(f"rendering took longer than {MAX_RENDER_SECONDS} s")
+            raise TemplateError(f"rendering took longer than {self.seconds} s")
 
     def spend(self) -> None:
         self.iterations -= 1
@@ -131,7 +159,7 @@ def _size(value: Any) -> int:
 
 def _check_size(value: Any) -> Any:
     """``value`` unless it would print longer than a step towards a message may be."""
-    if _size(value) > MAX_VALUE:
+    if (len(value) if isinstance(value, str) else _size(value)) > MAX_VALUE:
         raise TemplateError(f"a value longer than {MAX_VALUE} characters is not allowed")
     return value
 
@@ -168,6 +196,9 @@ def _filter(node: nodes.Node | None, name: str) -> nodes.Filter:
     return nodes.Filter(node, name, [], [], None, None, lineno=getattr(node, "lineno", 1))
 
 
+#: Attributes of every dict: a key of the same name is found after them, as Jinja does.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
 #: String methods whose result length a template could choose freely; refused outright.
 _REFUSED_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format"})
 _REFUSED_METHODS |= {"format_map", "replace", "join"}
@@ -183,7 +214,14 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self) -> None:
-        super().__init__(autoescape=False, undefined=jinja2.StrictUndefined, finalize=_check_size)
+        self.packaged = jinja2.PackageLoader(*TEMPLATES_PACKAGE)
+        super().__init__(
+            autoescape=False,
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            loader=self.packaged,
+            auto_reload=False,
+        )
         # Globals and filters that build big strings from a small template are out.
         self.globals.pop("lipsum", None)
         self.globals["namespace"] = _SizedNamespace
@@ -194,15 +232,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         self.filters["join"] = _bounded_join
         self.filters["_counted"] = self._counted
         self.filters["_sized"] = _check_size
+        self.filters["safe_url"] = _bounded_filter(safe_url)
 
     def _counted(self, iterable: Any) -> Iterator[Any]:
         for item in iterable:
             _BUDGET.get().spend()
             yield item
 
-    def compile_counted(self, source: str) -> jinja2.Template:
-        """``source`` parsed, every loop counted, compiled."""
-        return self.from_string(_SizedSteps().visit(self.parse(source)))
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Every template, a string or a packaged file, parsed with its loops counted."""
+        return _SizedSteps().visit(super()._parse(source, name, filename))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _BUDGET.get().tick()
@@ -219,6 +258,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _BUDGET.get().tick()
+        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
+            # The context's data (``alert.place.name``): the key Jinja would find after failing
+            # to find an attribute, without raising and catching an AttributeError.
+            return obj[attribute]
         _refuse_method(obj, attribute)
         return super().getattr(obj, attribute)
 
@@ -264,25 +307,62 @@ def _bounded_join(context: Any, value: Any, separator: str = "", attribute: Any 
 
 #: The budget of the render under way (each render sets its own; the environment is shared).
 _BUDGET: contextvars.ContextVar[_Budget] = contextvars.ContextVar("template_budget")
+#: How the render under way escapes the values it prints (``None``: plain text).
+_ESCAPE: contextvars.ContextVar[Callable[[str], str] | None] = contextvars.ContextVar(
+    "template_escape", default=None
+)
+
+
+def _finalize(value: Any) -> Any:
+    """Every printed value: bounded, and escaped for the markup of the render under way."""
+    value = _check_size(value)
+    escape = _ESCAPE.get()
+    if escape is None or isinstance(value, Markup):
+        return value
+    return escape(str(value))
 
 
 @functools.cache
 def _sandbox() -> _Sandbox:
-    """The one sandboxed environment."""
-    return _Sandbox()
+    """The one sandboxed environment, every packaged template loaded and compiled."""
+    sandbox = _Sandbox()
+    # Compiled now, outside any render: Jinja folds constants through ``finalize`` when compiling.
+    for name in sandbox.list_templates(extensions=["j2"]):
+        sandbox.get_template(name)
+    return sandbox
 
 
 @functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)
 def _compiled(source: str) -> jinja2.Template:
     """``source`` compiled in the sandbox, once per source."""
-    return _sandbox().compile_counted(source)
+    return _sandbox().from_string(source)
 
 
-def _render(source: str, context: dict[str, Any], limit: int) -> str:
-    """``source`` rendered in the sandbox, stopped as soon as it exceeds ``limit`` chars."""
-    token = _BUDGET.set(_Budget())
+def _escape_of(name: str) -> Callable[[str], str] | None:
+    """How the packaged template ``name`` escapes what it prints."""
+    if name.endswith(".html.j2"):
+        return html.escape
+    return MARKUP_ESCAPES.get(name.partition("/")[0])
+
+
+def _render(
+    source: str,
+    context: dict[str, Any],
+    limit: int | None,
+    *,
+    packaged: bool = False,
+) -> str:
+    """A template rendered in the sandbox, stopped as soon as it exceeds ``limit`` chars.
+
+    ``source`` is a subscription's template, or with ``packaged`` the name of a packaged one:
+    those escape for their markup and may take as long and be as long as a digest needs.
+    """
+    budget = _BUDGET.set(_Budget(*PACKAGED_BUDGET) if packaged else _Budget())
+    escaping = _ESCAPE.set(_escape_of(source) if packaged else None)
     try:
-        template = _compiled(source)
+        template = _sandbox().get_template(source) if packaged else _compiled(source)
+        if limit is None:
+            return template.render(context).strip()
         parts: list[str] = []
         size = 0
         for chunk in template.generate(context):
@@ -301,8 +381,30 @@ def _render(source: str, context: dict[str, Any], limit: int) -> str:
     except Exception as exc:  # a filter on a wrong type, a division by zero, deep recursion …
         raise TemplateError(f"{type(exc).__name__}: {exc}") from exc
     finally:
-        _BUDGET.reset(token)
+        _ESCAPE.reset(escaping)
+        _BUDGET.reset(budget)
     return "".join(parts).strip()
+
+
+def render_file(name: str, context: dict[str, Any]) -> str:
+    """The packaged template ``name`` (``slack/alert.j2``) rendered from ``context``.
+
+    What it prints is escaped for its markup; it is trusted, so only its loops are bounded.
+    """
+    return _render(name, context, None, packaged=True)
+
+
+def packaged_sources(channel: str | None = None) -> dict[str, str]:
+    """Name -> source of the packaged templates: every one, or ``default/`` and ``channel``'s own.
+
+    A subscription's template may start from a copy of ``default/title.j2`` and
+    ``default/body.j2``, or include them (``{% include "default/headline.j2" %}``).
+    """
+    sandbox = _sandbox()
+    names = sandbox.list_templates(extensions=["j2"])
+    if channel is not None:
+        names = [name for name in names if name.startswith(("default/", f"{channel}/"))]
+    return {name: sandbox.packaged.get_source(sandbox, name)[0] for name in names}
 
 
 def check_template(source: str, part: str) -> None:
@@ -311,7 +413,7 @@ def check_template(source: str, part: str) -> None:
         raise TemplateError(f"longer than {MAX_SOURCE_CHARS} characters")
     alerts = (sample_alert(),)
     for lang in ("en", "fr"):
-        _render(source, template_context(alerts, lang, render_message(alerts, lang)), LIMITS[part])
+        _render(source, template_context(render_message(alerts, lang)), LIMITS[part])
 
 
 def _source(source: AlertSource) -> dict[str, Any]:
@@ -356,22 +458,116 @@ def alert_context(alert: Alert, lang: str) -> dict[str, Any]:
         "evidence": event.evidence,
         "headline": {"fr": alert.headline.get("fr"), "en": alert.headline.get("en")},
         "title": headline(alert, lang),
+        "facts": [{"label": label, "value": value} for label, value in facts(alert, lang)],
         "reason": alert.reason,
         "first_seen": format_time(alert.first_seen),
     }
 
 
-def template_context(
-    alerts: tuple[Alert, ...], lang: str, default: RenderedMessage
-) -> dict[str, Any]:
-    """Everything a template may name: ``alert``, ``alerts``, ``lang``, ``default``."""
-    contexts = [alert_context(alert, default.lang) for alert in alerts]
-    return {
-        "alert": contexts[0],
-        "alerts": contexts,
-        "lang": default.lang,
-        "default": {"title": default.title, "text": default.text()},
-    }
+def message_context(alerts: tuple[Alert, ...], lang: str) -> dict[str, Any]:
+    """What every template of a message may name: ``alert``, ``alerts``, ``digest``, ``lang``."""
+    lang = pick_language(lang)
+    contexts = [alert_context(alert, lang) for alert in alerts]
+    return {"alert": contexts[0], "alerts": contexts, "digest": len(contexts) > 1, "lang": lang}
+
+
+def template_context(default: RenderedMessage) -> dict[str, Any]:
+    """A subscription's template's context: the message's, and ``default`` (title and text)."""
+    return {**default.context, "default": {"title": default.title, "text": default.text()}}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedAlert:
+    """One alert of a message in its parts, for channels that lay alerts out in fields."""
+
+    alert_id: str
+    revision: int
+    headline: str
+    facts: tuple[tuple[str, str], ...]
+    evidence: str
+    links: tuple[tuple[str, str], ...]
+    footer: str
+    #: The template context of this alert alone (``alert``, ``alerts`` of one, the message's rest).
+    context: dict[str, Any] = field(compare=False, repr=False)
+
+    def markup(self, name: str) -> str:
+        """The packaged template ``name`` (``slack/alert.j2``) rendered for this alert."""
+        return render_file(name, self.context)
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """What one delivery says: a title, a text, and its alerts (several for a digest).
+
+    The default text and the alerts' parts are rendered when a channel first asks for them.
+    """
+
+    lang: str
+    title: str
+    #: The alerts of the message.
+    source_alerts: tuple[Alert, ...] = field(repr=False)
+    #: The message's template context.
+    context: dict[str, Any] = field(compare=False, repr=False)
+    #: The subscription template's text; channels then send it instead of their layout.
+    body: str | None = None
+    #: Why the subscription's template failed (the message is then the default one).
+    template_error: str | None = None
+
+    @property
+    def is_digest(self) -> bool:
+        """Whether the message groups several alerts."""
+        return bool(self.context["digest"])
+
+    @functools.cached_property
+    def default_text(self) -> str:
+        """The default text (``default/body.j2``)."""
+        return render_file(DEFAULT_BODY, self.context)
+
+    @functools.cached_property
+    def alerts(self) -> tuple[RenderedAlert, ...]:
+        """Each alert in its parts, for channels that lay alerts out in fields."""
+        return tuple(
+            _rendered_alert(alert, own, self.context)
+            for alert, own in zip(self.source_alerts, self.context["alerts"], strict=True)
+        )
+
+    def text(self) -> str:
+        """Plain text, for e-mail bodies, Apprise, webhooks and logs."""
+        return self.default_text if self.body is None else self.body
+
+    def markup(self, name: str) -> str:
+        """The packaged template ``name`` (``email/body.html.j2``) rendered for the whole message."""
+        return render_file(name, self.context)
+
+
+def _rendered_alert(
+    alert: Alert, context: dict[str, Any], message: dict[str, Any]
+) -> RenderedAlert:
+    own = {**message, "alert": context, "alerts": [context]}
+    return RenderedAlert(
+        alert_id=alert.id,
+        revision=alert.revision,
+        headline=render_file(DEFAULT_HEADLINE, own),
+        facts=tuple((fact["label"], fact["value"]) for fact in context["facts"]),
+        evidence=alert.event.evidence,
+        links=tuple(
+            (source.source or source.url, source.url) for source in alert.sources if source.url
+        ),
+        footer=render_file(DEFAULT_FOOTER, own),
+        context=own,
+    )
+
+
+def render_message(alerts: tuple[Alert, ...] | list[Alert], lang: str) -> RenderedMessage:
+    """The default message for one alert or a digest of several, in ``lang``."""
+    alerts = tuple(alerts)
+    context = message_context(alerts, lang)
+    return RenderedMessage(
+        lang=context["lang"],
+        title=render_file(DEFAULT_TITLE, context),
+        source_alerts=alerts,
+        context=context,
+    )
 
 
 def render_with_template(
@@ -385,7 +581,7 @@ def render_with_template(
     default = render_message(alerts, lang)
     if template is None or (template.title is None and template.body is None):
         return default
-    context = template_context(alerts, lang, default)
+    context = template_context(default)
     try:
         title = default.title
         if template.title is not None:

@@ -20,9 +20,8 @@ import httpx
 from alerts.channels import http_target
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError, UnsafeTargetError
 from alerts.metrics import TEMPLATE_FAILURES
-from alerts.render import RenderedMessage
 from alerts.retry import parse_retry_after
-from alerts.templating import MessageTemplate, render_with_template
+from alerts.templating import MessageTemplate, RenderedMessage, render_with_template
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import Resolver, system_resolver
 from streams.events import Alert

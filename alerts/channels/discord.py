@@ -12,6 +12,8 @@ from kernel.vocabulary import kind_spec
 MAX_EMBEDS = 10
 #: An embed's colour when its kind has none.
 NEUTRAL = 0x7F8C8D
+#: One alert's embed description of the default message.
+DESCRIPTION = "discord/alert.j2"
 
 
 class DiscordChannel(HttpChannel):
@@ -42,8 +44,9 @@ class DiscordChannel(HttpChannel):
                 ],
                 "footer": {"text": alert.footer},
             }
-            if alert.evidence:
-                embed["description"] = "> " + escape_markdown(alert.evidence)[:4000]
+            description = alert.markup(DESCRIPTION)
+            if description:
+                embed["description"] = description[:4002]
             url = next((safe_url(url) for _, url in alert.links if safe_url(url)), "")
             if url:
                 embed["url"] = url

@@ -17,12 +17,13 @@ import aiosmtplib
 
 from alerts.channels.base import Channel, ChannelContext, Message, Target
 from alerts.errors import PermanentDeliveryError, RetryableDeliveryError, UnsafeTargetError
-from alerts.markup import safe_url
-from alerts.render import RenderedMessage
+from alerts.templating import RenderedMessage
 from ingest.egress import PUBLIC_ONLY, EgressPolicy, EgressRefused
 from ingest.egress_net import Resolver, open_checked_socket, system_resolver
 
 DEFAULT_SENDER = "vigie@localhost"
+#: The HTML part of the default message.
+HTML_BODY = "email/body.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,26 +76,7 @@ def html_body(rendered: RenderedMessage) -> str:
             f"<!doctype html><html lang='{rendered.lang}'><body>"
             f"<h1>{html.escape(rendered.title)}</h1>{paragraphs}</body></html>"
         )
-    sections = []
-    for alert in rendered.alerts:
-        rows = "".join(
-            f"<tr><th align='left'>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
-            for label, value in alert.facts
-        )
-        links = "".join(
-            f"<li><a href='{html.escape(safe_url(url))}'>{html.escape(name)}</a></li>"
-            for name, url in alert.links
-            if safe_url(url)
-        )
-        evidence = (
-            f"<blockquote>{html.escape(alert.evidence)}</blockquote>" if alert.evidence else ""
-        )
-        sections.append(
-            f"<h2>{html.escape(alert.headline)}</h2><table>{rows}</table>{evidence}"
-            f"<ul>{links}</ul><p><small>{html.escape(alert.footer)}</small></p>"
-        )
-    title = f"<h1>{html.escape(rendered.title)}</h1>" if rendered.is_digest else ""
-    return f"<!doctype html><html lang='{rendered.lang}'><body>{title}{''.join(sections)}</body></html>"
+    return rendered.markup(HTML_BODY)
 
 
 def build_email(message: Message, target: SmtpTarget) -> EmailMessage:

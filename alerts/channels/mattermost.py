@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from alerts.channels.base import HttpChannel, Message
-from alerts.markup import escape_markdown, safe_url
+from alerts.markup import escape_markdown
 
 MAX_ALERTS = 20
+#: One alert's attachment text of the default message.
+ATTACHMENT = "mattermost/alert.j2"
 
 
 class MattermostChannel(HttpChannel):
@@ -23,19 +25,11 @@ class MattermostChannel(HttpChannel):
             return {"text": f"{title}\n{escape_markdown(rendered.body)}"}
         attachments = []
         for alert in rendered.alerts[:MAX_ALERTS]:
-            links = [
-                f"[{escape_markdown(name)}]({safe_url(url)})"
-                for name, url in alert.links
-                if safe_url(url)
-            ]
-            text = f"> {escape_markdown(alert.evidence)}" if alert.evidence else ""
-            if links:
-                text += ("\n" if text else "") + " · ".join(links)
             attachments.append(
                 {
                     "fallback": escape_markdown(alert.headline),
                     "title": escape_markdown(alert.headline),
-                    "text": text,
+                    "text": alert.markup(ATTACHMENT),
                     "fields": [
                         {"title": label, "value": escape_markdown(value), "short": True}
                         for label, value in alert.facts

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from alerts.channels.base import HttpChannel, Message
-from alerts.markup import escape_slack, neutralize_mentions, safe_url
+from alerts.markup import escape_slack, neutralize_mentions
 
 #: Slack refuses messages over 50 blocks; a digest shows the first alerts and says how many more.
 MAX_ALERTS = 20
 #: Sections a template's text may fill (3000 characters each).
 MAX_TEMPLATE_SECTIONS = 3
+#: One alert's section of the default message.
+SECTION = "slack/alert.j2"
 
 
 class SlackChannel(HttpChannel):
@@ -36,21 +38,11 @@ class SlackChannel(HttpChannel):
             ]
             return {"text": escape_slack(rendered.title), "blocks": blocks}
         for alert in rendered.alerts[:MAX_ALERTS]:
-            lines = [f"*{escape_slack(alert.headline)}*"] if rendered.is_digest else []
-            lines += [
-                f"*{escape_slack(label)}:* {escape_slack(value)}" for label, value in alert.facts
-            ]
-            if alert.evidence:
-                lines.append(f"> {escape_slack(alert.evidence)}")
-            links = [
-                f"<{safe_url(url)}|{escape_slack(name)}>"
-                for name, url in alert.links
-                if safe_url(url)
-            ]
-            if links:
-                lines.append(" · ".join(links))
             blocks.append(
-                {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:3000]}}
+                {
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": alert.markup(SECTION)[:3000]},
+                }
             )
             blocks.append(
                 {"type": "context", "elements": [{"type": "plain_text", "text": alert.footer}]}

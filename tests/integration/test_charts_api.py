@@ -27,9 +27,9 @@ pytestmark = pytest.mark.integration
 async def test_status_charts_count_per_five_minutes_over_a_day(redis_url: str) -> None:
     redis = aioredis.from_url(redis_url)
     now = time.time()
-    three_hours_ago = now - 3 * 3600
+    thirteen_hours_ago = now - 13 * 3600
     try:
-        await bump(redis, STAT_ITEMS, 5, now=three_hours_ago)
+        await bump(redis, STAT_ITEMS, 5, now=thirteen_hours_ago)
         await bump(redis, STAT_ITEMS, 2, now=now)
         await bump(redis, STAT_ALERTS, now=now)
         await bump(redis, STAT_RETRIED, now=now)
@@ -43,10 +43,29 @@ async def test_status_charts_count_per_five_minutes_over_a_day(redis_url: str) -
         assert 24 * 3600 < await redis.ttl(chart_key(bucket_of(now))) <= CHART_TTL_S
     finally:
         await redis.aclose()
+    assert charts["minutes"] == 24 * 60
     assert charts["bucket_s"] == BUCKET_S and charts["buckets"] == 288
     items = charts["pipeline"]["series"]["items"]
     assert items[(bucket_of(now) - charts["start"]) // BUCKET_S] == 2
-    assert items[(bucket_of(three_hours_ago) - charts["start"]) // BUCKET_S] == 5
+    assert items[(bucket_of(thirteen_hours_ago) - charts["start"]) // BUCKET_S] == 5
     assert charts["pipeline"]["totals"] == {"items": 7, "detections": 0, "alerts": 1}
     assert charts["outcomes"]["totals"]["retried"] == 1
     assert charts["outcomes"]["totals"]["delivered"] == 0
+
+
+async def test_a_fresh_stack_charts_its_last_hour_per_minute(redis_url: str) -> None:
+    redis = aioredis.from_url(redis_url)
+    now = time.time()
+    try:
+        await bump(redis, STAT_ITEMS, 4, now=now - 20 * 60)
+        await bump(redis, STAT_ITEMS, 3, now=now)
+        await bump(redis, STAT_RETRIED, now=now)
+        transport = httpx.ASGITransport(app=create_app(redis))
+        async with httpx.AsyncClient(transport=transport, base_url="http://vigie") as client:
+            charts = (await client.get("/api/status")).json()["charts"]
+    finally:
+        await redis.aclose()
+    assert (charts["minutes"], charts["bucket_s"], charts["buckets"]) == (30, 60, 30)
+    items = charts["pipeline"]["series"]["items"]
+    assert items[-1] == 3 and items[(int(now - 20 * 60) // 60 * 60 - charts["start"]) // 60] == 4
+    assert charts["outcomes"]["series"]["retried"][-1] == 1

@@ -172,13 +172,19 @@ def test_the_day_charts_show_bars_for_the_demo_items_and_alerts(page: Any) -> No
     )
     assert list(charts) == ["items", "detections", "alerts", "outcomes"]
     items = charts["items"]
-    assert items["title"] == "Items read per 5 minutes"
-    assert (
-        items["summary"].startswith(tuple("123456789"))
-        and "items in the last 24 h" in items["summary"]
-    )
-    # A value scale from 0 and hour labels along the day.
-    assert "0" in items["ticks"] and sum(":" in tick for tick in items["ticks"]) >= 5
+    # A fresh demo has counted for minutes only: its last hour is charted per minute, and said.
+    assert items["title"] == "Items read per minute"
+    window = page.locator("#day-title").text_content() or ""
+    assert re.fullmatch(r"Last (15|30) minutes|Last hour", window), window
+    span = window.removeprefix("Last ")
+    assert items["summary"].startswith(tuple("123456789"))
+    assert f"items in the last {span}; busiest minute:" in items["summary"]
+    note = page.locator("#charts-window").inner_text()
+    assert note.startswith(f"Nothing was counted before the {window.lower()}"), note
+    assert "per minute" in note
+    # A value scale from 0 and time labels along the window.
+    assert "0" in items["ticks"] and sum(":" in tick for tick in items["ticks"]) >= 3
+    assert items["bars"] >= 1
     assert items["labelled"] == "chart-items-title chart-items-summary"
     assert charts["alerts"]["bars"] >= 1
     assert "delivered" in page.locator('figure[data-chart="outcomes"] .legend').inner_text()

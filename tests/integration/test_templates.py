@@ -157,3 +157,25 @@ def test_cli_sets_edits_and_clears_a_template(
 
     code, out, _ = run(capsys, "subscriptions", "edit", created["id"], "--clear", "template")
     assert code == 0 and json.loads(out)["template"] is None
+
+
+async def test_the_default_templates_are_served_to_start_a_copy(api: httpx.AsyncClient) -> None:
+    answer = await api.get("/subscriptions/templates/default", params={"channel": "slack"})
+    assert answer.status_code == 200, answer.text
+    templates = answer.json()["templates"]
+    assert {"default/title.j2", "default/body.j2", "slack/alert.j2"} <= set(templates)
+    assert not any(name.startswith("email/") for name in templates)
+    copy = {"title": templates["default/title.j2"], "body": templates["default/body.j2"]}
+    preview = await api.post("/subscriptions/preview", json={"template": copy, "lang": "fr"})
+    default = await api.post("/subscriptions/preview", json={"template": {}, "lang": "fr"})
+    assert preview.status_code == 200, preview.text
+    assert preview.json() == default.json()
+
+
+def test_cli_lists_and_prints_the_default_templates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "subscriptions", "template")
+    assert code == 0 and "default/body.j2" in out.split() and "email/body.html.j2" in out.split()
+    code, out, _ = run(capsys, "subscriptions", "template", "body")
+    assert code == 0 and '{% include "default/footer.j2" %}' in out
+    code, _, err = run(capsys, "subscriptions", "template", "nope")
+    assert code == 2 and "known: title, body" in err

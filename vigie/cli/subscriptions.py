@@ -47,6 +47,15 @@ def register(subparsers: Any) -> None:
     remove.add_argument("id")
     remove.set_defaults(handler=_remove)
 
+    template = actions.add_parser(
+        "template",
+        help="print a default template, to start a subscription's own from a copy",
+        description="Without NAME, list the packaged templates of the default message; with "
+        "NAME (title, body, or a listed file such as slack/alert.j2), print its source.",
+    )
+    template.add_argument("name", nargs="?", metavar="NAME")
+    template.set_defaults(handler=_template)
+
 
 def _subscription_arguments(parser: Any, *, editing: bool) -> None:
     """The options of a subscription's fields; when editing, an absent option changes nothing."""
@@ -277,3 +286,19 @@ def _remove(args: argparse.Namespace, settings: Any) -> int:
         return 0
     print(f"vigie subscriptions: no subscription with id {args.id!r}", file=sys.stderr)
     return 1
+
+
+def _template(args: argparse.Namespace, settings: Any) -> int:
+    from alerts.templating import packaged_sources
+
+    sources = packaged_sources()
+    if args.name is None:
+        print("\n".join(sources))
+        return 0
+    name = f"default/{args.name}.j2" if args.name in ("title", "body") else args.name
+    if name not in sources:
+        known = ", ".join(["title", "body", *sources])
+        print(f"vigie subscriptions: no template {args.name!r}; known: {known}", file=sys.stderr)
+        return 2
+    sys.stdout.write(sources[name])
+    return 0

@@ -47,6 +47,9 @@ THROUGHPUT_STATS: tuple[str, ...] = (
 )
 #: The charts of the page: the pipeline's counters and the deliveries by outcome, per bucket.
 CHART_HOURS = 24
+#: Windows (minutes) the charts narrow to when nothing was counted before them (a fresh stack),
+#: shortest first; those of an hour or less are drawn per minute, the others per 5 minutes.
+CHART_WINDOWS_MIN: tuple[int, ...] = (15, 30, 60, 180, 360, 720, CHART_HOURS * 60)
 PIPELINE_CHART: tuple[str, ...] = (STAT_ITEMS, STAT_DETECTIONS, STAT_ALERTS)
 #: Outcome label -> counter; ``delivered`` is the ``deliveries`` counter.
 OUTCOME_CHART: dict[str, str] = {
@@ -126,23 +129,74 @@ def throughput(series: Mapping[str, Sequence[tuple[int, int]]]) -> dict[str, Any
     }
 
 
-def charts(buckets: Sequence[int], series: Mapping[str, Sequence[int]]) -> dict[str, Any]:
-    """The 24-hour charts: bucket starts, pipeline counts and delivery outcomes, with totals.
+def _first_counted(series: Mapping[str, Sequence[int]], length: int) -> int | None:
+    """The index of the first of ``length`` slots where any series has a count."""
+    return next(
+        (
+            index
+            for index in range(length)
+            if any(index < len(counts) and counts[index] for counts in series.values())
+        ),
+        None,
+    )
 
-    ``series`` is keyed by counter name; outcomes are renamed to what the page calls them.
+
+def chart_minutes(
+    buckets: Sequence[int],
+    series: Mapping[str, Sequence[int]],
+    minutes: Sequence[int] = (),
+    per_minute: Mapping[str, Sequence[int]] | None = None,
+) -> int:
+    """The shortest window of ``CHART_WINDOWS_MIN`` holding every count.
+
+    The age of the oldest count is read from the 5-minute ``buckets``, or to the minute from
+    ``per_minute`` (counts of the unix ``minutes``) when every count is that recent.
     """
     width = buckets[1] - buckets[0] if len(buckets) > 1 else BUCKET_S
+    first = _first_counted(series, len(buckets))
+    if first is None:
+        return CHART_WINDOWS_MIN[0]
+    if minutes and per_minute is not None and buckets[first] >= minutes[0] * 60:
+        first_minute = _first_counted(per_minute, len(minutes))
+        age = len(minutes) - (first_minute if first_minute is not None else len(minutes) - 1)
+    else:
+        age = (buckets[-1] + width - buckets[first]) // 60
+    return next((window for window in CHART_WINDOWS_MIN if window >= age), CHART_HOURS * 60)
+
+
+def charts(
+    buckets: Sequence[int],
+    series: Mapping[str, Sequence[int]],
+    minutes: Sequence[int] = (),
+    per_minute: Mapping[str, Sequence[int]] | None = None,
+) -> dict[str, Any]:
+    """The charts: bucket starts, pipeline counts and delivery outcomes, with totals.
+
+    ``series`` is keyed by counter name, one count per bucket of ``buckets`` (24 h); outcomes
+    are renamed to what the page calls them. When nothing was counted before the last minutes
+    or hours (``chart_minutes``), only those are shown, so a fresh stack's bars are not one
+    sliver at the right edge; a window of an hour or less is drawn per minute from ``minutes``
+    (unix minutes, oldest first) and ``per_minute`` when they are given.
+    """
+    window = chart_minutes(buckets, series, minutes, per_minute)
+    width = buckets[1] - buckets[0] if len(buckets) > 1 else BUCKET_S
+    if window <= 60 and minutes and per_minute is not None:
+        starts = [minute * 60 for minute in minutes[len(minutes) - window :]]
+        width, source = 60, per_minute
+    else:
+        starts = list(buckets[len(buckets) - min(len(buckets), window * 60 // width) :])
+        source = series
+    shown = {name: list(counts)[len(counts) - len(starts) :] for name, counts in source.items()}
 
     def block(names: Mapping[str, str]) -> dict[str, Any]:
-        counts = {
-            label: list(series.get(name, [0] * len(buckets))) for label, name in names.items()
-        }
+        counts = {label: list(shown.get(name, [0] * len(starts))) for label, name in names.items()}
         return {"series": counts, "totals": {label: sum(c) for label, c in counts.items()}}
 
     return {
+        "minutes": window,
         "bucket_s": width,
-        "start": buckets[0] if buckets else None,
-        "buckets": len(buckets),
+        "start": starts[0] if starts else None,
+        "buckets": len(starts),
         "pipeline": block({name: name for name in PIPELINE_CHART}),
         "outcomes": block(OUTCOME_CHART),
     }
@@ -296,16 +350,20 @@ async def gather_status(
     series = {
         name: await read_series(redis, name, WINDOW_MINUTES, now=now) for name in THROUGHPUT_STATS
     }
-    buckets, counts = await read_buckets(
-        redis, (*PIPELINE_CHART, *OUTCOME_CHART.values()), CHART_HOURS, now=now
-    )
+    charted = (*PIPELINE_CHART, *OUTCOME_CHART.values())
+    buckets, counts = await read_buckets(redis, charted, CHART_HOURS, now=now)
+    for name in charted:
+        if name not in series:
+            series[name] = await read_series(redis, name, WINDOW_MINUTES, now=now)
+    minutes = [minute for minute, _ in series[STAT_ITEMS]]
+    per_minute = {name: [count for _, count in series[name]] for name in charted}
     return {
         "schema": STATUS_SCHEMA,
         "generated_at": now,
         "urls": dict(urls or {}),
         "feeds": await read_feeds(redis, now),
-        "throughput": throughput(series),
-        "charts": charts(buckets, counts),
+        "throughput": throughput({name: series[name] for name in THROUGHPUT_STATS}),
+        "charts": charts(buckets, counts, minutes, per_minute),
         "lag": lag_summary(lag),
         "alerts": await with_current_sources(
             redis, latest_alerts(await read_recent(redis, RECENT_ALERTS))

@@ -11,8 +11,9 @@ from alerts.channels import apprise_target, channel_kind, http_target, redact
 from alerts.channels.webhook import sign, verify
 from alerts.markup import escape_markdown, escape_slack, neutralize_mentions, safe_url
 from alerts.offsets import OffsetTracker
-from alerts.render import console_record, render_message, toll_text
+from alerts.render import console_record, toll_text
 from alerts.retry import backoff_delay, parse_retry_after
+from alerts.templating import render_message
 from alerts.testing import sample_alert
 from streams.events import Casualties
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
+import alerts
 from alerts.channels.base import Message
 from alerts.channels.discord import DiscordChannel
 from alerts.channels.email import SmtpTarget, build_email
@@ -17,7 +21,7 @@ from alerts.subscriptions import (
     build_subscription,
     edit_subscription,
 )
-from alerts.templating import MessageTemplate, render_with_template
+from alerts.templating import MessageTemplate, packaged_sources, render_with_template
 from alerts.testing import sample_alert
 
 MOSUL = sample_alert(
@@ -294,3 +298,48 @@ def test_declared_subscriptions_carry_checked_templates() -> None:
     assert desk.template == MessageTemplate(
         title="{{ alert.place.name }}", body="{{ default.text }}"
     )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("alerts", [(MOSUL,), (MOSUL, HOSTILE)], ids=["single", "digest"])
+def test_a_copy_of_the_default_templates_says_what_the_default_says(
+    lang: str, alerts: tuple[object, ...]
+) -> None:
+    sources = packaged_sources()
+    copy = _template(title=sources["default/title.j2"], body=sources["default/body.j2"])
+    default = render_with_template(alerts, lang, None)  # type: ignore[arg-type]
+    rendered = render_with_template(alerts, lang, copy)  # type: ignore[arg-type]
+    assert rendered.template_error is None
+    assert (rendered.title, rendered.text()) == (default.title, default.text())
+
+
+def test_a_template_may_include_a_part_of_the_default_message() -> None:
+    rendered = render_with_template(
+        (MOSUL,), "fr", _template('[{% include "default/footer.j2" %}] {{ alert.facts[0].value }}')
+    )
+    assert rendered.text() == "[Vigie · alerte alert-mosul · révision 0] Prise de ville"
+    outside = render_with_template((MOSUL,), "fr", _template('{% include "../render.py" %}'))
+    assert outside.template_error and outside.body is None
+
+
+def test_channel_templates_escape_what_they_print_and_default_ones_do_not() -> None:
+    rendered = render_with_template((HOSTILE,), "en", None)
+    assert rendered.title.startswith("<!channel> @here Kherson *captured*")
+    assert "@everyone <@U123> took Kherson" in rendered.text()
+    section = rendered.alerts[0].markup("slack/alert.j2")
+    assert "> @\u2060everyone &lt;@\u2060U123&gt; took Kherson" in section
+    # A link the template marks safe keeps its markup; its label is escaped.
+    assert "<https://news.example.org/alert-hostile/0|AFP>" in section
+    html = rendered.markup("email/body.html.j2")
+    assert "&lt;!channel&gt; @here Kherson" in html and "<h2>" in html
+
+
+def test_every_packaged_template_ships_in_the_wheel() -> None:
+    root = Path(alerts.__file__).parent
+    with open(root.parent / "pyproject.toml", "rb") as file:
+        globs = tomllib.load(file)["tool"]["setuptools"]["package-data"]["alerts"]
+    files = [path.relative_to(root) for path in (root / "templates").rglob("*") if path.is_file()]
+    assert files and set(packaged_sources()) == {
+        str(path.relative_to("templates")) for path in files
+    }
+    assert all(any(path.match(glob) for glob in globs) for path in files), globs

@@ -8,6 +8,7 @@ import pytest
 
 from kernel.ops import LagReading, partition_lag
 from vigie.web.status import (
+    chart_minutes,
     charts,
     dead_row,
     feed_items_stat,
@@ -244,3 +245,62 @@ def test_charts_name_outcomes_and_add_up_per_series() -> None:
     assert list(outcomes["series"]) == ["delivered", "retried", "dead", "silenced", "duplicate"]
     assert outcomes["series"]["delivered"] == [0, 1, 0]
     assert outcomes["totals"]["retried"] == 2 and outcomes["totals"]["dead"] == 0
+
+
+DAY = [1_000_200 + 300 * index for index in range(288)]
+
+
+@pytest.mark.parametrize(
+    ("counted_buckets_ago", "minutes"),
+    [
+        ((), 15),
+        ((0,), 15),
+        ((2,), 15),
+        ((3,), 30),
+        ((11,), 60),
+        ((12,), 180),
+        ((40, 0), 360),
+        ((100,), 720),
+        ((200,), 1440),
+    ],
+)
+def test_charts_narrow_to_the_window_holding_every_count(
+    counted_buckets_ago: tuple[int, ...], minutes: int
+) -> None:
+    items = [0] * len(DAY)
+    for ago in counted_buckets_ago:
+        items[-1 - ago] = 2
+    assert chart_minutes(DAY, {"items": items}) == minutes
+    summary = charts(DAY, {"items": items})
+    assert summary["minutes"] == minutes and summary["bucket_s"] == 300
+    assert summary["buckets"] == minutes // 5 and summary["start"] == DAY[-minutes // 5]
+    assert summary["pipeline"]["totals"]["items"] == 2 * len(counted_buckets_ago)
+
+
+MINUTES = list(range(DAY[-1] // 60 - 55, DAY[-1] // 60 + 5))
+
+
+@pytest.mark.parametrize(("first_ago", "window"), [(0, 15), (14, 15), (15, 30), (40, 60)])
+def test_a_last_hour_of_counts_is_charted_per_minute(first_ago: int, window: int) -> None:
+    items = [0] * len(DAY)
+    items[-1 - first_ago // 5] = 5
+    per_minute = {"items": [0] * 60, "retried": [0] * 59 + [1]}
+    per_minute["items"][-1 - first_ago] = 5
+    summary = charts(DAY, {"items": items}, MINUTES, per_minute)
+    assert (summary["minutes"], summary["bucket_s"], summary["buckets"]) == (window, 60, window)
+    assert summary["start"] == MINUTES[-window] * 60
+    assert summary["pipeline"]["series"]["items"][-1 - first_ago] == 5
+    assert summary["pipeline"]["series"]["alerts"] == [0] * window
+    assert summary["outcomes"]["totals"] == {
+        "delivered": 0,
+        "retried": 1,
+        "dead": 0,
+        "silenced": 0,
+        "duplicate": 0,
+    }
+
+
+def test_a_day_of_counts_keeps_the_five_minute_bars() -> None:
+    items = [1] + [0] * (len(DAY) - 1)
+    summary = charts(DAY, {"items": items}, MINUTES, {"items": [0] * 60})
+    assert (summary["minutes"], summary["bucket_s"], summary["buckets"]) == (1440, 300, 288)

@@ -6,7 +6,7 @@
 "use strict";
 
 import { AlertSource, renderDetail } from "./alerts.js";
-import { lagChart, stackedChart, timeChart } from "./charts.js";
+import { bucketName, lagChart, stackedChart, timeChart, windowName } from "./charts.js";
 import { KINDS, TOKEN_KEY, absolute, authHeaders, el, relative, svg, time, toll } from "./dom.js";
 import { HistoryView } from "./history.js";
 import { WorldMap } from "./map.js";
@@ -71,17 +71,25 @@ function renderThroughput(throughput) {
 }
 
 const PIPELINE_CHARTS = [
-  ["items", "Items read per 5 minutes", "items"],
-  ["detections", "Detections per 5 minutes", "detections"],
-  ["alerts", "Alerts per 5 minutes", "alerts"],
+  ["items", "Items read", "items"],
+  ["detections", "Detections", "detections"],
+  ["alerts", "Alerts", "alerts"],
 ];
 
 function renderCharts(charts) {
   if (!charts || !charts.start) return;
+  const per = `per ${bucketName(charts.bucket_s)}`;
   const figures = PIPELINE_CHARTS.map(([key, title, unit]) =>
-    timeChart(key, title, unit, charts.pipeline.series[key] || [], charts.start, charts.bucket_s),
+    timeChart(key, `${title} ${per}`, unit, charts.pipeline.series[key] || [], charts.start, charts.bucket_s),
   );
-  figures.push(stackedChart("outcomes", "Deliveries by outcome per 5 minutes", charts.outcomes.series, charts.start, charts.bucket_s));
+  figures.push(stackedChart("outcomes", `Deliveries by outcome ${per}`, charts.outcomes.series, charts.start, charts.bucket_s));
+  const minutes = charts.minutes || 24 * 60;
+  const window = windowName(minutes);
+  document.getElementById("day-title").textContent = `Last ${window.replace(/ h$/, " hours")}`;
+  // A fresh stack: say why the charts cover less than a day.
+  const note = document.getElementById("charts-window");
+  note.hidden = minutes >= 24 * 60;
+  note.textContent = `Nothing was counted before the last ${window}, so the charts show it ${per}; they widen to 24 h as counts build up.`;
   document.getElementById("day-charts").replaceChildren(...figures);
 }
 

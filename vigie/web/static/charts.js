@@ -1,5 +1,6 @@
-// The console's charts as inline SVG: counts per 5 minutes over 24 h (bars with a time axis and
-// a value scale), deliveries by outcome (stacked), consumer lag per group (horizontal bars).
+// The console's charts as inline SVG: counts per 5 minutes over 24 h, or over the last hours
+// only while nothing older was counted (the last hour per minute), as bars with a time axis and
+// a value scale; deliveries by outcome (stacked); consumer lag per group (horizontal bars).
 // Each chart has a title and a text summary for screen readers; nothing is loaded from outside.
 "use strict";
 
@@ -10,7 +11,20 @@ const HEIGHT = 150;
 const LEFT = 44;
 const BOTTOM = 20;
 const TOP = 8;
-const TICK_HOURS = 4;
+// Time labels: the first step giving at most MAX_TICKS labels over the window.
+const TICK_STEPS = [300, 600, 1800, 3600, 7200, 4 * 3600];
+const MAX_TICKS = 6;
+
+// "minute" or "5 minutes": what one bar of `bucketSeconds` stands for.
+export function bucketName(bucketSeconds) {
+  return bucketSeconds === 60 ? "minute" : `${Math.round(bucketSeconds / 60)} minutes`;
+}
+
+// "24 h", "hour", "15 minutes": a window of `minutes`.
+export function windowName(minutes) {
+  if (minutes === 60) return "hour";
+  return minutes < 60 ? `${minutes} minutes` : `${Math.round(minutes / 60)} h`;
+}
 
 // The smallest 1, 2 or 5 times a power of ten at or above `value`: the top of the value scale.
 export function niceCeiling(value) {
@@ -40,8 +54,8 @@ function text(x, y, content, attrs) {
   return node;
 }
 
-// The frame of a time chart: value scale (0, half, top) with grid lines, hour labels every
-// TICK_HOURS, and the functions placing a bucket and a value.
+// The frame of a time chart: value scale (0, half, top) with grid lines, time labels at a step
+// that fits the window, and the functions placing a bucket and a value.
 function timeFrame(chart, start, bucketSeconds, buckets, top) {
   const plotWidth = WIDTH - LEFT - 4;
   const plotHeight = HEIGHT - TOP - BOTTOM;
@@ -53,7 +67,8 @@ function timeFrame(chart, start, bucketSeconds, buckets, top) {
   }
   const step = plotWidth / buckets;
   const end = start + buckets * bucketSeconds;
-  const tick = TICK_HOURS * 3600;
+  const span = buckets * bucketSeconds;
+  const tick = TICK_STEPS.find((seconds) => span / seconds <= MAX_TICKS) || TICK_STEPS[TICK_STEPS.length - 1];
   for (let at = Math.ceil(start / tick) * tick; at <= end; at += tick) {
     const x = LEFT + ((at - start) / bucketSeconds) * step;
     chart.append(svg("line", { x1: x.toFixed(1), x2: x.toFixed(1), y1: HEIGHT - BOTTOM, y2: HEIGHT - BOTTOM + 4, class: "base" }));
@@ -80,7 +95,7 @@ function newChart(height) {
   return svg("svg", { viewBox: `0 0 ${WIDTH} ${height}`, class: "chart-svg" });
 }
 
-// One counter per 5 minutes: `counts` oldest first, bucket `i` starting at start + i * bucketSeconds.
+// One counter per bucket: `counts` oldest first, bucket `i` starting at start + i * bucketSeconds.
 export function timeChart(name, title, unit, counts, start, bucketSeconds) {
   const chart = newChart(HEIGHT);
   const peak = Math.max(0, ...counts);
@@ -96,10 +111,11 @@ export function timeChart(name, title, unit, counts, start, bucketSeconds) {
   });
   const total = counts.reduce((sum, count) => sum + count, 0);
   const peakAt = counts.indexOf(peak);
-  const hours = Math.round((counts.length * bucketSeconds) / 3600);
+  const window = windowName(Math.round((counts.length * bucketSeconds) / 60));
+  const bucket = bucketName(bucketSeconds);
   const summary = total
-    ? `${total.toLocaleString("en")} ${unit} in the last ${hours} h; busiest 5 minutes: ${peak} at ${clock(start + peakAt * bucketSeconds)}; last 5 minutes: ${counts[counts.length - 1] || 0}.`
-    : `No ${unit} in the last ${hours} h.`;
+    ? `${total.toLocaleString("en")} ${unit} in the last ${window}; busiest ${bucket}: ${peak} at ${clock(start + peakAt * bucketSeconds)}; last ${bucket}: ${counts[counts.length - 1] || 0}.`
+    : `No ${unit} in the last ${window}.`;
   return figure(name, title, summary, chart);
 }
 
@@ -132,7 +148,8 @@ export function stackedChart(name, title, series, start, bucketSeconds) {
     totals.map(([label, total]) => el("li", { "data-outcome": label }, el("span", { class: `swatch outcome-${label}` }), `${label} ${total.toLocaleString("en")}`)),
   );
   const spoken = totals.filter(([, total]) => total).map(([label, total]) => `${total} ${label}`);
-  const summary = spoken.length ? `Last 24 h: ${spoken.join(", ")}.` : "No deliveries in the last 24 h.";
+  const window = windowName(Math.round((buckets * bucketSeconds) / 60));
+  const summary = spoken.length ? `Last ${window}: ${spoken.join(", ")}.` : `No deliveries in the last ${window}.`;
   const node = figure(name, title, summary, chart);
   node.insertBefore(legend, node.querySelector(".chart-summary"));
   return node;
