@@ -432,7 +432,7 @@ _CONFLICT = re.compile(
     r"fighters|combattants|militants|jihadists?|d?jihadistes?|jihadis|islamists|islamistes|"
     r"insurgents|insurgés|militias?|"
     r"milices?|gunmen|armed\s+men|hommes\s+armés|gangs?|clashe?s?|combats|affrontements|"
-    r"assaillants|town|village|ville|bombers?|airstrikes?|air\s+strikes?|shelling|ied|"
+    r"assaillants|towns?|villages?|villes?|bombers?|airstrikes?|air\s+strikes?|shelling|ied|"
     r"ambush(?:ed|es)?|embuscade|kamikazes?|warplanes?|aircraft|bombed|bombing|"
     r"localité|bourgade|settlement|hamlet|district\s+capital|chef-lieu)\b"
 )  # matched against lower-cased text: faster than a case-blind pattern

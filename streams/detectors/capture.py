@@ -808,7 +808,9 @@ def find_captures(
             and not _HYPOTHETICAL_AFTER.match(sentence, max(city.end, 0))
         ):
             actor = np_after(sentence, city.end, AGENT)
-            found.setdefault(city.start, CaptureMatch(city, actor, None, True, False))
+            # "la prise de Sontsivka et de Berestky": one capture per town listed.
+            for place in _with_list(sentence, city, cities):
+                found.setdefault(place.start, CaptureMatch(place, actor, None, True, False))
     for match in triggers["capture.entry"] + triggers["capture.back_in"]:
         start, aux = _auxiliary(_ACTIVE_AUX, sentence, match.start())
         if (
@@ -1004,9 +1006,11 @@ def find_captures(
             if not ARMED.search(expelled) and not _NAMED_PARTY.search(expelled):
                 # "pushed south from Goma": a direction, no party driven out.
                 continue
-            capture = _active(sentence, city, actor, expelled, match.start(), "")
-            if capture is not None:
-                found.setdefault(city.start, capture)
+            # "drove Islamic State out of Tal Aswad and Nawaran": every town listed.
+            for place in _with_list(sentence, city, cities):
+                capture = _active(sentence, place, actor, expelled, match.start(), "")
+                if capture is not None:
+                    found.setdefault(place.start, capture)
     return list(found.values())
 
 
