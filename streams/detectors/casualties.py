@@ -265,10 +265,16 @@ _AND_OTHERS = re.compile(
     rf"\s+(?:and|et)\s+(?P<count>{COUNT})(?![\w-])",
     _I,
 )
+#: Machines shot down rather than people: "abattu un hélicoptère", "shot down two drones".
+_MACHINES = (
+    r"h[ée]licopt[èe]res?|drones?|avions?|aircraft|planes?|airplanes?|jets?|"
+    r"fighter\s+jets?|missiles?|roquettes?|rockets?|ballons?|balloons?|"
+    r"appareils?|a[ée]ronefs?|chars?|tanks?|v[ée]hicules?|vehicles?|blind[ée]s?|mig|sukhoi"
+)
 #: Objects a verb of killing takes in other pages: "kills 1,200 jobs", "2,000 chickens killed".
 _NOT_PEOPLE = re.compile(
     rf"\s*(?:\S+\s+){{0,2}}?(?:d'|de\s+|of\s+)?(?:jobs|emplois|postes|positions|posts|projects|projets|bills|deals|"
-    rf"trees|arbres|hopes|espoirs|{ANIMALS})\b",
+    rf"trees|arbres|hopes|espoirs|{_MACHINES}|{ANIMALS})\b",
     _I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -293,7 +299,7 @@ _ONE_AND = re.compile(
     _I,
 )
 _NEGATED = re.compile(r"\b(?:no|not|nobody|aucune?|sans|ni)\s+$", _I)
-_UNIT_AFTER = re.compile(rf"\s+{_UNITS}\b|[-%]", _I)
+_UNIT_AFTER = re.compile(rf"\s+{_UNITS}\b|\s?[-%]", _I)
 _WOUNDED_NEXT = re.compile(r"\s*(?:wounded|injured|blessée?s?)\b", _I)
 
 
@@ -590,6 +596,9 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
                 figures["killed"].append(Count(None, True))
                 start = min(start, match.start())
                 break
+    for role, counts in figures.items():
+        # "Best estimate 0 deaths", "0 fatalities": a figure of none tells no casualty.
+        figures[role] = [count for count in counts if count.value != 0]
     if not any(figures.values()):
         return None
     return Toll(

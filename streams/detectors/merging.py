@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kernel.vocabulary import EventKind, EventStatus
@@ -81,12 +82,28 @@ def _capture_key(place: Place | None, merged: dict[object, Finding]) -> object:
     return place.geoname_id if place.geoname_id is not None else ("name", name)
 
 
+#: A disaster that leaves people missing presumed dead: a sinking, a flood, a landslide, a crash.
+_DISASTER = re.compile(
+    r"\b(?:sank|sink\w*|sunk|capsiz\w*|chavir\w*|naufrag\w*|shipwreck\w*|coulée?s?|sombr\w+|"
+    r"lost\s+at\s+sea|en\s+mer|floods?|flooding|inondations?|crues?|landslides?|mudslides?|"
+    r"glissements?\s+de\s+terrain|coulées?\s+de\s+boue|éboulements?|avalanches?|earthquakes?|"
+    r"quakes?|séismes?|tremblements?\s+de\s+terre|collaps\w*|effondr\w+|storms?|tempêtes?|"
+    r"cyclones?|typhoons?|hurricanes?|ouragans?|tsunamis?|explosions?|blasts?|fires?|incendies?|"
+    r"crash\w*|écras\w+|mines?)\b",
+    re.IGNORECASE,
+)
+
+
 def merge_tolls(findings: list[Finding]) -> list[Finding]:
     """One casualty report per city per item; a toll placed only by country (or not at all)
     joins the first report, and a city named later makes that report more precise."""
     merged: list[Finding] = []
+    # The merged reports whose sentences tell a disaster, by identity.
+    disasters: set[int] = set()
     for finding in findings:
         kept = next((other for other in merged if _same_place(other, finding)), None)
+        if _DISASTER.search(finding.sentence.text):
+            disasters.add(id(kept or finding))
         if kept is None:
             finding.tolls = [finding.toll] if finding.toll else []
             merged.append(finding)
@@ -105,7 +122,16 @@ def merge_tolls(findings: list[Finding]) -> list[Finding]:
             kept.attribution = finding.attribution
     for finding in merged:
         finding.toll = _combined(finding.tolls)
-    return merged
+    # People missing are sought, not counted as casualties: "trente pêcheurs portés disparus"
+    # alone is no casualty report, unless a sinking or a flood leaves them presumed dead.
+    return [
+        finding
+        for finding in merged
+        if finding.toll is None
+        or finding.toll.killed
+        or finding.toll.wounded
+        or id(finding) in disasters
+    ]
 
 
 def _same_place(kept: Finding, new: Finding) -> bool:

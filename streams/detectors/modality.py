@@ -135,7 +135,10 @@ _SPORT = re.compile(
     r"quarter-final|quart\s+de\s+finale|world\s+cup|coupe\s+du\s+monde|coupe\s+de\s+france|"
     r"grand\s+prix|six\s+nations|fc|psg|om|ol|premier\s+league|serie\s+a|bundesliga|liga|"
     r"nba|nfl|podium|peloton|maillot|jersey|titre\s+de\s+champion|"
-    r"\d-\d)\b",
+    # A score ("won 2-1"), not a span of days ("on 2-3 August").
+    r"\d-\d(?!\d*\s+(?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre)\b))\b",
     _I,
 )
 _STRIKE = re.compile(
