@@ -110,10 +110,13 @@ def merge_tolls(findings: list[Finding]) -> list[Finding]:
             continue
         if finding.toll is not None:
             kept.tolls.append(finding.toll)
-        if finding.precision > kept.precision or (
-            finding.precision == kept.precision
-            and kept.sentence.is_title
-            and not finding.sentence.is_title
+        if (_dateline(kept.place) or not _dateline(finding.place)) and (
+            finding.precision > kept.precision
+            or (
+                finding.precision == kept.precision
+                and kept.sentence.is_title
+                and not finding.sentence.is_title
+            )
         ):
             # "Gunmen kill 8 in Kaduna village attack" over a body naming the village itself.
             kept.place, kept.precision = finding.place, finding.precision
@@ -132,6 +135,12 @@ def merge_tolls(findings: list[Finding]) -> list[Finding]:
         or finding.toll.wounded
         or id(finding) in disasters
     ]
+
+
+def _dateline(place: Place | None) -> bool:
+    """Whether a place is written in a dateline's capitals ("AYACUCHO, 5 avril -"): where the
+    wire wrote from, which never replaces a place the text names."""
+    return place is not None and len(place.name) > 3 and place.name.isupper()
 
 
 def _same_place(kept: Finding, new: Finding) -> bool:

@@ -59,7 +59,7 @@ _SELF_CLAIM = re.compile(
     r"\b(?:say|says|said|claim|claims|claimed|claiming|affirm\w*|assur\w*|revendiqu\w*|"
     r"annonc\w*|dit|disent)\s+(?:that\s+|qu'(?:ils|elles|il|elle)\s+|"
     r"(?:it|they|he|she)\s+|to\s+)?"
-    r"(?:(?:had|have|has|avoir|ont|a|avaient|avait)\s+)?"
+    r"(?:(?:had|have|has|avoir|ont|a|avaient|avait)\s+)?(?:[«\"“]\s*)?"
     r"(?:killed|kill|tué|tués|neutralisé|neutralized|neutralised|eliminated|éliminé|abattu)\b"
     r"|\bclaim(?:ed|s|ing)?\s+(?:responsibility|(?:the|an|a)\s+(?:attack|bombing|raid))"
     r"|\brevendiqu\w*\s+(?:la\s+responsabilité|(?:l'|un\s+|une\s+|cet\s+|cette\s+)"
