@@ -114,6 +114,8 @@ _NO_SECOND_COUNT = (
 )
 #: After the victims: "passengers and crew", or an aside "(including three children)".
 _VICTIMS_TAIL = (
+    # What the victims were doing: "10 villagers working their fields near X were killed".
+    r"(?:\s+[a-z]+ing(?:\s+[\w'-]+){1,4}?)?"
     # Where the victims lived: "habitants du hameau de X", "residents of the village of X".
     r"(?:\s+(?:du|de\s+la|des|de|d'|of\s+the|of|from\s+the|from)\s*(?:hameau|village|town|"
     r"ville|localité|quartier|district|camp|city|commune|neighbou?rhood|douar|bourgade|"
@@ -156,6 +158,14 @@ _VERB_FIRST = re.compile(
     rf"(?:en\s+|all\s+(?:the\s+|its\s+|their\s+)?|tous\s+les\s+|ses\s+|leurs\s+|les\s+|its\s+|"
     rf"their\s+|the\s+)?(?:[«\"“'‘]\s*)?"
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+(?:of|de|d'))?{_FREE}{{0,3}})",
+    _I,
+)
+#: "rebels hack 10 villagers to death": the count between the verb and "to death".
+_TO_DEATH = re.compile(
+    r"\b(?:hack|hacks|hacked|hacking|stab|stabs|stabbed|stabbing|beat|beats|beaten|beating|"
+    r"burn|burns|burned|burnt|burning|club|clubs|clubbed|stone|stones|stoned|crush|crushes|"
+    rf"crushed|bludgeon|bludgeons|bludgeoned)\s+(?P<count>{COUNT})(?![\w-])"
+    r"(?P<tail>(?:\s+(?!to\b)[\w'-]+){0,3}?)\s+to\s+death\b",
     _I,
 )
 #: "death toll rises to 40", "le bilan s'alourdit à 40 morts".
@@ -591,6 +601,12 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         figures[role].append(_read(sentence, match))
         group = group or _group(match.group("tail"))
         start = min(start, match.start())
+    if "to death" in lowered:
+        for match in _TO_DEATH.finditer(sentence):
+            if not is_background(sentence, match.start("count"), match.end("count")):
+                figures["killed"].append(_read(sentence, match))
+                group = group or _group(match.group("tail"))
+                start = min(start, match.start())
     for match in _scan(_AND_OTHERS, sentence, text):
         others = parse_count(match.group("count"))
         if (

@@ -172,8 +172,13 @@ def _combined(tolls: list[Toll]) -> Toll | None:
     if not tolls:
         return None
     coded = [toll.killed for toll in tolls if toll.coded and toll.killed]
+    killed = [toll.killed for toll in tolls if toll.killed]
+    if any(count.value is not None and not count.upper for count in killed):
+        # "at least 10 villagers were killed ... a priest put the toll at up to 20": the upper
+        # bound one source gives does not replace the count another makes.
+        killed = [count for count in killed if not count.upper]
     return Toll(
-        killed=coded[-1] if coded else largest([toll.killed for toll in tolls if toll.killed]),
+        killed=coded[-1] if coded else largest(killed),
         wounded=largest([toll.wounded for toll in tolls if toll.wounded]),
         missing=largest([toll.missing for toll in tolls if toll.missing]),
         group=next((toll.group for toll in tolls if toll.group), None),
