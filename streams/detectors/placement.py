@@ -181,7 +181,7 @@ _NOT_PLACE_NAMES = frozenset(
 _NAME = re.compile(r"(?-i:[A-ZÀ-Þ][\w'’-]+(?:\s+[A-ZÀ-Þ][\w'’-]+){0,2})")
 #: The place of a sentence's first figure: "died in Soro".
 _NAMED = re.compile(r"(?P<name>" + _NAME.pattern + r")")
-_FIRST_PLACE = re.compile(r"\b(?:in|at|à|au|dans)\s+(?P<name>" + _NAME.pattern + r")(?=\s+(?:and|et)\s)")
+_FIRST_PLACE = re.compile(r"\b(?:in|at|à|au|dans)\s+(?P<name>" + _NAME.pattern + r")\s*$")
 
 
 def _unlisted_mention(match: re.Match[str], mentions: list[Mention]) -> Mention:
