@@ -646,7 +646,8 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
     everyone = _ALL_DEAD.search(sentence) if hints & _ALL_DEAD_HINT else None
     if everyone and not is_background(sentence, everyone.start(), everyone.end()):
         aboard = _aboard(sentence) or _aboard(context)
-        # Without the number aboard, all died is still a toll: "everyone aboard died".
+        # Without the number aboard, "everyone aboard died" or "aucun survivant" is still a
+        # toll, with no figure (the seats of a "19-seat plane" are not the people aboard).
         figures["killed"].append(aboard or Count(None, True))
         start = min(start, everyone.start())
     if hints & _AND_ONE_HINT:

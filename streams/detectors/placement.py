@@ -171,12 +171,14 @@ _DESTINATION = re.compile(
     r"en\s+direction\s+de|jusqu'à)\s+(?:the\s+|la\s+ville\s+de\s+|the\s+city\s+of\s+)?$",
     re.IGNORECASE,
 )
-_NOT_PLACE_NAMES = frozenset(
-    "january february march april may june july august september october november december "
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre "
-    "monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi "
-    "vendredi samedi dimanche total all".split()
-)
+#: Capitalised words after "and 5 in" that name no place.
+_NOT_PLACE_NAMES = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi",
+    "jeudi", "vendredi", "samedi", "dimanche", "total", "all",
+))  # fmt: skip
 #: A capitalised name, as a settlement no gazetteer lists is written.
 _NAME = re.compile(r"(?-i:[A-ZÀ-Þ][\w'’-]+(?:\s+[A-ZÀ-Þ][\w'’-]+){0,2})")
 #: The place of a sentence's first figure: "died in Soro".

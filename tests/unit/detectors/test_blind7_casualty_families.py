@@ -52,7 +52,12 @@ TOLLS = [
         [(4, None)],
     ),
     # 4. A hedge on what happened is no hypothesis.
-    ("en", "", "A blast may have killed 12 people at the market in Gao, officials said.", [(12, None)]),
+    (
+        "en",
+        "",
+        "A blast may have killed 12 people at the market in Gao, officials said.",
+        [(12, None)],
+    ),
     # 5. People missing after a sinking are presumed dead.
     (
         "en",
