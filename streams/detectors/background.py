@@ -79,9 +79,10 @@ _AGGREGATE = re.compile(
 #: A figure told as what could happen: "could kill hundreds", "risque de faire des centaines
 #: de morts"; "may have killed 12" is a hedge on what happened.
 _HYPOTHETICAL = re.compile(
-    r"\b(?:could|might|would|may|pourrai(?:t|ent)|pourr(?:a|ont)|risqu\w*\s+de|"
-    r"threaten\w*\s+to|menac\w*\s+de)\s+(?!have\b|avoir\b|been\b|être\s+été)"
-    r"(?:[\w'-]+\s+){1,3}$",
+    r"\b(?:(?:could|might|would|may|pourrai(?:t|ent)|pourr(?:a|ont)|risqu\w*\s+de|"
+    r"threaten\w*\s+to|menac\w*\s+de)\s+(?!have\b|avoir\b|been\b|être\s+été)|"
+    # What would have happened: "would have killed dozens", "aurait pu faire des morts".
+    r"would\s+have\s+|aurai(?:t|ent)\s+pu\s+)(?:[\w'-]+\s+){1,3}$",
 )
 #: "since 2014", "depuis le début de l'année", "since the start of its intervention"; the start
 #: of clashes or of an offensive is this event's own.
@@ -187,6 +188,7 @@ _AGGREGATE_WORDS = (
 )  # fmt: skip
 _HYPOTHETICAL_WORDS = (
     "could", "might", "would", "may ", "pourrai", "pourra", "risqu", "threaten", "menac",
+    "aurait pu", "auraient pu",
 )  # fmt: skip
 _COURT_CUE, _MEMORY_CUE, _COMPARED_CUE, _SUPERSEDED_CUE, _PERIOD_CUE, _SINCE_CUE, _YEAR_CUE = (
     1,

@@ -46,7 +46,7 @@ _KILLED = (
     r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|(?:ont|a|avaient|avait)\s+perdu\s+la\s+vie|perdu\s+la\s+vie|"
     r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort|"
     # A communiqué's word for enemies killed: "'dozens' of militants were neutralised".
-    r"neutralis(?:ée?s?|ed)|neutralized"
+    r"neutralis(?:ée?s?|ed)|neutralized|eliminated|éliminée?s"
 )
 _WOUNDED = r"wounded|injured|hurt|blessée?s?"
 #: Rarer ways to tell a death or a wound, read by a second pattern only when a word of
@@ -104,7 +104,8 @@ _AUX = (
     r"is|being|ont\s+été|a\s+été|été|sont|se|étaient|avaient\s+été|reportedly|reported|"
     r"confirmed|believed|feared|presumed|found|"
     r"retrouvée?s?|officially|also|aussi|également|already|déjà|now|désormais|probably|"
-    r"probablement|left|laissant))*"
+    r"probablement|left|laissant|(?:may|might|could)\s+have(?:\s+been)?|to\s+have(?:\s+been)?|"
+    r"auraient(?:\s+été)?|seraient))*"
 )
 #: "au moins douze civils ont été tués", "dozens of people were killed", "12 dead".
 _NO_SECOND_COUNT = (
@@ -114,8 +115,11 @@ _NO_SECOND_COUNT = (
 )
 #: After the victims: "passengers and crew", or an aside "(including three children)".
 _VICTIMS_TAIL = (
-    # What the victims were doing: "10 villagers working their fields near X were killed".
-    r"(?:\s+[a-z]+ing(?:\s+[\w'-]+){1,4}?)?"
+    # What the victims were doing: "10 villagers working their fields near X were killed",
+    # "dix-sept fidèles réunis pour la prière ont été tués".
+    r"(?:\s+(?:(?!(?:killing|wounding|injuring|leaving|bringing|raising|taking|according|"
+    r"including)\b)[a-z]+ing|(?:who|qui)\s+[\w'-]+|réunie?s|rassemblée?s|venue?s|présente?s|"
+    r"installée?s|réfugiée?s|travaillant|se\s+rendant)(?:\s+[\w'-]+){1,7}?)?"
     # Where the victims lived: "habitants du hameau de X", "residents of the village of X".
     r"(?:\s+(?:du|de\s+la|des|de|d'|of\s+the|of|from\s+the|from)\s*(?:hameau|village|town|"
     r"ville|localité|quartier|district|camp|city|commune|neighbou?rhood|douar|bourgade|"
@@ -149,12 +153,12 @@ _KILL_VERB = (
     r"clubbing|stoned|stoning)\s+to\s+death|"
     r"claim(?:ed|ing)?\s+the\s+lives\s+of|coût(?:é|ant|e)\s+la\s+vie\s+à|"
     r"(?:la|the)\s+mort\s+d[e']|the\s+deaths?\s+of|la\s+mort\s+de|"
-    r"neutralis(?:é|ée|és|ées|ant|ed|ing)|neutraliz(?:ed|ing)"
+    r"neutralis(?:é|ée|és|ées|ant|ed|ing)|neutraliz(?:ed|ing)|eliminated|éliminée?s?|éliminant"
 )
 _WOUND_VERB = r"wounding|wounded|wounds|injuring|injured|injures|blessant|blessé|blesse|blessent"
 #: "killed 12 people", "tuant au moins 12 personnes et en blessant 30".
 _VERB_FIRST = re.compile(
-    rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))(?:\s*[»\"”])?\s+"
+    rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))(?:\s*[»\"”'’])?\s+"
     rf"(?:en\s+|all\s+(?:the\s+|its\s+|their\s+)?|tous\s+les\s+|ses\s+|leurs\s+|les\s+|its\s+|"
     rf"their\s+|the\s+)?(?:[«\"“'‘]\s*)?"
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+(?:of|de|d'))?{_FREE}{{0,3}})",
@@ -240,6 +244,7 @@ _ONE_VICTIM_VERB = re.compile(
 #: An age told after the victim: "a man, 45,", "un jeune de 19 ans", "aged 70", "(16 ans)".
 _AGE = (
     r"(?:,\s*\d{1,3}(?:\s*ans)?,|\s+(?:de|âgée?\s+de|aged)\s+\d{1,3}(?:\s+ans)?|"
+    r"\s+in\s+(?:his|her)\s+(?:early\s+|mid-?|late\s+)?\w+ies|"
     r"\s*\(\d{1,3}(?:\s*ans)?\))?"
 )
 #: Matched on lower-cased text, like the verbs.
@@ -474,7 +479,7 @@ _AND_ONE = re.compile(
 
 #: Members of a family or a household killed together, each told in turn.
 _KIN = (
-    r"man|men|woman|women|wife|husband|sons?|daughters?|child|children|kids?|brothers?|"
+    r"man|men|woman|women|wife|wives|husbands?|sons?|daughters?|child|children|kids?|brothers?|"
     r"sisters?|mother|father|parents|grand(?:son|daughter|child|mother|father)s?|grandchildren|"
     r"nephews?|nieces?|cousins?|baby|infant|twins|relatives|guests?|neighbou?rs?|"
     r"homme|hommes|femmes?|épouse|mari|fils|filles?|enfants?|frères?|sœurs?|soeurs?|mère|père|"
@@ -485,12 +490,19 @@ _KIN = (
 _ENUMERATED_ITEM = (
     r"(?:a|an|one|his|her|their|its|the|un|une|sa|son|ses|leur|leurs|le|la|les)\s+"
     rf"(?:(?P<n>{NUMBER_WORDS}|\d{{1,2}})\s+)?(?:[a-zà-ÿ-]+\s+)??"
-    rf"(?P<kin>{_KIN}|{_SINGULAR_NAMED})\b"
+    rf"(?P<kin>{_KIN}|{_SINGULAR})\b"
 )
 _ITEM = re.sub(r"\?P<\w+>", "?:", _ENUMERATED_ITEM)
 #: "killed a man, his wife and their two sons": the victims listed one after another.
 _ENUMERATED = re.compile(
     rf"\b(?:{_KILL_VERB})\s+(?P<list>{_ITEM}(?:,\s+{_ITEM})*,?\s+(?:and|et)\s+{_ITEM})",
+    _I,
+)
+#: "A soldier and his driver were killed": the victims listed before the verb.
+_ENUMERATED_SUBJECT = re.compile(
+    rf"(?:^|(?<=[,;:]\s)|\b(?:when|as|after|lorsque|quand)\s+)"
+    rf"(?P<list>{_ITEM}(?:,\s+{_ITEM})*,?\s+(?:and|et)\s+{_ITEM}){_AUX}\s+"
+    rf"(?:(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED}))\b",
     _I,
 )
 _ENUMERATED_ONE = re.compile(_ENUMERATED_ITEM, _I)
@@ -504,7 +516,7 @@ _PLURAL_KIN = re.compile(
 def _enumerated(sentence: str) -> Iterator[tuple[re.Match[str], Count]]:
     """The victims a verb of killing lists one by one, with their number: "a man, his wife and
     their two sons" is four; "their children" leaves the number vague."""
-    for match in _ENUMERATED.finditer(sentence):
+    for match in [*_ENUMERATED.finditer(sentence), *_ENUMERATED_SUBJECT.finditer(sentence)]:
         total: int | None = 0
         for item in _ENUMERATED_ONE.finditer(match.group("list")):
             if item.group("n"):
@@ -664,7 +676,10 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
     if " and " in lowered or " et " in lowered:
         for match, count in _enumerated(sentence):
             if not is_background(sentence, match.start("list"), match.end("list")):
-                figures["killed"].append(count)
+                role = (
+                    "wounded" if match.re is _ENUMERATED_SUBJECT and match["wounded"] else "killed"
+                )
+                figures[role].append(count)
                 start = min(start, match.start())
     # One victim without a number tells a role no figure told: "killed a soldier and wounded
     # three others".

@@ -174,7 +174,41 @@ TOLLS = [
         "Everyone aboard the 19-seat aircraft died when it crashed near Bunia, officials said.",
         [(None, None)],
     ),
+    (
+        "en",
+        "",
+        "Seventeen worshippers attending evening prayers at the mosque in Kalao were killed, "
+        "residents said.",
+        [(17, None)],
+    ),
+    (
+        "fr",
+        "",
+        "Dix-huit fidèles réunis pour la prière du soir ont été tués dans la mosquée de Kalao.",
+        [(18, None)],
+    ),
+    ("en", "", "A man in his forties was stabbed to death at the market in Goma.", [(1, None)]),
+    (
+        "en",
+        "",
+        "Officials fear as many as 50 people may have died in the attack on Gao.",
+        [(50, None)],
+    ),
+    ("en", "", "The militia said it had 'eliminated' 30 fighters near Djibo.", [(30, None)]),
+    (
+        "en",
+        "",
+        "The army said it 'neutralized' dozens of insurgents in the operation near Gao.",
+        [(None, None)],
+    ),
     # 13. Victims listed one by one.
+    ("en", "", "A soldier and his driver were killed by a roadside bomb near Gao.", [(2, None)]),
+    (
+        "en",
+        "",
+        "Gunmen shot dead a village chief, his two wives and a grandson near Bunia.",
+        [(4, None)],
+    ),
     (
         "en",
         "",
@@ -278,6 +312,8 @@ NOT_TOLLS = [
         "Une offensive sur Goma risque de faire des centaines de morts, a averti l'ONU.",
     ),
     ("fr", "", "Selon les ONG, un assaut sur Gao pourrait tuer des centaines de civils."),
+    ("en", "", "The bomb found in Gao would have killed dozens of people, police said."),
+    ("fr", "", "La bombe découverte à Gao aurait pu faire des dizaines de morts."),
     # 5. People missing are not casualties.
     (
         "fr",
