@@ -80,9 +80,11 @@ _AGGREGATE = re.compile(
 #: de morts"; "may have killed 12" is a hedge on what happened.
 _HYPOTHETICAL = re.compile(
     r"\b(?:(?:could|might|would|may|pourrai(?:t|ent)|pourr(?:a|ont)|risqu\w*\s+de|"
-    r"threaten\w*\s+to|menac\w*\s+de)\s+(?!have\b|avoir\b|been\b|être\s+été)|"
+    r"threaten\w*\s+to|menac\w*\s+de)\s+(?:well\s+|still\s+|also\s+|encore\s+)?"
+    r"(?:kill|cost|leave|claim|cause|result\s+in|faire|tuer|coûter|causer|provoquer)|"
     # What would have happened: "would have killed dozens", "aurait pu faire des morts".
-    r"would\s+have\s+|aurai(?:t|ent)\s+pu\s+)(?:[\w'-]+\s+){1,3}$",
+    r"(?:would\s+have|aurai(?:t|ent)\s+pu)\s+(?:killed|cost|left|claimed|caused|faire|tuer|"
+    r"coûter|causer|provoquer))\s+(?:[\w'-]+\s+){0,2}$",
 )
 #: "since 2014", "depuis le début de l'année", "since the start of its intervention"; the start
 #: of clashes or of an offensive is this event's own.

@@ -384,6 +384,13 @@ _RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT, _AND_ONE_HINT, _WOUNDED_HINT
 )
 _CODED_HINT = 64
 _CASUALTIES_HINT = 128
+_ENUMERATED_HINT = 256
+#: How the last of listed victims is joined on: "and his wife", "et leurs trois enfants".
+_ENUMERATED_WORDS = (
+    " and his ", " and her ", " and their ", " and its ", " and a ", " and an ", " and one ",
+    " and two ", " and three ", " et sa ", " et son ", " et ses ", " et leur ", " et leurs ",
+    " et un ", " et une ", " et deux ", " et trois ",
+)  # fmt: skip
 _CASUALTIES_WORDS = ("casualt",)
 #: "causing an unknown number of casualties", "resulting in 12 casualties", "inflicted heavy
 #: casualties": people were hit, but the noun does not tell killed from wounded, so the toll
@@ -420,6 +427,7 @@ def _hint_automaton() -> ahocorasick.Automaton:
         (_WOUNDED_HINT, _WOUNDED_WORDS),
         (_CODED_HINT, _CODED_WORDS),
         (_CASUALTIES_HINT, _CASUALTIES_WORDS),
+        (_ENUMERATED_HINT, _ENUMERATED_WORDS),
     ):
         for word in hint_words:
             automaton.add_word(word, automaton.get(word, 0) | hint)
@@ -673,7 +681,7 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
             figures[role].append(Count(count.value + 1, count.approximate))
             group = group or _group(match.group(0))
             start = min(start, match.start())
-    if " and " in lowered or " et " in lowered:
+    if hints & _ENUMERATED_HINT:
         for match, count in _enumerated(sentence):
             if not is_background(sentence, match.start("list"), match.end("list")):
                 role = (

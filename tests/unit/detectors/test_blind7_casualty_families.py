@@ -58,6 +58,8 @@ TOLLS = [
         "A blast may have killed 12 people at the market in Gao, officials said.",
         [(12, None)],
     ),
+    # "May" the month is no modal.
+    ("en", "", "On 3 May gunmen killed 12 people in Gao, officials said.", [(12, None)]),
     # 5. People missing after a sinking are presumed dead.
     (
         "en",
