@@ -44,7 +44,10 @@ _TRIED_FOR = re.compile(
 _MEMORY = re.compile(
     r"\b(?:anniversary|anniversaire|commemorat\w*|commémor\w*|memorial|mémorial|remembrance|"
     r"in\s+memory\s+of|en\s+mémoire|years?\s+ago|years\s+(?:after|on\s+from)|decades?\s+ago|"
-    r"il\s+y\s+a\s+\w+\s+ans|ans\s+après|ans\s+jour\s+pour\s+jour)\b",
+    r"il\s+y\s+a\s+\w+\s+ans|ans\s+après|ans\s+jour\s+pour\s+jour|"
+    # "pour honorer la mémoire des victimes", "se souvient des tueries", "remember the dead".
+    r"(?:la\s+)?mémoire\s+d(?:es|e|u)|(?:honorer|saluer|célébrer|raviver)\s+la\s+mémoire|hommages?\s+(?:aux|à)|se\s+souvien\w+|"
+    r"remember\w*|honou?r\w*\s+(?:the\s+)?(?:victims|dead|memory|fallen))\b",
 )
 #: A count of a period rather than an event: "every year", "par semaine", "so far this year".
 _PERIOD = re.compile(
@@ -53,14 +56,35 @@ _PERIOD = re.compile(
     r"when))|"
     r"annually|yearly|annuellement|tous\s+les\s+(?:ans|jours|mois)|toutes\s+les\s+semaines|"
     r"on\s+average|en\s+moyenne|this\s+year|cette\s+année|(?:last|past|previous)\s+year|"
-    r"l'(?:an|année)\s+(?:dernière?|passée?|précédente?)|in\s+recent\s+years|"
+    r"l'(?:an|année)\s+(?:derni(?:er|ère)|passée?|précédente?)|in\s+recent\s+years|"
     r"ces\s+dernières\s+années|(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
     r"(?:years?|decades?|months)|au\s+cours\s+des\s+(?:\w+\s+)?(?:dernières\s+années|derniers\s+"
     r"mois|dernières\s+décennies)|(?:for|in|pour|en)\s+" + _YEAR + r"\s+alone|"
     # A quarter's or a half-year's count: "au premier trimestre", "in the first quarter".
     r"(?:au|du|le|en)\s+(?:premier|deuxième|second|troisième|quatrième|dernier)\s+"
     r"(?:trimestre|semestre)|(?:in|during|over|for)\s+the\s+(?:first|second|third|fourth|last)\s+"
-    r"(?:quarter|half)|quarterly|trimestriel\w*|semestriel\w*)\b",
+    r"(?:quarter|half)|quarterly|trimestriel\w*|semestriel\w*|"
+    # A count over a span: "over the month", "en vingt ans", "in two decades".
+    r"(?:over|during|throughout)\s+the\s+(?:month|year|week|quarter|decade|period)|"
+    r"(?:en|in|over)\s+(?:\w+[- ])?(?:\w+\s+)?(?:ans|années|décennies|years|decades)|"
+    r"(?:monthly|weekly|mensuel\w*|hebdomadaire)\s+(?:note|report|update|summary|count|"
+    r"toll|tally|figures?|bilan|rapport|décompte))\b",
+)
+#: A sentence that cites a periodic count: its figures sum a year or a month, not an event.
+_AGGREGATE = re.compile(
+    r"\b(?:(?:décompte|bilan|rapport|recensement)s?\s+(?:annuel|mensuel|trimestriel)\w*|"
+    r"(?:annual|yearly|monthly|quarterly)\s+(?:report|count|tally|toll|figures|note|survey|"
+    r"review)|(?:note|revue)\s+mensuelle)\b",
+)
+#: A figure told as what could happen: "could kill hundreds", "risque de faire des centaines
+#: de morts"; "may have killed 12" is a hedge on what happened.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:(?:could|might|would|may|pourrai(?:t|ent)|pourr(?:a|ont)|risqu\w*\s+de|"
+    r"threaten\w*\s+to|menac\w*\s+de)\s+(?:well\s+|still\s+|also\s+|encore\s+)?"
+    r"(?:kill|cost|leave|claim|cause|result\s+in|faire|tuer|coûter|causer|provoquer)|"
+    # What would have happened: "would have killed dozens", "aurait pu faire des morts".
+    r"(?:would\s+have|aurai(?:t|ent)\s+pu)\s+(?:killed|cost|left|claimed|caused|faire|tuer|"
+    r"coûter|causer|provoquer))\s+(?:[\w'-]+\s+){0,2}$",
 )
 #: "since 2014", "depuis le début de l'année", "since the start of its intervention"; the start
 #: of clashes or of an offensive is this event's own.
@@ -69,7 +93,7 @@ _LONG_SPAN = re.compile(
     rf"\b(?:{_YEAR}|{_MONTHS}|war|guerre|conflict|conflit|invasion|intervention|uprising|"
     r"insurrection|insurgency|rébellion|rebellion|campaign|campagne|revolution|révolution|"
     r"independence|indépendance|occupation|crisis|crise|pandemic|pandémie|epidemic|épidémie|"
-    r"the\s+year|l'année|records\s+began|creation|création)\b",
+    r"the\s+year|l'année|records\s+began|creation|création|month|mois)\b",
 )
 #: A span counted in days is this event's own: "since Sunday", "depuis hier", "since dawn".
 _SHORT_SPAN = re.compile(
@@ -157,7 +181,16 @@ _PERIOD_WORDS = (
     "toutes les", "average", "moyenne", "this year", "cette année", "last year", "past year",
     "previous year", "l'an ", "l'année", "recent years", "dernières années", "the past",
     "the last", "au cours des", "alone", "trimestre", "semestre", "quarter", "first half",
-    "second half", "last half", "trimestriel", "semestriel",
+    "second half", "last half", "trimestriel", "semestriel", "over the", "during the",
+    "throughout the", " ans", "années", "décennies", "years", "decades", "monthly", "weekly",
+    "mensuel", "hebdomadaire",
+)  # fmt: skip
+_AGGREGATE_WORDS = (
+    "annuel", "mensuel", "trimestriel", "annual", "yearly", "monthly", "quarterly",
+)  # fmt: skip
+_HYPOTHETICAL_WORDS = (
+    "could", "might", "would", "may ", "pourrai", "pourra", "risqu", "threaten", "menac",
+    "aurait pu", "auraient pu",
 )  # fmt: skip
 _COURT_CUE, _MEMORY_CUE, _COMPARED_CUE, _SUPERSEDED_CUE, _PERIOD_CUE, _SINCE_CUE, _YEAR_CUE = (
     1,
@@ -168,7 +201,7 @@ _COURT_CUE, _MEMORY_CUE, _COMPARED_CUE, _SUPERSEDED_CUE, _PERIOD_CUE, _SINCE_CUE
     32,
     64,
 )
-_WAR_CUE, _MONTH_CUE = 128, 256
+_WAR_CUE, _MONTH_CUE, _AGGREGATE_CUE, _HYPOTHETICAL_CUE = 128, 256, 512, 1024
 #: The verbs of a war's toll rather than its nouns: rarer in copy, so a sharper cheap test.
 _WAR_WORDS = (
     "has killed", "have killed", "had killed", "has claimed", "has caused", "has left",
@@ -186,6 +219,8 @@ _CUES: tuple[tuple[int, tuple[str, ...]], ...] = (
     (_SUPERSEDED_CUE, _SUPERSEDED_WORDS),
     (_PERIOD_CUE, _PERIOD_WORDS),
     (_SINCE_CUE, ("since", "depuis")),
+    (_AGGREGATE_CUE, _AGGREGATE_WORDS),
+    (_HYPOTHETICAL_CUE, _HYPOTHETICAL_WORDS),
     (_WAR_CUE, _WAR_WORDS),
     # Only a month opening a sentence dates it ("In July, ..."): "in july", "en juillet".
     (_MONTH_CUE, tuple(f"{lead} {month}" for lead in ("in", "en") for month in _MONTHS.split("|"))),
@@ -215,7 +250,13 @@ def is_background(sentence: str, start: int, end: int) -> bool:
         return False
     if cues & _COURT_CUE and _COURT.search(lowered):
         return True
+    if cues & _AGGREGATE_CUE and _AGGREGATE.search(lowered):
+        return True
     before = lowered[max(0, start - 160) : start]
+    if cues & _HYPOTHETICAL_CUE and _HYPOTHETICAL.search(
+        lowered, max(0, _clause(lowered, start, end)[0], start - 40), start
+    ):
+        return True
     if (
         (cues & _YEAR_CUE and _DATED_EVENT.search(before))
         or (cues & _COMPARED_CUE and _COMPARED.search(before))

@@ -44,7 +44,9 @@ _KILLED = (
     r"lost\s+their\s+lives|"
     r"victims|tuée?s?|morte?s?|décès|décédée?s?|ont\s+péri|péri|périssent|victimes|"
     r"exécutée?s|massacrée?s|noyée?s|abattue?s|assassinée?s|sans\s+vie|(?:ont|a|avaient|avait)\s+perdu\s+la\s+vie|perdu\s+la\s+vie|"
-    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort"
+    r"ont\s+trouvé\s+la\s+mort|trouvé\s+la\s+mort|"
+    # A communiqué's word for enemies killed: "'dozens' of militants were neutralised".
+    r"neutralis(?:ée?s?|ed)|neutralized|eliminated|éliminée?s"
 )
 _WOUNDED = r"wounded|injured|hurt|blessée?s?"
 #: Rarer ways to tell a death or a wound, read by a second pattern only when a word of
@@ -102,7 +104,8 @@ _AUX = (
     r"is|being|ont\s+été|a\s+été|été|sont|se|étaient|avaient\s+été|reportedly|reported|"
     r"confirmed|believed|feared|presumed|found|"
     r"retrouvée?s?|officially|also|aussi|également|already|déjà|now|désormais|probably|"
-    r"probablement|left|laissant))*"
+    r"probablement|left|laissant|(?:may|might|could)\s+have(?:\s+been)?|to\s+have(?:\s+been)?|"
+    r"auraient(?:\s+été)?|seraient))*"
 )
 #: "au moins douze civils ont été tués", "dozens of people were killed", "12 dead".
 _NO_SECOND_COUNT = (
@@ -112,6 +115,19 @@ _NO_SECOND_COUNT = (
 )
 #: After the victims: "passengers and crew", or an aside "(including three children)".
 _VICTIMS_TAIL = (
+    # What the victims were doing: "10 villagers working their fields near X were killed",
+    # "dix-sept fidèles réunis pour la prière ont été tués".
+    r"(?:\s+(?:(?!(?:killing|wounding|injuring|leaving|bringing|raising|taking|according|"
+    r"including)\b)[a-z]+ing|(?:who|qui)\s+[\w'-]+|réunie?s|rassemblée?s|venue?s|présente?s|"
+    r"installée?s|réfugiée?s|travaillant|se\s+rendant)(?:\s+[\w'-]+){1,7}?)?"
+    # Where the victims lived: "habitants du hameau de X", "residents of the village of X".
+    r"(?:\s+(?:du|de\s+la|des|de|d'|of\s+the|of|from\s+the|from)\s*(?:hameau|village|town|"
+    r"ville|localité|quartier|district|camp|city|commune|neighbou?rhood|douar|bourgade|"
+    r"settlement|région|region|province)(?:\s+(?:de|d'|of))?(?:\s*[\w'-]+){1,3}?)?"
+    # An apposition that counts some of them: "14 civilians, 8 of them children, died",
+    # "29 personnes, dont 21 femmes, ont été tuées".
+    r"(?:,\s*(?:[\w-]+\s+(?:of\s+them|d'entre\s+(?:eux|elles))|including|among\s+them|"
+    r"dont|parmi\s+(?:eux|elles|lesquels|lesquelles))(?:\s+[\w'-]+){1,3},)?"
     r"(?:\s+(?:and|et)\s+(?:(?:the|les|des)\s+)?(?:crew(?:\s+members)?|membres\s+d'équipage|"
     r"équipage|staff|personnel))?(?:\s*\([^()]{0,40}\))?"
     # "fighters from both sides", "combattants des deux camps".
@@ -119,7 +135,7 @@ _VICTIMS_TAIL = (
     r"\s+des\s+deux\s+(?:camps|côtés|bords)|\s+de\s+part\s+et\s+d'autre)?"
 )
 _COUNT_FIRST = re.compile(
-    rf"(?<![\w-])(?P<count>{COUNT})(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_VICTIMS_TAIL}{_AUX}"
+    rf"(?<![\w-])(?P<count>{COUNT})(?:\s*[»\"”'’])?(?:\s+(?:of|de|d'))?\s*{_FREE}{{0,4}}?{_VICTIMS_TAIL}{_AUX}"
     rf"\s+(?:{_ROLE})\b" + _NO_SECOND_COUNT,
     _I,
 )
@@ -136,15 +152,24 @@ _KILL_VERB = (
     r"(?:hacked|hacking|stabbed|stabbing|beat|beaten|beating|burned|burnt|burning|clubbed|"
     r"clubbing|stoned|stoning)\s+to\s+death|"
     r"claim(?:ed|ing)?\s+the\s+lives\s+of|coût(?:é|ant|e)\s+la\s+vie\s+à|"
-    r"(?:la|the)\s+mort\s+d[e']|the\s+deaths?\s+of|la\s+mort\s+de"
+    r"(?:la|the)\s+mort\s+d[e']|the\s+deaths?\s+of|la\s+mort\s+de|"
+    r"neutralis(?:é|ée|és|ées|ant|ed|ing)|neutraliz(?:ed|ing)|eliminated|éliminée?s?|éliminant"
 )
 _WOUND_VERB = r"wounding|wounded|wounds|injuring|injured|injures|blessant|blessé|blesse|blessent"
 #: "killed 12 people", "tuant au moins 12 personnes et en blessant 30".
 _VERB_FIRST = re.compile(
-    rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))\s+"
+    rf"\b(?:(?P<vkilled>{_KILL_VERB})|(?P<vwounded>{_WOUND_VERB}))(?:\s*[»\"”'’])?\s+"
     rf"(?:en\s+|all\s+(?:the\s+|its\s+|their\s+)?|tous\s+les\s+|ses\s+|leurs\s+|les\s+|its\s+|"
-    rf"their\s+|the\s+)?(?:[«\"“]\s*)?"
+    rf"their\s+|the\s+)?(?:[«\"“'‘]\s*)?"
     rf"(?P<count>{COUNT})(?![\w-])(?P<tail>(?:\s+(?:of|de|d'))?{_FREE}{{0,3}})",
+    _I,
+)
+#: "rebels hack 10 villagers to death": the count between the verb and "to death".
+_TO_DEATH = re.compile(
+    r"\b(?:hack|hacks|hacked|hacking|stab|stabs|stabbed|stabbing|beat|beats|beaten|beating|"
+    r"burn|burns|burned|burnt|burning|club|clubs|clubbed|stone|stones|stoned|crush|crushes|"
+    rf"crushed|bludgeon|bludgeons|bludgeoned)\s+(?P<count>{COUNT})(?![\w-])"
+    r"(?P<tail>(?:\s+(?!to\b)[\w'-]+){0,3}?)\s+to\s+death\b",
     _I,
 )
 #: "death toll rises to 40", "le bilan s'alourdit à 40 morts".
@@ -180,7 +205,12 @@ _SINGULAR = (
     r"official|politician|activist|leader|chief|aide|bomber|gunman|attacker|hostage|prisoner|"
     r"inmate|migrant|refugee|tourist|commerçant|professeur|pasteur|imam|blogueur|écrivain|"
     r"avocat|avocate|élu|élue|militant|militante|kamikaze|assaillant|otage|détenu|détenue|"
-    r"migrant|migrante|réfugié|réfugiée|touriste"
+    r"migrant|migrante|réfugié|réfugiée|touriste|vendor|hawker|seller|ranger|constable|sergeant|"
+    r"corporal|lieutenant|captain|conscript|recruit|sentry|bodyguard|photographer|reporter|"
+    r"cameraman|correspondent|nun|bishop|mechanic|engineer|contractor|labourer|laborer|"
+    r"vendeur|vendeuse|marchand|marchande|commerçante|caporal|sergent|lieutenant|capitaine|"
+    r"adjudant|garde|gardien|vigile|photographe|reporter|religieuse|évêque|ingénieur|"
+    r"mécanicien|secouriste|rescuer|paramedic|médecin|infirmier|infirmière|agent"
 )
 #: People named by office; only with a count after them ("the governor and six guards"), as
 #: "killed the mayor's candidacy" must stay a figure of speech.
@@ -214,6 +244,7 @@ _ONE_VICTIM_VERB = re.compile(
 #: An age told after the victim: "a man, 45,", "un jeune de 19 ans", "aged 70", "(16 ans)".
 _AGE = (
     r"(?:,\s*\d{1,3}(?:\s*ans)?,|\s+(?:de|âgée?\s+de|aged)\s+\d{1,3}(?:\s+ans)?|"
+    r"\s+in\s+(?:his|her)\s+(?:early\s+|mid-?|late\s+)?\w+ies|"
     r"\s*\(\d{1,3}(?:\s*ans)?\))?"
 )
 #: Matched on lower-cased text, like the verbs.
@@ -221,7 +252,7 @@ _ONE_VICTIM_BEFORE = re.compile(
     rf"(?:\b(?:(?:a|an|one|un|une|another|un\s+autre|une\s+autre|the|la|le)\s+|l')"
     rf"(?:[\w'-]+\s+){{0,2}}?|(?:^|[:;]\s*|\b(?:after|as|when|while|après)\s+)"
     rf"(?:[\w'-]+\s+){{0,3}}?)"
-    rf"(?P<noun>{_SINGULAR}|victim|victime|\d{{1,3}}-year-old)"
+    rf"(?P<noun>{_SINGULAR}|victim|victime|\d{{1,3}}-year-old(?:\s+[\w'-]+){{0,3}}?)"
     rf"(?:\s+{_FRENCH_ADJECTIVE})?{_AGE}"
     rf"(?:\s+(?:was|has\s+been|a\s+été|est|is|were|had\s+been|later|also|then|ensuite|"
     rf"finalement|aussi|subsequently))*\s+$"
@@ -265,10 +296,16 @@ _AND_OTHERS = re.compile(
     rf"\s+(?:and|et)\s+(?P<count>{COUNT})(?![\w-])",
     _I,
 )
+#: Machines shot down rather than people: "abattu un hélicoptère", "shot down two drones".
+_MACHINES = (
+    r"h[ée]licopt[èe]res?|drones?|avions?|aircraft|planes?|airplanes?|jets?|"
+    r"fighter\s+jets?|missiles?|roquettes?|rockets?|ballons?|balloons?|"
+    r"appareils?|a[ée]ronefs?|chars?|tanks?|v[ée]hicules?|vehicles?|blind[ée]s?|mig|sukhoi"
+)
 #: Objects a verb of killing takes in other pages: "kills 1,200 jobs", "2,000 chickens killed".
 _NOT_PEOPLE = re.compile(
     rf"\s*(?:\S+\s+){{0,2}}?(?:d'|de\s+|of\s+)?(?:jobs|emplois|postes|positions|posts|projects|projets|bills|deals|"
-    rf"trees|arbres|hopes|espoirs|{ANIMALS})\b",
+    rf"trees|arbres|hopes|espoirs|{_MACHINES}|{ANIMALS})\b",
     _I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -293,7 +330,7 @@ _ONE_AND = re.compile(
     _I,
 )
 _NEGATED = re.compile(r"\b(?:no|not|nobody|aucune?|sans|ni)\s+$", _I)
-_UNIT_AFTER = re.compile(rf"\s+{_UNITS}\b|[-%]", _I)
+_UNIT_AFTER = re.compile(rf"\s+{_UNITS}\b|\s?[-%]", _I)
 _WOUNDED_NEXT = re.compile(r"\s*(?:wounded|injured|blessée?s?)\b", _I)
 
 
@@ -318,9 +355,13 @@ _ALL_DEAD = re.compile(
     r"aucune?\s+(?:des\s+(?:[\w'-]+\s+){0,4}?|d'entre\s+(?:eux|elles)\s+)?n'a\s+survécu|"
     r"personne\s+n'a\s+survécu|sans\s+(?:laisser\s+de\s+)?"
     r"survivants?|killing\s+(?:everyone|everybody|all\s+(?:those|people|on|aboard))|"
-    r"tuant\s+(?:tous|toutes|l'ensemble)|(?:everyone|everybody|all)\s+(?:\w+\s+){0,3}?"
+    r"tuant\s+(?:tous|toutes|l'ensemble)|"
+    # "Everyone aboard the 12-seat plane died": the craft named after "aboard".
+    r"(?:everyone|everybody|all(?:\s+[\w'-]+){1,2})\s+(?:on\s+board|aboard)"
+    r"\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){1,3}?(?:died|perished|were\s+killed|was\s+killed|"
+    r"have\s+died)|(?:everyone|everybody|all)\s+(?:\w+\s+){0,3}?"
     r"(?:on\s+board|aboard|à\s+bord)\s+(?:died|perished|were\s+killed|was\s+killed|have\s+died|"
-    r"are\s+dead|ont\s+péri|sont\s+morts)|tous\s+(?:les\s+)?(?:\w+\s+){0,3}?(?:ont\s+péri|"
+    r"are\s+dead|ont\s+péri|sont\s+morts)|(?:tous|toutes)\s+(?:les\s+)?(?:\w+\s+){0,3}?(?:ont\s+péri|"
     r"sont\s+morts|ont\s+été\s+tués|ont\s+perdu\s+la\s+vie|ont\s+trouvé\s+la\s+mort))\b",
     _I,
 )
@@ -343,6 +384,13 @@ _RARE_HINT, _ALL_DEAD_HINT, _DIED_HINT, _BODY_HINT, _AND_ONE_HINT, _WOUNDED_HINT
 )
 _CODED_HINT = 64
 _CASUALTIES_HINT = 128
+_ENUMERATED_HINT = 256
+#: How the last of listed victims is joined on: "and his wife", "et leurs trois enfants".
+_ENUMERATED_WORDS = (
+    " and his ", " and her ", " and their ", " and its ", " and a ", " and an ", " and one ",
+    " and two ", " and three ", " et sa ", " et son ", " et ses ", " et leur ", " et leurs ",
+    " et un ", " et une ", " et deux ", " et trois ",
+)  # fmt: skip
 _CASUALTIES_WORDS = ("casualt",)
 #: "causing an unknown number of casualties", "resulting in 12 casualties", "inflicted heavy
 #: casualties": people were hit, but the noun does not tell killed from wounded, so the toll
@@ -379,6 +427,7 @@ def _hint_automaton() -> ahocorasick.Automaton:
         (_WOUNDED_HINT, _WOUNDED_WORDS),
         (_CODED_HINT, _CODED_WORDS),
         (_CASUALTIES_HINT, _CASUALTIES_WORDS),
+        (_ENUMERATED_HINT, _ENUMERATED_WORDS),
     ):
         for word in hint_words:
             automaton.add_word(word, automaton.get(word, 0) | hint)
@@ -434,6 +483,58 @@ _AND_ONE = re.compile(
     rf"(?:(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED}))\b",
     _I,
 )
+
+
+#: Members of a family or a household killed together, each told in turn.
+_KIN = (
+    r"man|men|woman|women|wife|wives|husbands?|sons?|daughters?|child|children|kids?|brothers?|"
+    r"sisters?|mother|father|parents|grand(?:son|daughter|child|mother|father)s?|grandchildren|"
+    r"nephews?|nieces?|cousins?|baby|infant|twins|relatives|guests?|neighbou?rs?|"
+    r"homme|hommes|femmes?|épouse|mari|fils|filles?|enfants?|frères?|sœurs?|soeurs?|mère|père|"
+    r"petite?s?-(?:fils|filles?|enfants?)|neveux?|nièces?|cousine?s?|bébés?|jumeaux|jumelles|"
+    r"proches|voisine?s?"
+)
+#: One listed victim: "his wife", "their two sons", "un homme".
+_ENUMERATED_ITEM = (
+    r"(?:a|an|one|his|her|their|its|the|un|une|sa|son|ses|leur|leurs|le|la|les)\s+"
+    rf"(?:(?P<n>{NUMBER_WORDS}|\d{{1,2}})\s+)?(?:[a-zà-ÿ-]+\s+)??"
+    rf"(?P<kin>{_KIN}|{_SINGULAR})\b"
+)
+_ITEM = re.sub(r"\?P<\w+>", "?:", _ENUMERATED_ITEM)
+#: "killed a man, his wife and their two sons": the victims listed one after another.
+_ENUMERATED = re.compile(
+    rf"\b(?:{_KILL_VERB})\s+(?P<list>{_ITEM}(?:,\s+{_ITEM})*,?\s+(?:and|et)\s+{_ITEM})",
+    _I,
+)
+#: "A soldier and his driver were killed": the victims listed before the verb.
+_ENUMERATED_SUBJECT = re.compile(
+    rf"(?:^|(?<=[,;:]\s)|\b(?:when|as|after|lorsque|quand)\s+)"
+    rf"(?P<list>{_ITEM}(?:,\s+{_ITEM})*,?\s+(?:and|et)\s+{_ITEM}){_AUX}\s+"
+    rf"(?:(?P<killed>{_KILLED})|(?P<wounded>{_WOUNDED}))\b",
+    _I,
+)
+_ENUMERATED_ONE = re.compile(_ENUMERATED_ITEM, _I)
+_PLURAL_KIN = re.compile(
+    r"(?:men|women|children|kids|parents|grandchildren|twins|relatives|hommes|jumeaux|"
+    r"jumelles|proches|\w+s|\w+x)$",
+    _I,
+)
+
+
+def _enumerated(sentence: str) -> Iterator[tuple[re.Match[str], Count]]:
+    """The victims a verb of killing lists one by one, with their number: "a man, his wife and
+    their two sons" is four; "their children" leaves the number vague."""
+    for match in [*_ENUMERATED.finditer(sentence), *_ENUMERATED_SUBJECT.finditer(sentence)]:
+        total: int | None = 0
+        for item in _ENUMERATED_ONE.finditer(match.group("list")):
+            if item.group("n"):
+                value = parse_number(item.group("n"))
+            elif _PLURAL_KIN.search(item.group("kin")) and item.group("kin").lower() != "fils":
+                value = None
+            else:
+                value = 1
+            total = None if value is None or total is None else total + value
+        yield match, Count(total, total is None)
 
 
 #: Case-sensitive twins of the patterns ``find_toll`` scans, for lower-cased text; keyed by
@@ -520,6 +621,12 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
         figures[role].append(_read(sentence, match))
         group = group or _group(match.group("tail"))
         start = min(start, match.start())
+    if "to death" in lowered:
+        for match in _TO_DEATH.finditer(sentence):
+            if not is_background(sentence, match.start("count"), match.end("count")):
+                figures["killed"].append(_read(sentence, match))
+                group = group or _group(match.group("tail"))
+                start = min(start, match.start())
     for match in _scan(_AND_OTHERS, sentence, text):
         others = parse_count(match.group("count"))
         if (
@@ -559,9 +666,10 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
     everyone = _ALL_DEAD.search(sentence) if hints & _ALL_DEAD_HINT else None
     if everyone and not is_background(sentence, everyone.start(), everyone.end()):
         aboard = _aboard(sentence) or _aboard(context)
-        if aboard is not None:
-            figures["killed"].append(aboard)
-            start = min(start, everyone.start())
+        # Without the number aboard, "everyone aboard died" or "aucun survivant" is still a
+        # toll, with no figure (the seats of a "19-seat plane" are not the people aboard).
+        figures["killed"].append(aboard or Count(None, True))
+        start = min(start, everyone.start())
     if hints & _AND_ONE_HINT:
         for match in _scan(_AND_ONE, sentence, text):
             role = "killed" if match.group("killed") else "wounded"
@@ -573,6 +681,14 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
             figures[role].append(Count(count.value + 1, count.approximate))
             group = group or _group(match.group(0))
             start = min(start, match.start())
+    if hints & _ENUMERATED_HINT:
+        for match, count in _enumerated(sentence):
+            if not is_background(sentence, match.start("list"), match.end("list")):
+                role = (
+                    "wounded" if match.re is _ENUMERATED_SUBJECT and match["wounded"] else "killed"
+                )
+                figures[role].append(count)
+                start = min(start, match.start())
     # One victim without a number tells a role no figure told: "killed a soldier and wounded
     # three others".
     told = {role for role, counts in figures.items() if counts}
@@ -590,6 +706,9 @@ def find_toll(sentence: str, context: str = "") -> Toll | None:
                 figures["killed"].append(Count(None, True))
                 start = min(start, match.start())
                 break
+    for role, counts in figures.items():
+        # "Best estimate 0 deaths", "0 fatalities": a figure of none tells no casualty.
+        figures[role] = [count for count in counts if count.value != 0]
     if not any(figures.values()):
         return None
     return Toll(

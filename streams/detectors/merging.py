@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kernel.vocabulary import EventKind, EventStatus
@@ -83,22 +84,41 @@ def _capture_key(place: Place | None, merged: dict[object, Finding]) -> object:
     return place.geoname_id if place.geoname_id is not None else ("name", name)
 
 
+#: A disaster that leaves people missing presumed dead: a sinking, a flood, a landslide, a crash.
+_DISASTER = re.compile(
+    r"\b(?:sank|sink\w*|sunk|capsiz\w*|chavir\w*|naufrag\w*|shipwreck\w*|coulée?s?|sombr\w+|"
+    r"lost\s+at\s+sea|en\s+mer|floods?|flooding|inondations?|crues?|landslides?|mudslides?|"
+    r"glissements?\s+de\s+terrain|coulées?\s+de\s+boue|éboulements?|avalanches?|earthquakes?|"
+    r"quakes?|séismes?|tremblements?\s+de\s+terre|collaps\w*|effondr\w+|storms?|tempêtes?|"
+    r"cyclones?|typhoons?|hurricanes?|ouragans?|tsunamis?|explosions?|blasts?|fires?|incendies?|"
+    r"crash\w*|écras\w+|mines?)\b",
+    re.IGNORECASE,
+)
+
+
 def merge_tolls(findings: list[Finding]) -> list[Finding]:
     """One casualty report per city per item; a toll placed only by country (or not at all)
     joins the first report, and a city named later makes that report more precise."""
     merged: list[Finding] = []
+    # The merged reports whose sentences tell a disaster, by identity.
+    disasters: set[int] = set()
     for finding in findings:
         kept = next((other for other in merged if _same_place(other, finding)), None)
+        if _DISASTER.search(finding.sentence.text):
+            disasters.add(id(kept or finding))
         if kept is None:
             finding.tolls = [finding.toll] if finding.toll else []
             merged.append(finding)
             continue
         if finding.toll is not None:
             kept.tolls.append(finding.toll)
-        if finding.precision > kept.precision or (
-            finding.precision == kept.precision
-            and kept.sentence.is_title
-            and not finding.sentence.is_title
+        if (_dateline(kept.place) or not _dateline(finding.place)) and (
+            finding.precision > kept.precision
+            or (
+                finding.precision == kept.precision
+                and kept.sentence.is_title
+                and not finding.sentence.is_title
+            )
         ):
             # "Gunmen kill 8 in Kaduna village attack" over a body naming the village itself.
             kept.place, kept.precision = finding.place, finding.precision
@@ -111,7 +131,22 @@ def merge_tolls(findings: list[Finding]) -> list[Finding]:
             kept.attribution = finding.attribution
     for finding in merged:
         finding.toll = _combined(finding.tolls)
-    return merged
+    # People missing are sought, not counted as casualties: "trente pêcheurs portés disparus"
+    # alone is no casualty report, unless a sinking or a flood leaves them presumed dead.
+    return [
+        finding
+        for finding in merged
+        if finding.toll is None
+        or finding.toll.killed
+        or finding.toll.wounded
+        or id(finding) in disasters
+    ]
+
+
+def _dateline(place: Place | None) -> bool:
+    """Whether a place is written in a dateline's capitals ("AYACUCHO, 5 avril -"): where the
+    wire wrote from, which never replaces a place the text names."""
+    return place is not None and len(place.name) > 3 and place.name.isupper()
 
 
 def _same_place(kept: Finding, new: Finding) -> bool:
@@ -143,8 +178,13 @@ def _combined(tolls: list[Toll]) -> Toll | None:
     if not tolls:
         return None
     coded = [toll.killed for toll in tolls if toll.coded and toll.killed]
+    killed = [toll.killed for toll in tolls if toll.killed]
+    if any(count.value is not None and not count.upper for count in killed):
+        # "at least 10 villagers were killed ... a priest put the toll at up to 20": the upper
+        # bound one source gives does not replace the count another makes.
+        killed = [count for count in killed if not count.upper]
     return Toll(
-        killed=coded[-1] if coded else largest([toll.killed for toll in tolls if toll.killed]),
+        killed=coded[-1] if coded else largest(killed),
         wounded=largest([toll.wounded for toll in tolls if toll.wounded]),
         missing=largest([toll.missing for toll in tolls if toll.missing]),
         group=next((toll.group for toll in tolls if toll.group), None),

@@ -60,7 +60,7 @@ _SELF_CLAIM = re.compile(
     r"\b(?:say|says|said|claim|claims|claimed|claiming|affirm\w*|assur\w*|revendiqu\w*|"
     r"annonc\w*|dit|disent)\s+(?:that\s+|qu'(?:ils|elles|il|elle)\s+|"
     r"(?:it|they|he|she)\s+|to\s+)?"
-    r"(?:(?:had|have|has|avoir|ont|a|avaient|avait)\s+)?"
+    r"(?:(?:had|have|has|avoir|ont|a|avaient|avait)\s+)?(?:[«\"“]\s*)?"
     r"(?:killed|kill|tué|tués|neutralisé|neutralized|neutralised|eliminated|éliminé|abattu)\b"
     r"|\bclaim(?:ed|s|ing)?\s+(?:responsibility|(?:the|an|a)\s+(?:attack|bombing|raid))"
     r"|\brevendiqu\w*\s+(?:la\s+responsabilité|(?:l'|un\s+|une\s+|cet\s+|cette\s+)"
@@ -145,7 +145,10 @@ _SPORT = re.compile(
     r"quarter-final|quart\s+de\s+finale|world\s+cup|coupe\s+du\s+monde|coupe\s+de\s+france|"
     r"grand\s+prix|six\s+nations|fc|psg|om|ol|premier\s+league|serie\s+a|bundesliga|liga|"
     r"nba|nfl|podium|peloton|maillot|jersey|titre\s+de\s+champion|"
-    r"\d-\d)\b",
+    # A score ("won 2-1"), not a span of days ("on 2-3 August").
+    r"\d-\d(?!\d*\s+(?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre)\b))\b",
     _I,
 )
 _STRIKE = re.compile(

@@ -76,6 +76,11 @@ _ONE_RE = re.compile(_ONE_NUMBER, re.IGNORECASE)
 _QUALIFIER_RE = re.compile(rf"^\s*{QUALIFIER}", re.IGNORECASE)
 _ABOUT_RE = re.compile(r"\b(" + "|".join(_ABOUT) + r")s?\b", re.IGNORECASE)
 _EXACT_BOUND_RE = re.compile(r"^\s*(?:en\s+tout|au\s+total)", re.IGNORECASE)
+_UPPER_BOUND_RE = re.compile(
+    r"^\s*(?:up\s+to|as\s+many\s+as|at\s+most|fewer\s+than|less\s+than|jusqu'[àa]|"
+    r"moins\s+d[e'])",
+    re.IGNORECASE,
+)
 _TOKEN_RE = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 
 
@@ -85,6 +90,9 @@ class Count:
 
     value: int | None
     approximate: bool
+    #: The figure is an upper bound ("up to 20", "jusqu'à 20"): another source's count below
+    #: it is the better toll.
+    upper: bool = False
 
 
 def parse_digits(text: str) -> int | None:
@@ -140,4 +148,4 @@ def parse_count(text: str) -> Count:
     number = parse_number(rest)
     if number is None:
         return Count(None, True)
-    return Count(number, approximate)
+    return Count(number, approximate, bool(qualified) and bool(_UPPER_BOUND_RE.match(text)))

@@ -7,7 +7,7 @@ import re
 from streams.detectors.casualties import Toll, find_toll
 from streams.detectors.gazetteer import City, Gazetteer, Mention
 from streams.detectors.numbers import NUMBER_DIGITS, NUMBER_WORDS, Count, parse_number
-from streams.detectors.places import is_unlisted
+from streams.detectors.places import UNLISTED_ID, is_unlisted
 from streams.events import Place
 
 _LOCATIVE_BEFORE = re.compile(
@@ -124,7 +124,9 @@ def placement_precision(place: Place | None, *, label: bool) -> int:
 #: "killed 31 people in Gaza City and 19 in Jabalia": a second figure with its own city.
 _SECOND_TOLL = re.compile(
     rf"\s+(?:and|et)\s+(?P<count>{NUMBER_DIGITS}|{NUMBER_WORDS})\s+(?:(?:others|more|autres|"
-    r"de\s+plus)\s+)?(?:in|at|à|au|dans)\s+(?:(?:the\s+)?(?:city|town)\s+of\s+|la\s+ville\s+de\s+)?",
+    r"de\s+plus)\s+)?(?:in|at|à|au|dans)\s+(?:(?:the\s+)?(?:nearby|neighbou?ring)\s+|"
+    r"(?:la\s+localité|le\s+village|la\s+ville)\s+voisine?\s+de\s+)?"
+    r"(?:(?:the\s+)?(?:city|town|village)\s+of\s+|la\s+ville\s+de\s+)?",
     re.IGNORECASE,
 )
 
@@ -134,16 +136,70 @@ def per_city(
 ) -> list[tuple[Toll, list[Mention]]]:
     """A sentence's toll split by city when it gives one figure per city ("31 in Gaza City and
     19 in Jabalia"), each part with the place names it may take; else the toll whole."""
+    # "évacués vers Bujumbura": where the wounded were taken is not where they were hit.
+    mentions = [
+        mention
+        for mention in mentions
+        if not _DESTINATION.search(sentence, max(0, mention.start - 80), mention.start)
+    ]
     cities = {mention.start: mention for mention in mentions if mention.is_city}
     for match in _SECOND_TOLL.finditer(sentence, toll.start):
-        second = cities.get(match.end())
+        second = cities.get(match.end()) or _unlisted_after(sentence, match.end(), mentions)
         value = parse_number(match.group("count"))
         if second is None or value is None:
             continue
         first = find_toll(sentence[: match.start()])
         earlier = [mention for mention in mentions if mention.end <= match.start()]
-        if first is None or not any(mention.is_city for mention in earlier):
+        if first is None:
             continue
+        if not any(mention.is_city for mention in earlier):
+            # "179 died in Soro and 44 in nearby Nondin": the first place unlisted as well.
+            place = _FIRST_PLACE.search(sentence, first.start, match.start())
+            if place is None:
+                continue
+            earlier = [_unlisted_mention(place, mentions)]
         part = Toll(Count(value, False), None, None, toll.group, match.start("count"))
         return [(first, earlier), (part, [second])]
     return [(toll, mentions)]
+
+
+#: A verb that takes the victims somewhere, right before the place: its destination.
+_DESTINATION = re.compile(
+    r"\b(?:évacuée?s?|transférée?s?|transportée?s?|emmenée?s?|conduite?s?|acheminée?s?|"
+    r"héliportée?s?|rapatriée?s?|evacuated|transferred|taken|flown|airlifted|rushed|moved|"
+    r"brought|transported|driven|sent)\s+(?:[\w'-]+\s+){0,4}?(?:vers|à|au|to|towards|"
+    r"en\s+direction\s+de|jusqu'à)\s+(?:the\s+|la\s+ville\s+de\s+|the\s+city\s+of\s+)?$",
+    re.IGNORECASE,
+)
+#: Capitalised words after "and 5 in" that name no place.
+_NOT_PLACE_NAMES = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi", "mercredi",
+    "jeudi", "vendredi", "samedi", "dimanche", "total", "all",
+))  # fmt: skip
+#: A capitalised name, as a settlement no gazetteer lists is written.
+_NAME = re.compile(r"(?-i:[A-ZÀ-Þ][\w'’-]+(?:\s+[A-ZÀ-Þ][\w'’-]+){0,2})")
+#: The place of a sentence's first figure: "died in Soro".
+_NAMED = re.compile(r"(?P<name>" + _NAME.pattern + r")")
+_FIRST_PLACE = re.compile(r"\b(?:in|at|à|au|dans)\s+(?P<name>" + _NAME.pattern + r")\s*$")
+
+
+def _unlisted_mention(match: re.Match[str], mentions: list[Mention]) -> Mention:
+    """A mention for a name no gazetteer lists, in the country the other mentions name."""
+    countries = {mention.country for mention in mentions if mention.country}
+    country = countries.pop() if len(countries) == 1 else ""
+    name = match.group("name")
+    city = City(UNLISTED_ID, name, country, None, None, 0)
+    return Mention(match.start("name"), match.end("name"), name, ((city, True),), None)
+
+
+def _unlisted_after(sentence: str, position: int, mentions: list[Mention]) -> Mention | None:
+    """The unlisted name right at ``position``, if one is written there."""
+    if any(mention.start <= position < mention.end for mention in mentions):
+        return None
+    named = _NAMED.match(sentence, position)
+    if named is None or named.group("name").split()[0].lower() in _NOT_PLACE_NAMES:
+        return None
+    return _unlisted_mention(named, mentions)

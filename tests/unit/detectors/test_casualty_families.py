@@ -331,8 +331,12 @@ def test_no_survivors_takes_the_number_aboard(sentence: str, context: str, kille
         ("No one on board survived.", ""),
     ],
 )
-def test_no_survivors_without_a_number_aboard_is_no_toll(sentence: str, context: str) -> None:
-    assert find_toll(sentence, context) is None
+def test_no_survivors_without_a_number_aboard_is_a_toll_without_figure(
+    sentence: str, context: str
+) -> None:
+    toll = find_toll(sentence, context)
+    assert toll is not None and toll.killed is not None
+    assert toll.killed.value is None
 
 
 # -- A toll revised is the new figure -------------------------------------------------------
