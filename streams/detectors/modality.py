@@ -49,6 +49,7 @@ _OFFICIAL_SOURCE = re.compile(
     r"rescuers|rescue\s+workers|secouristes|secours|civil\s+defen[cs]e|défense\s+civile|"
     r"emergency\s+(?:services?|officials?|agency|agencies|management|workers)|"
     r"services\s+d'urgence|coroners?|morgue|UN|U\.N\b|ONU|United\s+Nations|emergency\s+room|"
+    r"UNAMA|MONUSCO|MINUSMA|MINUSCA|UNMISS|departments?|"
     r"Red\s+Cross|Croix-Rouge|Red\s+Crescent|Croissant-Rouge|"
     r"Nations\s+unies|spokes(?:man|woman|person)|security\s+sources?|military\s+sources?|"
     r"sources?\s+(?:sécuritaires?|militaires?|médicales?|hospitalières?|policières?|"
@@ -83,7 +84,8 @@ _WITNESS = re.compile(
     # no side of it.
     r"peacekeep\w+|casques\s+bleus|interfax|images\s+authentifiées|(?:war\s+)?monitor(?:s|ing\s+group)?|"
     r"observatory|observatoire|osdh|sohr|u\.n\b|un\s+(?:source|official|mission|agency)s?|"
-    r"diplomats?|diplomates?|observers?|observateurs?|"
+    r"diplomats?|diplomates?|observers?|observateurs?|survivors|survivants|human\s+rights\s+watch|"
+    r"hrw|amnesty|unama|monusco|minusma|minusca|unmiss|unamid|"
     r"united\s+nations|nations\s+unies|onu|refugees|réfugiés|security\s+sources?|"
     r"sources?\s+sécuritaires?|aid\s+agenc(?:y|ies)|ngos?|ong)\b",
     _I,
@@ -134,6 +136,9 @@ _BACKGROUND = re.compile(
     r"jubilee|in\s+memory|en\s+mémoire|obituary|nécrologie|"
     r"(?:dies|died|meurt|décède|s'éteint|s'est\s+éteinte?|est\s+morte?|est\s+décédée?)\s+"
     r"(?:at|aged|à|à\s+l'âge\s+de)\s+\d+|hero\s+of|héros\s+de|veterans?\s+of|vétérans?\s+de|"
+    # "died on Sunday at his home in Kidal aged 86": a death of old age, told further on.
+    r"(?:died|dies|meurt|est\s+mort|est\s+décédée?)\b[^.;]{0,60}?\b(?:aged|à\s+l'âge\s+de)\s+\d+|"
+    r"natural\s+causes|causes\s+naturelles|long(?:ue)?\s+(?:illness|maladie)|"
     r"remembers|se\s+souvien\w+|se\s+rappelle\w*|recalls|history\s+of|histoire\s+de)\b",
     _I,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from streams.detectors import Detector
-from tests.unit.detectors.families import captured
+from tests.unit.detectors.families import captured, events
 
 CAPTURES = [
     # A noun or a verb of expulsion with a list: one capture per town.
@@ -69,3 +69,25 @@ NOT_CAPTURES = [
 @pytest.mark.parametrize(("title", "summary", "lang"), NOT_CAPTURES)
 def test_not_captures(detector: Detector, title: str, summary: str, lang: str) -> None:
     assert captured(detector, title, summary, lang) == []
+
+
+def test_a_death_of_old_age_told_further_on_is_no_toll(detector: Detector) -> None:
+    found = events(
+        detector,
+        "Former rebel leader dies at 91",
+        "A former rebel commander who led the 1994 uprising that briefly took Gao died on "
+        "Monday at his home in Bamako aged 91, his family said.",
+        "en",
+    )
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["according to survivors interviewed by Human Rights Watch", "UNAMA said", "MONUSCO said"],
+)
+def test_a_toll_from_survivors_or_a_un_mission_is_reported(detector: Detector, source: str) -> None:
+    (event,) = events(
+        detector, "", f"Twelve civilians were killed in Kunduz, Afghanistan, {source}.", "en"
+    )
+    assert event.status == "reported"
