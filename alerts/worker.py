@@ -100,36 +100,44 @@ class AlertWorker:
         self._subscriptions: list[Subscription] = []
         self._version: int | None = None
         self._checked_at = 0.0
+        # Alerts of several partitions are handled at once: one re-read at a time, and an alert
+        # that comes while it runs waits for it rather than matching the list it replaces.
+        self._subscriptions_lock = asyncio.Lock()
         self.silence_store = RedisSilenceStore(redis)
         self._silences: list[Silence] = []
         self._silences_version: int | None = None
         self._silences_checked_at = 0.0
+        self._silences_lock = asyncio.Lock()
         self._flushing: set[str] = set()
         self._draining: set[str] = set()
 
     async def subscriptions(self) -> list[Subscription]:
         """Stored subscriptions plus the console, re-read when their version changes."""
-        now = time.monotonic()
-        if self._version is None or now - self._checked_at >= SUBSCRIPTIONS_REFRESH_S:
-            self._checked_at = now
-            version = await self.store.version()
-            if version != self._version:
-                self._subscriptions = await self.store.all()
-                self._version = version
+        if self._stale(self._version, self._checked_at):
+            async with self._subscriptions_lock:
+                if self._stale(self._version, self._checked_at):
+                    version = await self.store.version()
+                    if version != self._version:
+                        self._subscriptions = await self.store.all()
+                        self._version = version
+                    self._checked_at = time.monotonic()
         return ([self.console] if self.console else []) + self._subscriptions
+
+    @staticmethod
+    def _stale(version: int | None, checked_at: float) -> bool:
+        """Whether a cached list must be checked against its store's version again."""
+        return version is None or time.monotonic() - checked_at >= SUBSCRIPTIONS_REFRESH_S
 
     async def silences(self) -> list[Silence]:
         """Stored silences, re-read when their version changes (checked as often as subscriptions)."""
-        now = time.monotonic()
-        if (
-            self._silences_version is None
-            or now - self._silences_checked_at >= SUBSCRIPTIONS_REFRESH_S
-        ):
-            self._silences_checked_at = now
-            version = await self.silence_store.version()
-            if version != self._silences_version:
-                self._silences = await self.silence_store.all()
-                self._silences_version = version
+        if self._stale(self._silences_version, self._silences_checked_at):
+            async with self._silences_lock:
+                if self._stale(self._silences_version, self._silences_checked_at):
+                    version = await self.silence_store.version()
+                    if version != self._silences_version:
+                        self._silences = await self.silence_store.all()
+                        self._silences_version = version
+                    self._silences_checked_at = time.monotonic()
         return self._silences
 
     async def silenced(self, alert: Alert) -> Silence | None:
