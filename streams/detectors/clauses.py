@@ -102,15 +102,16 @@ _SETTLEMENT = words(
     agglomération métropole
     """
 )
-#: Heads of "control of": "took full control of X", "le contrôle total de X".
+#: Settlement nouns that may stand for a town named before: "the town", "la localité".
 _SINGULAR_SETTLEMENT = words(
     "town city village hamlet locality capital ville cité localité bourgade bourg capitale "
     "chef-lieu"
 )
 _PLURAL_SETTLEMENT = words("towns cities villages localities villes localités bourgades")
 _COUNTS = words("two three four five several many some deux trois quatre cinq plusieurs")
-#: Prepositions that open a phrase of means or circumstance before an object.
+#: What follows a town handed over: "cédée aux talibans", "ceding it to Russian forces".
 _CEDED_TO = words("to à aux au")
+#: Prepositions that open a phrase of means or circumstance before an object.
 _PHRASE_OPENERS = words(
     "in after with without during following amid despite après avec sans malgré dans lors au"
 )
@@ -128,6 +129,7 @@ _PHRASE_END = words(
     "until since late early itself entirely completely sur après avant et en dans depuis lors "
     "par aux au à sans mais but"
 )
+#: Heads of "control of": "took full control of X", "le contrôle total de X".
 _CONTROL = words("control contrôle controle possession command")
 _WHOLE = words("whole all entirety ensemble totalité quasi-totalité")
 #: Words that leave the place out of the object: a part of it, a direction, something else.
@@ -139,8 +141,7 @@ _PARTIAL = words(
     checkpoint checkpoints areas area sector sectors pocket outposts outpost
     camp camps garrison barracks prison hospital palace stadium centre center
     vers près portes abords environs périphérie quartier quartiers partie parties aéroport
-    base positions colline pont route axe secteur poche camp caserne prison hôpital centre
-    banlieue faubourgs faubourg alentours
+    colline pont route axe secteur poche caserne hôpital banlieue faubourgs faubourg alentours
     """
 )
 #: Words before a trigger that say the capture did not happen, or not yet.
@@ -151,24 +152,22 @@ _UNDONE = words(
     threatened threatening plan plans planned planning prepare prepares prepared preparing
     seek seeks sought seeking want wants wanted will would could might may must should
     ready poised about if unless whether
-    ne n' pas jamais point promis promet tenter tente tentent tenté tentaient cherchent cherche cherchaient viser
-    visent vise menace menacent menaçait promet promettent pourrait pourraient pourront
+    ne n' pas jamais point promis tenter tente tentent tenté tentaient cherchent cherche
+    cherchaient viser visent vise menace menacent menaçait promet promettent pourrait pourraient
+    pourront
     peuvent veulent veut voulaient prépare préparent pour afin vue
     """
 )
-#: Words before an infinitive or a gerund that say it was done: "managed to retake".
-#: What makes "controls" or "holds" news: "now", "désormais", a party's claim.
-_NEW_STATE = words(
-    "now briefly désormais maintenant claims claim claimed claiming affirme affirment affirmé dit "
-    "disent "
-    "assure assurent revendique revendiquent says say said"
-)
 #: Verbs of claiming before an infinitive: "a affirmé contrôler X", "claims to control".
-_STILL = words("still toujours encore remains remain continue continues")
 _CLAIMING = words(
     "claims claim claimed claiming affirme affirment affirmé affirmait dit disent assure "
     "assurent assuré revendique revendiquent"
 )
+#: What makes "controls" or "holds" news: "now", "désormais", a party's claim.
+_NEW_STATE = words("now briefly désormais maintenant says say said") | _CLAIMING
+#: What makes it a standing state: "still holds", "contrôle toujours".
+_STILL = words("still toujours encore remains remain continue continues")
+#: Words before an infinitive or a gerund that say it was done: "managed to retake".
 _ACHIEVED = words(
     "managed succeeded success able after après parvenu parvenus parvenue réussi réussit "
     "réussissent parviennent parvient"
